@@ -1,0 +1,88 @@
+import type { Backend, FloatArray } from "./backend.js";
+
+/**
+ * The reference backend: plain TypeScript loops, the oracle every faster backend is tested
+ * against. The gemm keeps one fixed summation order (over p = 0..k-1) for each output, so
+ * results are bit-for-bit reproducible. Loops are ordered so that the innermost one walks
+ * contiguous memory in every transposition case.
+ */
+export class TsBackend implements Backend {
+  readonly name = "ts" as const;
+  readonly threads = 1;
+
+  alloc(n: number): Float32Array {
+    return new Float32Array(n);
+  }
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    b: FloatArray,
+    beta: number,
+    c: FloatArray,
+  ): void {
+    scaleInPlace(c, m * n, beta);
+    if (!transB) {
+      // C[i,:] += alpha * A(i,p) * B[p,:]: the inner loop runs along a row of B and C.
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let p = 0; p < k; p++) {
+          const aip = alpha * (transA ? a[p * m + i] : a[i * k + p]);
+          if (aip === 0) continue;
+          const bp = p * n;
+          for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+        }
+      }
+      return;
+    }
+    // transB: C[i,j] = sum_p A(i,p) B[j,p]: a dot product along rows of B.
+    if (!transA) {
+      for (let i = 0; i < m; i++) {
+        const ai = i * k;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+          c[i * n + j] += alpha * s;
+        }
+      }
+      return;
+    }
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[p * m + i] * b[bj + p];
+        c[i * n + j] += alpha * s;
+      }
+    }
+  }
+
+  addRowVector(y: FloatArray, v: FloatArray, rows: number, cols: number): void {
+    for (let i = 0; i < rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) y[o + j] += v[j];
+    }
+  }
+
+  sumRows(x: FloatArray, rows: number, cols: number, out: FloatArray, beta: number): void {
+    scaleInPlace(out, cols, beta);
+    for (let i = 0; i < rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) out[j] += x[o + j];
+    }
+  }
+
+  dispose(): void {}
+}
+
+/** x[0..n) *= beta, where beta = 0 writes zeros (so NaN or Inf in x does not survive). */
+function scaleInPlace(x: FloatArray, n: number, beta: number): void {
+  if (beta === 0) x.fill(0, 0, n);
+  else if (beta !== 1) for (let i = 0; i < n; i++) x[i] *= beta;
+}
