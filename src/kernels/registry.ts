@@ -1,5 +1,6 @@
 import type { Backend, BackendName } from "./backend.js";
 import { TsBackend } from "./ts-backend.js";
+import { wasmBackendFactory } from "./wasm-backend.js";
 
 /**
  * Backend selection. `createBackend("ts")` always works; faster backends register a
@@ -15,6 +16,7 @@ export interface BackendFactory {
 
 const factories: BackendFactory[] = [
   { name: "ts", unavailableReason: () => null, create: async () => new TsBackend() },
+  wasmBackendFactory,
 ];
 
 export function registerBackend(factory: BackendFactory): void {

@@ -1,0 +1,92 @@
+import { Command } from "commander";
+import { UserError } from "../../errors.js";
+import { calculateGain, listInitializers, parseInit } from "../../init/index.js";
+import { Rng } from "../../tensor/rng.js";
+import { type CliIO, printJson } from "../io.js";
+import { parseInteger, parseSizes } from "../parse.js";
+
+export function initCommand(io: CliIO): Command {
+  const cmd = new Command("init").description("initializers: list, describe a spec, sample a weight matrix");
+
+  cmd
+    .command("list")
+    .description("every initializer with its arguments, formula and reference")
+    .option("--json", "print one JSON document")
+    .action((opts) => {
+      const list = listInitializers();
+      if (opts.json) return printJson(io, list);
+      for (const i of list) {
+        const args = i.args.map((a) => `${a.name}=${a.default}`).join(", ");
+        io.stdout(`${i.name}${args ? `(${args})` : ""}${i.aliases.length ? `  [${i.aliases.join(", ")}]` : ""}\n`);
+        io.stdout(`    ${i.formula}\n`);
+        if (i.reference) io.stdout(`    ${i.reference}\n`);
+      }
+    });
+
+  cmd
+    .command("describe")
+    .description('the exact distribution a spec draws from, e.g. "kaiming_uniform(a=0.2, mode=fan_out)"')
+    .argument("<spec>", "initializer spec")
+    .requiredOption("--fan-in <n>", "fan-in (inputs of the layer)", parseInteger("--fan-in", 1))
+    .requiredOption("--fan-out <n>", "fan-out (outputs of the layer)", parseInteger("--fan-out", 1))
+    .option("--json", "print one JSON document")
+    .action((spec: string, opts) => {
+      const init = parseInit(spec);
+      const d = init.describe(opts.fanIn, opts.fanOut);
+      const doc = { spec: init.spec, distribution: d.distribution, mean: d.mean, std: d.std, bound: d.bound };
+      if (opts.json) return printJson(io, doc);
+      io.stdout(`${init.spec} with fan_in=${opts.fanIn}, fan_out=${opts.fanOut}\n`);
+      io.stdout(`  distribution: ${d.distribution}\n  mean: ${d.mean}\n  std: ${d.std}\n  variance: ${d.std * d.std}\n`);
+      if (d.bound !== null) io.stdout(`  bound: ${d.bound}\n`);
+    });
+
+  cmd
+    .command("sample")
+    .description("draw a weight matrix [out, in] (fan_in = in) and print its sample statistics")
+    .argument("<spec>", "initializer spec")
+    .requiredOption("--shape <out,in>", "matrix shape OUT,IN like a PyTorch Linear weight", parseSizes("--shape"))
+    .option("--seed <n>", "random seed", parseInteger("--seed", 0), 0)
+    .option("--json", "print one JSON document")
+    .action((spec: string, opts) => {
+      const shape: number[] = opts.shape;
+      if (shape.length !== 2) throw new UserError(`--shape: expected OUT,IN (two sizes), got ${shape.join(",")}`);
+      const [rows, cols] = shape;
+      const init = parseInit(spec);
+      const w = new Float64Array(rows * cols);
+      init.fill(w, { rows, cols, fanIn: cols, fanOut: rows }, Rng.derive(opts.seed, "init"));
+      let sum = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const x of w) {
+        sum += x;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      const mean = sum / w.length;
+      let sq = 0;
+      for (const x of w) sq += (x - mean) * (x - mean);
+      const std = w.length > 1 ? Math.sqrt(sq / (w.length - 1)) : 0;
+      const doc = { spec: init.spec, mean, std, min, max, count: w.length };
+      if (opts.json) return printJson(io, doc);
+      const d = init.describe(cols, rows);
+      io.stdout(`${init.spec}, shape [${rows}, ${cols}], seed ${opts.seed}\n`);
+      io.stdout(`  sample mean ${mean.toPrecision(6)} (exact ${d.mean})\n`);
+      io.stdout(`  sample std  ${std.toPrecision(6)} (exact ${d.std.toPrecision(6)})\n`);
+      io.stdout(`  min ${min.toPrecision(6)}, max ${max.toPrecision(6)}${d.bound !== null ? ` (bound ${d.bound.toPrecision(6)})` : ""}\n`);
+    });
+  return cmd;
+}
+
+export function gainCommand(io: CliIO): Command {
+  return new Command("gain")
+    .description("PyTorch's recommended gain for a nonlinearity (torch.nn.init.calculate_gain)")
+    .argument("<nonlinearity>", "linear | identity | conv1d | sigmoid | tanh | relu | leaky_relu | selu ...")
+    .argument("[param]", "leaky_relu negative slope (default 0.01)")
+    .option("--json", "print one JSON document")
+    .action((name: string, param: string | undefined, opts) => {
+      const p = param === undefined ? undefined : Number(param);
+      const gain = calculateGain(name, p);
+      if (opts.json) return printJson(io, { gain });
+      io.stdout(`${gain}\n`);
+    });
+}

@@ -1,0 +1,365 @@
+import type { Backend, FloatArray } from "./backend.js";
+import { nodeBuiltins, packageRoot } from "./node-env.js";
+import type { BackendFactory } from "./registry.js";
+import { TsBackend } from "./ts-backend.js";
+import { WasmHeap } from "./wasm-heap.js";
+import { type GemmJob, WasmThreadPool } from "./wasm-pool.js";
+
+/**
+ * The WebAssembly SIMD backend: the AssemblyScript kernels of asc/ (built into build/wasm/ by
+ * asc/build.mjs) on one WebAssembly.Memory. `alloc` hands out views into that memory, so the
+ * kernels read and write the network's buffers in place. Memory model: see WasmHeap (shared
+ * memory grows without detaching views; non-shared memory is reserved up front and never grown).
+ * Float32Arrays from elsewhere are copied in and out of a staging block (or, when memory is
+ * exhausted, handled by the TypeScript reference code); Float64Arrays always go to the reference.
+ * Threads (Node, shared memory only): worker_threads on the same memory split the rows or
+ * columns of C in whole register tiles; every output element is summed in the same order
+ * whatever the thread count, so results do not depend on it.
+ */
+
+interface WasmExports {
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+    work: number,
+  ): void;
+  heapBase(): number;
+  workBytes(): number;
+  relaxed(): number;
+  addRowVector(y: number, v: number, rows: number, cols: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number, beta: number): void;
+}
+
+export interface WasmBackendOptions {
+  /** Threads for one gemm (workers + the calling thread); needs shared memory and Node. Default 1. */
+  threads?: number;
+  /** Non-shared memory only: bytes reserved when the backend is created (default 256 MiB). */
+  reserveBytes?: number;
+  /** Shared memory only: the most the memory may grow to (default 4 GiB, the wasm32 limit). */
+  maxBytes?: number;
+}
+
+const PAGE = 65536;
+const MR = 4;
+const NR = 8;
+/** Below this many flops (2 m n k) a gemm runs on one thread: waking workers costs more. */
+const PARALLEL_MIN_FLOPS = 1 << 21;
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm" as const;
+  readonly threads: number;
+  private readonly ts = new TsBackend();
+  private readonly work: number[] = [];
+  private stagePtr = 0;
+  private stageBytes = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly ex: WasmExports,
+    private readonly heap: WasmHeap,
+    private readonly pool: WasmThreadPool | null,
+    /** "simd" or "relaxed-simd", with "+shared" for shared memory: for reports. */
+    readonly variant: string,
+  ) {
+    this.threads = 1 + (pool ? pool.size : 0);
+    for (let t = 0; t < this.threads; t++) {
+      const p = heap.tryAlloc(ex.workBytes());
+      if (p < 0) throw new Error("wasm backend: no memory for the gemm workspace");
+      this.work.push(p);
+    }
+  }
+
+  alloc(n: number): Float32Array {
+    const p = this.heap.tryAlloc(n * 4);
+    if (p < 0) {
+      throw new Error(
+        `wasm backend: out of memory allocating ${n} floats (${this.heap.used} bytes in use; ` +
+          `non-shared memory is reserved up front, see the reserveBytes option)`,
+      );
+    }
+    return this.heap.f32(p, n);
+  }
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    b: FloatArray,
+    beta: number,
+    c: FloatArray,
+  ): void {
+    if (m <= 0 || n <= 0) return;
+    need(c, m * n, "c");
+    if (k <= 0 || alpha === 0) {
+      scale(c, m * n, beta);
+      return;
+    }
+    need(a, m * k, "a");
+    need(b, k * n, "b");
+    const heap = this.heap;
+    let pa = heap.addressOf(a);
+    let pb = heap.addressOf(b);
+    let pc = heap.addressOf(c);
+    if (pa >= 0 && pb >= 0 && pc >= 0) {
+      this.run(transA, transB, m, n, k, alpha, pa, pb, beta, pc);
+      return;
+    }
+    // Some operand lives outside this memory: copy float32 operands into the staging block.
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+      this.ts.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      return;
+    }
+    const sizes = [pa < 0 ? m * k : 0, pb < 0 ? k * n : 0, pc < 0 ? m * n : 0];
+    const base = this.stage(4 * (sizes[0] + sizes[1] + sizes[2]) + 128);
+    if (base < 0) {
+      this.ts.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      return;
+    }
+    let at = base;
+    const put = (x: Float32Array, len: number, copy: boolean): number => {
+      const p = at;
+      if (copy) heap.f32(p, len).set(x.subarray(0, len));
+      at = (at + 4 * len + 63) & ~63;
+      return p;
+    };
+    if (pa < 0) pa = put(a, m * k, true);
+    if (pb < 0) pb = put(b, k * n, true);
+    const cOut = pc < 0;
+    if (cOut) pc = put(c, m * n, beta !== 0);
+    this.run(transA, transB, m, n, k, alpha, pa, pb, beta, pc);
+    if (cOut) c.set(heap.f32(pc, m * n));
+  }
+
+  addRowVector(y: FloatArray, v: FloatArray, rows: number, cols: number): void {
+    if (rows <= 0 || cols <= 0) return;
+    need(y, rows * cols, "y");
+    need(v, cols, "v");
+    const py = this.heap.addressOf(y);
+    const pv = this.heap.addressOf(v);
+    if (py < 0 || pv < 0) this.ts.addRowVector(y, v, rows, cols);
+    else this.ex.addRowVector(py, pv, rows, cols);
+  }
+
+  sumRows(x: FloatArray, rows: number, cols: number, out: FloatArray, beta: number): void {
+    if (cols <= 0) return;
+    need(x, Math.max(rows, 0) * cols, "x");
+    need(out, cols, "out");
+    const px = this.heap.addressOf(x);
+    const po = this.heap.addressOf(out);
+    if (px < 0 || po < 0) this.ts.sumRows(x, rows, cols, out, beta);
+    else this.ex.sumRows(px, Math.max(rows, 0), cols, po, beta);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pool?.dispose();
+  }
+
+  /** Byte address of a staging block of at least `bytes` (grown by half again when outgrown). */
+  private stage(bytes: number): number {
+    if (bytes <= this.stageBytes) return this.stagePtr;
+    const size = Math.max(bytes, Math.ceil(this.stageBytes * 1.5));
+    const p = this.heap.tryAlloc(size);
+    if (p < 0) return -1;
+    this.stagePtr = p;
+    this.stageBytes = size;
+    return p;
+  }
+
+  private run(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    pa: number,
+    pb: number,
+    beta: number,
+    pc: number,
+  ): void {
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const ex = this.ex;
+    const parts = this.pool && 2 * m * n * k >= PARALLEL_MIN_FLOPS ? this.threads : 1;
+    // Split the longer side of C into whole register tiles (MR rows or NR columns).
+    const byCols = n >= m;
+    const unit = byCols ? NR : MR;
+    const len = byCols ? n : m;
+    const units = Math.ceil(len / unit);
+    const p = Math.min(parts, units);
+    if (p <= 1 || !this.pool) {
+      ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, m, 0, n, this.work[0]);
+      return;
+    }
+    const edge = (t: number) => Math.min(len, Math.floor((t * units) / p) * unit);
+    const jobs: GemmJob[] = [];
+    for (let t = 1; t < p; t++) {
+      const lo = edge(t);
+      const hi = edge(t + 1);
+      const [i0, i1, j0, j1] = byCols ? [0, m, lo, hi] : [lo, hi, 0, n];
+      jobs.push([ta, tb, m, n, k, alpha, pa, pb, beta, pc, i0, i1, j0, j1, this.work[t]]);
+    }
+    const hi0 = edge(1);
+    this.pool.run(jobs, () => {
+      if (byCols) ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, m, 0, hi0, this.work[0]);
+      else ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, hi0, 0, n, this.work[0]);
+    });
+  }
+}
+
+function need(x: FloatArray, len: number, what: string): void {
+  if (x.length < len) throw new RangeError(`gemm/vector kernel: ${what} has ${x.length} elements, needs ${len}`);
+}
+
+/** x[0..n) *= beta; beta = 0 writes zeros (NaN does not survive). */
+function scale(x: FloatArray, n: number, beta: number): void {
+  if (beta === 0) x.fill(0, 0, n);
+  else if (beta !== 1) for (let i = 0; i < n; i++) x[i] *= beta;
+}
+
+function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return g.crossOriginIsolated !== false;
+}
+
+/**
+ * A WebAssembly backend from the bytes of one of the build/wasm/*.wasm files (in a browser: fetch
+ * them and pass them here). Give `{ shared, plain }` to let the loader choose: the shared-memory
+ * build when SharedArrayBuffer is usable (threads, on-demand growth), else the plain one (memory
+ * reserved up front, one thread).
+ */
+export async function createWasmBackendFromBytes(
+  bytes: BufferSource | { shared?: BufferSource; plain?: BufferSource },
+  options: WasmBackendOptions = {},
+): Promise<WasmBackend> {
+  const given = ArrayBuffer.isView(bytes) || bytes instanceof ArrayBuffer ? { either: bytes } : bytes;
+  const candidates: { bytes: BufferSource; shared: boolean }[] = [];
+  const sharedOk = canShareMemory();
+  if ("either" in given) {
+    if (sharedOk) candidates.push({ bytes: given.either as BufferSource, shared: true });
+    candidates.push({ bytes: given.either as BufferSource, shared: false });
+  } else {
+    if (given.shared && sharedOk) candidates.push({ bytes: given.shared, shared: true });
+    if (given.plain) candidates.push({ bytes: given.plain, shared: false });
+  }
+  if (candidates.length === 0) throw new Error("wasm backend: no usable module bytes were given");
+  let lastError: unknown;
+  for (const cand of candidates) {
+    const module = await WebAssembly.compile(cand.bytes);
+    const { memory, limit } = cand.shared
+      ? newSharedMemory(options.maxBytes ?? 4 * 2 ** 30)
+      : reservedMemory(options.reserveBytes ?? 256 * 2 ** 20);
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(module, { env: { memory } });
+    } catch (e) {
+      lastError = e; // a shared build given non-shared memory or the reverse: try the next
+      continue;
+    }
+    const ex = instance.exports as unknown as WasmExports;
+    const heap = new WasmHeap(memory, cand.shared, ex.heapBase(), limit);
+    const threads = Math.max(1, Math.floor(options.threads ?? 1));
+    const pool =
+      cand.shared && threads > 1 && nodeBuiltins() ? await WasmThreadPool.start(module, memory, threads - 1) : null;
+    const variant = (ex.relaxed() ? "relaxed-simd" : "simd") + (cand.shared ? "+shared" : "");
+    return new WasmBackend(ex, heap, pool, variant);
+  }
+  throw new Error(`wasm backend: cannot instantiate the module: ${String(lastError)}`);
+}
+
+/** A non-shared memory of `bytes`, all of it reserved now (it is never grown). */
+function reservedMemory(bytes: number): { memory: WebAssembly.Memory; limit: number } {
+  const pages = Math.min(65536, Math.max(1, Math.ceil(bytes / PAGE)));
+  return { memory: new WebAssembly.Memory({ initial: pages }), limit: pages * PAGE };
+}
+
+/** A shared memory of up to maxBytes (less when the address space cannot be reserved). */
+function newSharedMemory(maxBytes: number): { memory: WebAssembly.Memory; limit: number } {
+  let pages = Math.min(65536, Math.ceil(maxBytes / PAGE));
+  for (;;) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: 1, maximum: pages, shared: true }), limit: pages * PAGE };
+    } catch (e) {
+      if (pages <= 1024) throw e;
+      pages >>= 1;
+    }
+  }
+}
+
+// ---- Node: load build/wasm/*.wasm from the package root ----------------------------------------
+
+const FILES = {
+  shared: "kernels-shared.wasm",
+  sharedRelaxed: "kernels-shared-relaxed.wasm",
+  plain: "kernels.wasm",
+  plainRelaxed: "kernels-relaxed.wasm",
+};
+
+let cachedReason: string | null | undefined;
+
+function wasmPath(file: string): string | null {
+  const node = nodeBuiltins();
+  const root = packageRoot();
+  return node && root ? node.path.join(root, "build", "wasm", file) : null;
+}
+
+function readWasm(file: string): Uint8Array<ArrayBuffer> | null {
+  const node = nodeBuiltins();
+  const p = wasmPath(file);
+  if (!node || !p || !node.fs.existsSync(p)) return null;
+  return new Uint8Array(node.fs.readFileSync(p));
+}
+
+/** null when the WebAssembly backend can run here, else why not. */
+export function wasmUnavailableReason(): string | null {
+  if (cachedReason !== undefined) return cachedReason;
+  cachedReason = (() => {
+    if (typeof WebAssembly === "undefined") return "this JavaScript engine has no WebAssembly";
+    const p = wasmPath(FILES.shared);
+    if (!p) return "outside Node the WebAssembly kernels are given as bytes (createWasmBackendFromBytes)";
+    const bytes = readWasm(FILES.shared);
+    if (!bytes) return `${p} is missing (run: npm run build)`;
+    if (!WebAssembly.validate(bytes)) return "this JavaScript engine does not support WebAssembly SIMD";
+    return null;
+  })();
+  return cachedReason;
+}
+
+/**
+ * The WebAssembly backend in Node, from build/wasm. Uses the relaxed-SIMD (fused multiply-add)
+ * build when the engine accepts it (Node 20 only with --experimental-wasm-relaxed-simd) unless
+ * INITLAB_WASM_RELAXED=0.
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const reason = wasmUnavailableReason();
+  if (reason) throw new Error(`backend "wasm" is not available: ${reason}`);
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+  const relaxed = env.INITLAB_WASM_RELAXED === "0" ? null : readWasm(FILES.sharedRelaxed);
+  const shared = relaxed && WebAssembly.validate(relaxed) ? relaxed : readWasm(FILES.shared);
+  return createWasmBackendFromBytes({ shared: shared ?? undefined, plain: readWasm(FILES.plain) ?? undefined }, options);
+}
+
+export const wasmBackendFactory: BackendFactory = {
+  name: "wasm",
+  unavailableReason: wasmUnavailableReason,
+  create: (options) => createWasmBackend(options),
+};

@@ -1,0 +1,101 @@
+import { UserError } from "../errors.js";
+import type { FloatArray } from "../kernels/backend.js";
+
+/**
+ * A loss over a batch of B rows of C logits with integer class labels. `forward` returns the
+ * batch-mean loss and, when dLogits is given, writes dL/dlogits of that batch-mean loss.
+ * Sums are accumulated in float64.
+ */
+export interface Loss {
+  readonly name: LossName;
+  forward(logits: FloatArray, labels: Int32Array, B: number, C: number, dLogits: FloatArray | null): number;
+}
+
+export type LossName = "cross_entropy" | "mse" | "bce";
+export const LOSS_NAMES: readonly LossName[] = ["cross_entropy", "mse", "bce"];
+
+/**
+ * Softmax cross-entropy: L = mean_i [ logsumexp(y_i) - y_i[t_i] ], computed with the max
+ * subtracted (stable for any logits); dL/dy_ij = (softmax(y_i)_j - 1[j = t_i]) / B.
+ */
+export const crossEntropy: Loss = {
+  name: "cross_entropy",
+  forward(y, t, B, C, d) {
+    let total = 0;
+    for (let i = 0; i < B; i++) {
+      const o = i * C;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < C; j++) if (y[o + j] > max) max = y[o + j];
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += Math.exp(y[o + j] - max);
+      const lse = max + Math.log(sum);
+      total += lse - y[o + t[i]];
+      if (d) {
+        for (let j = 0; j < C; j++) d[o + j] = Math.exp(y[o + j] - lse) / B;
+        d[o + t[i]] -= 1 / B;
+      }
+    }
+    return total / B;
+  },
+};
+
+/** Mean squared error against one-hot targets, averaged over all B*C entries (PyTorch's reduction="mean"). */
+export const meanSquaredError: Loss = {
+  name: "mse",
+  forward(y, t, B, C, d) {
+    let total = 0;
+    const n = B * C;
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < C; j++) {
+        const k = i * C + j;
+        const r = y[k] - (j === t[i] ? 1 : 0);
+        total += r * r;
+        if (d) d[k] = (2 * r) / n;
+      }
+    }
+    return total / n;
+  },
+};
+
+/**
+ * Binary cross-entropy with logits against one-hot targets, per output, averaged over all B*C
+ * entries: l = max(y, 0) - y t + log(1 + e^-|y|) (stable); dl/dy = (sigmoid(y) - t) / (B*C).
+ */
+export const binaryCrossEntropy: Loss = {
+  name: "bce",
+  forward(y, t, B, C, d) {
+    let total = 0;
+    const n = B * C;
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < C; j++) {
+        const k = i * C + j;
+        const x = y[k];
+        const target = j === t[i] ? 1 : 0;
+        total += Math.max(x, 0) - x * target + Math.log1p(Math.exp(-Math.abs(x)));
+        if (d) {
+          const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+          d[k] = (s - target) / n;
+        }
+      }
+    }
+    return total / n;
+  },
+};
+
+export function getLoss(name: string): Loss {
+  const l = [crossEntropy, meanSquaredError, binaryCrossEntropy].find((x) => x.name === name);
+  if (!l) throw new UserError(`unknown loss "${name}"; valid: ${LOSS_NAMES.join(", ")}`);
+  return l;
+}
+
+/** Number of rows whose largest logit is at the label (ties: the first maximum). */
+export function countCorrect(y: FloatArray, t: Int32Array, B: number, C: number): number {
+  let correct = 0;
+  for (let i = 0; i < B; i++) {
+    const o = i * C;
+    let best = 0;
+    for (let j = 1; j < C; j++) if (y[o + j] > y[o + best]) best = j;
+    if (best === t[i]) correct++;
+  }
+  return correct;
+}

@@ -1,0 +1,146 @@
+import { UserError } from "../errors.js";
+import { type Initializer, parseInit } from "../init/index.js";
+import type { Backend, FloatArray } from "../kernels/backend.js";
+import { TsBackend } from "../kernels/ts-backend.js";
+import { Rng } from "../tensor/rng.js";
+import type { Activation } from "./activation.js";
+import { parseActivation } from "./activations.js";
+import { type Alloc, Dense, type Param } from "./dense.js";
+
+export interface NetworkSpec {
+  /** Layer widths from input to output, e.g. [784, 256, 256, 10]. */
+  sizes: number[];
+  /** One activation spec for every hidden layer, or one per hidden layer. The output layer is linear. */
+  activation: string | string[];
+  /** Weight initializer spec for every layer (e.g. "he_normal"), or one per layer. */
+  init: string | string[];
+  /** Bias initializer spec (default "zeros"). */
+  biasInit?: string;
+  /** PReLU: one slope shared by the layer instead of one per unit. */
+  preluShared?: boolean;
+}
+
+export interface NetworkOptions {
+  backend?: Backend;
+  /** "float64" runs on the TypeScript backend in double precision (gradient checks). */
+  dtype?: "float32" | "float64";
+}
+
+/** Splits "a,b(1,2),c" at top-level commas (commas inside parentheses stay). */
+export function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of s) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur.trim() !== "") out.push(cur.trim());
+  return out;
+}
+
+function perLayer(value: string | string[], count: number, what: string): string[] {
+  const list = Array.isArray(value) ? value : splitTopLevel(value);
+  if (list.length === 1) return Array.from({ length: count }, () => list[0]);
+  if (list.length !== count) {
+    throw new UserError(`${what}: got ${list.length} values (${list.join(", ")}) for ${count} layers; give one, or one per layer`);
+  }
+  return list;
+}
+
+/**
+ * A multi-layer perceptron: Dense layers with one activation each; the last layer is linear
+ * (its outputs are logits). Forward and backward are explicit, one batch at a time.
+ */
+export class Network {
+  readonly layers: Dense[];
+  readonly backend: Backend;
+  readonly dtype: "float32" | "float64";
+  readonly weightInits: Initializer[];
+  readonly biasInit: Initializer;
+  private input: FloatArray;
+  private inputCapacity = 0;
+  private readonly alloc: Alloc;
+
+  constructor(
+    readonly spec: NetworkSpec,
+    options: NetworkOptions = {},
+  ) {
+    const sizes = spec.sizes;
+    if (sizes.length < 2) throw new UserError(`a network needs at least an input and an output size, got [${sizes.join(", ")}]`);
+    for (const s of sizes) {
+      if (!Number.isInteger(s) || s < 1) throw new UserError(`layer sizes must be positive integers, got ${s} in [${sizes.join(", ")}]`);
+    }
+    this.dtype = options.dtype ?? "float32";
+    this.backend = this.dtype === "float64" ? new TsBackend() : (options.backend ?? new TsBackend());
+    const backend = this.backend;
+    this.alloc = this.dtype === "float64" ? (n) => new Float64Array(n) : (n) => backend.alloc(n);
+    const nLayers = sizes.length - 1;
+    const acts: Activation[] = perLayer(spec.activation, nLayers - 1 || 1, "activation").map(parseActivation);
+    this.weightInits = perLayer(spec.init, nLayers, "init").map(parseInit);
+    this.biasInit = parseInit(spec.biasInit ?? "zeros");
+    const identity = parseActivation("identity");
+    this.layers = [];
+    for (let l = 0; l < nLayers; l++) {
+      const act = l === nLayers - 1 ? identity : acts[l];
+      this.layers.push(new Dense(l, sizes[l], sizes[l + 1], act, this.backend, this.alloc, spec.preluShared ?? false));
+    }
+    this.input = this.alloc(0);
+  }
+
+  get sizes(): number[] {
+    return this.spec.sizes;
+  }
+  get inputDim(): number {
+    return this.spec.sizes[0];
+  }
+  get outputDim(): number {
+    return this.spec.sizes[this.spec.sizes.length - 1];
+  }
+
+  /**
+   * Draws every weight and bias from the initializers with the named stream
+   * Rng.derive(seed, "init"), layer by layer from the input: the same seed gives the same bits.
+   */
+  initialize(seed: number): this {
+    const rng = Rng.derive(seed, "init");
+    for (const layer of this.layers) {
+      const shape = { rows: layer.outDim, cols: layer.inDim, fanIn: layer.inDim, fanOut: layer.outDim };
+      this.weightInits[layer.index].fill(layer.W, shape, rng);
+      this.biasInit.fill(layer.b, { rows: layer.outDim, cols: 1, fanIn: layer.inDim, fanOut: layer.outDim }, rng);
+    }
+    return this;
+  }
+
+  params(): Param[] {
+    return this.layers.flatMap((l) => l.params());
+  }
+
+  /** Forward pass over B rows of x (copied into the network's own input buffer); returns the logits [B x out]. */
+  forward(x: FloatArray, B: number): FloatArray {
+    const n = B * this.inputDim;
+    if (x.length < n) throw new Error(`forward: input has ${x.length} values, need ${n} (${B} x ${this.inputDim})`);
+    if (B > this.inputCapacity) {
+      this.input = this.alloc(n);
+      this.inputCapacity = B;
+    }
+    this.input.set(x.subarray(0, n));
+    let h: FloatArray = this.input;
+    for (const layer of this.layers) h = layer.forward(h, B);
+    return h;
+  }
+
+  /** Backward pass from dL/dlogits of the batch-mean loss; fills every parameter gradient. */
+  backward(dLogits: FloatArray): void {
+    let d = dLogits;
+    for (let l = this.layers.length - 1; l >= 0; l--) d = this.layers[l].backward(d, l > 0);
+  }
+
+  get logits(): FloatArray {
+    return this.layers[this.layers.length - 1].Z;
+  }
+}

@@ -1,0 +1,43 @@
+import type { TrainConfig } from "./config.js";
+
+/** One row per epoch. trainLoss is the mean of the batch losses seen during the epoch. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number | null;
+  testLoss: number | null;
+  testAccuracy: number;
+  seconds: number;
+}
+
+export interface FinalRecord {
+  trainLoss: number | null;
+  testLoss: number | null;
+  testAccuracy: number;
+  diverged: boolean;
+  divergedAtStep: number | null;
+  /** Training samples per second of training time only (no evaluation, probes or data loading). */
+  samplesPerSecond: number;
+  steps: number;
+  trainSeconds: number;
+  totalSeconds: number;
+}
+
+/**
+ * A run record: self-describing, JSON-serializable (non-finite numbers become null).
+ * `lossCurve` holds the batch loss every `config.lossEvery` steps; `probes` and `findings` are
+ * filled when probing is on.
+ */
+export interface RunRecord {
+  config: TrainConfig;
+  meta: { initlab: string; backend: string; threads: number; node: string; startedAt: string; sizes: number[] };
+  epochs: EpochRecord[];
+  lossCurve: { step: number; loss: number | null; lr: number; gradNorm: number | null }[];
+  final: FinalRecord;
+  probes: unknown[];
+  findings: unknown[];
+}
+
+/** null for NaN and infinities, so a record always serializes to valid JSON. */
+export function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

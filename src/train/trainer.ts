@@ -1,0 +1,237 @@
+import type { Dataset } from "../data/index.js";
+import { UserError } from "../errors.js";
+import type { Backend, FloatArray } from "../kernels/backend.js";
+import { countCorrect, getLoss, type Loss } from "../nn/losses.js";
+import { Network } from "../nn/network.js";
+import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../optim/optimizer.js";
+import { learningRate } from "../optim/schedule.js";
+import { Rng } from "../tensor/rng.js";
+import type { TrainConfig } from "./config.js";
+import { type EpochRecord, finite, type RunRecord } from "./record.js";
+
+export const INITLAB_VERSION = "0.1.0";
+
+export interface StepInfo {
+  step: number;
+  epoch: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainContext {
+  step: number;
+  epoch: number;
+  net: Network;
+  loss: Loss;
+  optimizer: Optimizer;
+  dataset: Dataset;
+  config: TrainConfig;
+}
+
+export interface TrainHooks {
+  onStep?(info: StepInfo): void;
+  onEpoch?(epoch: EpochRecord): void;
+  /** Called after the optimizer step of every step where `step % probeEvery === 0` (and at step 0 before training). */
+  onProbe?(ctx: TrainContext, record: RunRecord): void;
+}
+
+export interface TrainOptions {
+  dataset: Dataset;
+  backend: Backend;
+  /** A network to start from (e.g. --load); otherwise one is built from the config and initialized from its seed. */
+  network?: Network;
+  hooks?: TrainHooks;
+  /** Checked between steps: training stops early (the record says how far it got). */
+  signal?: AbortSignal;
+}
+
+export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Backend): Network {
+  const net = new Network(
+    {
+      sizes: [dataset.inputDim, ...config.hidden, dataset.numClasses],
+      activation: config.activation,
+      init: config.init,
+      biasInit: config.biasInit,
+      preluShared: config.preluShared,
+    },
+    { backend },
+  );
+  return net.initialize(config.seed);
+}
+
+export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
+  const params = net.params();
+  return config.optimizer === "adam"
+    ? new Adam(params, { beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weightDecay })
+    : new Sgd(params, { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay });
+}
+
+/** Mean loss and accuracy over a whole split, in fixed order and fixed batches. */
+export function evaluate(
+  net: Network,
+  loss: Loss,
+  X: Float32Array,
+  Y: Int32Array,
+  n: number,
+  batchSize: number,
+): { loss: number; accuracy: number } {
+  const d = net.inputDim;
+  const C = net.outputDim;
+  let total = 0;
+  let correct = 0;
+  for (let s = 0; s < n; s += batchSize) {
+    const B = Math.min(batchSize, n - s);
+    const logits = net.forward(X.subarray(s * d, (s + B) * d), B);
+    const labels = Y.subarray(s, s + B);
+    total += loss.forward(logits, labels, B, C, null) * B;
+    correct += countCorrect(logits, labels, B, C);
+  }
+  return { loss: n > 0 ? total / n : Number.NaN, accuracy: n > 0 ? correct / n : 0 };
+}
+
+/**
+ * Trains a network with mini-batch gradient descent. Deterministic: the initialization stream is
+ * Rng.derive(seed, "init") and the shuffling stream Rng.derive(seed, "shuffle").
+ * Divergence is a result: when the loss or the gradient norm is NaN/Inf, training stops and the
+ * record says diverged with the step.
+ */
+export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
+  const t0 = performance.now();
+  const { dataset, backend, hooks } = opts;
+  if (dataset.nTrain === 0) throw new UserError(`data set ${dataset.name} has no training examples`);
+  const net = opts.network ?? buildNetwork(config, dataset, backend);
+  if (net.inputDim !== dataset.inputDim || net.outputDim !== dataset.numClasses) {
+    throw new UserError(
+      `network ${net.sizes.join("-")} does not fit data set ${dataset.name} (${dataset.inputDim} inputs, ${dataset.numClasses} classes)`,
+    );
+  }
+  const loss = getLoss(config.loss);
+  const optimizer = makeOptimizer(config, net);
+  const params = net.params();
+  const d = dataset.inputDim;
+  const C = dataset.numClasses;
+  const B0 = Math.min(config.batchSize, dataset.nTrain);
+  const stepsPerEpoch = Math.ceil(dataset.nTrain / B0);
+  const totalSteps = Math.min(stepsPerEpoch * config.epochs, config.maxSteps ?? Number.POSITIVE_INFINITY);
+  const shuffleRng = Rng.derive(config.seed, "shuffle");
+  const schedule = { ...config, totalSteps };
+  const batchX = new Float32Array(B0 * d);
+  const batchY = new Int32Array(B0);
+  const dLogits: FloatArray = net.dtype === "float64" ? new Float64Array(B0 * C) : backend.alloc(B0 * C);
+
+  const record: RunRecord = {
+    config,
+    meta: {
+      initlab: INITLAB_VERSION,
+      backend: backend.name,
+      threads: backend.threads,
+      node: process.version,
+      startedAt: new Date().toISOString(),
+      sizes: [...net.sizes],
+    },
+    epochs: [],
+    lossCurve: [],
+    final: {
+      trainLoss: null,
+      testLoss: null,
+      testAccuracy: 0,
+      diverged: false,
+      divergedAtStep: null,
+      samplesPerSecond: 0,
+      steps: 0,
+      trainSeconds: 0,
+      totalSeconds: 0,
+    },
+    probes: [],
+    findings: [],
+  };
+  const ctx: TrainContext = { step: 0, epoch: 0, net, loss, optimizer, dataset, config };
+  if (config.probeEvery > 0) hooks?.onProbe?.(ctx, record);
+
+  let step = 0;
+  let trainMs = 0;
+  let samples = 0;
+  let lastLoss = Number.NaN;
+  let stop = false;
+  for (let epoch = 0; epoch < config.epochs && !stop; epoch++) {
+    const te = performance.now();
+    const order = shuffleRng.permutation(dataset.nTrain);
+    let epochLoss = 0;
+    let epochCount = 0;
+    for (let s = 0; s < stepsPerEpoch && !stop; s++) {
+      if (step >= totalSteps || opts.signal?.aborted) {
+        stop = true;
+        break;
+      }
+      const start = s * B0;
+      const B = Math.min(B0, dataset.nTrain - start);
+      for (let r = 0; r < B; r++) {
+        const idx = order[start + r];
+        batchX.set(dataset.trainX.subarray(idx * d, idx * d + d), r * d);
+        batchY[r] = dataset.trainY[idx];
+      }
+      const ts = performance.now();
+      const logits = net.forward(batchX, B);
+      const l = loss.forward(logits, batchY, B, C, dLogits);
+      net.backward(dLogits);
+      const gradNorm = config.clipNorm !== null ? clipGradNorm(params, config.clipNorm) : globalGradNorm(params);
+      const lr = learningRate(schedule, step, epoch);
+      const diverged = !Number.isFinite(l) || !Number.isFinite(gradNorm);
+      if (!diverged) optimizer.step(lr);
+      trainMs += performance.now() - ts;
+      step++;
+      samples += B;
+      lastLoss = l;
+      if (diverged) {
+        record.final.diverged = true;
+        record.final.divergedAtStep = step;
+        stop = true;
+      } else {
+        epochLoss += l * B;
+        epochCount += B;
+      }
+      if (step % config.lossEvery === 0 || step === 1 || diverged) {
+        record.lossCurve.push({ step, loss: finite(l), lr, gradNorm: finite(gradNorm) });
+      }
+      ctx.step = step;
+      ctx.epoch = epoch;
+      if (config.probeEvery > 0 && step % config.probeEvery === 0) hooks?.onProbe?.(ctx, record);
+      hooks?.onStep?.({
+        step,
+        epoch,
+        stepsPerEpoch,
+        totalSteps,
+        loss: l,
+        lr,
+        gradNorm,
+        samplesPerSecond: trainMs > 0 ? samples / (trainMs / 1000) : 0,
+      });
+    }
+    const ev = evaluate(net, loss, dataset.testX, dataset.testY, dataset.nTest, config.evalBatchSize);
+    const er: EpochRecord = {
+      epoch: epoch + 1,
+      trainLoss: epochCount > 0 ? finite(epochLoss / epochCount) : null,
+      testLoss: finite(ev.loss),
+      testAccuracy: ev.accuracy,
+      seconds: (performance.now() - te) / 1000,
+    };
+    record.epochs.push(er);
+    hooks?.onEpoch?.(er);
+  }
+  const last = record.epochs[record.epochs.length - 1];
+  record.final = {
+    ...record.final,
+    trainLoss: last?.trainLoss ?? finite(lastLoss),
+    testLoss: last?.testLoss ?? null,
+    testAccuracy: last?.testAccuracy ?? 0,
+    samplesPerSecond: trainMs > 0 ? samples / (trainMs / 1000) : 0,
+    steps: step,
+    trainSeconds: trainMs / 1000,
+    totalSeconds: (performance.now() - t0) / 1000,
+  };
+  return record;
+}
