@@ -47,7 +47,8 @@ function constantNamed(name: string, args: Record<string, number>, value: number
 
 /**
  * W ~ U(a, b) (PyTorch `uniform_`, defaults a = 0, b = 1): mean (a + b)/2, variance (b - a)^2 / 12.
- * describe().bound is the half-width (b - a)/2 (the "r" of U(-r, r) when a = -b).
+ * describe().bound is the half-width (b - a)/2 (the "r" of U(-r, r) when a = -b). A fixed-scale
+ * baseline: with U(-r, r) and fan_in inputs, Var(z) = fan_in r^2/3 Var(x) grows with the width.
  */
 export function uniform(a = 0, b = 1): Initializer {
   checkNumber("uniform", "a", a, isAny, "a finite number");
@@ -71,7 +72,9 @@ export function uniform(a = 0, b = 1): Initializer {
   );
 }
 
-/** W ~ N(mean, std^2) (PyTorch `normal_`, defaults 0 and 1). */
+/** W ~ N(mean, std^2) (PyTorch `normal_`, defaults 0 and 1). A fixed-scale baseline: a layer
+ *  multiplies the signal's variance by fan_in std^2, so std = 0.01 vanishes and std = 1 explodes
+ *  with depth unless std^2 = 1 / fan_in (LeCun et al. 1998). */
 export function normal(mean = 0, std = 1): Initializer {
   checkNumber("normal", "mean", mean, isAny, "a finite number");
   checkNumber("normal", "std", std, isNonNegative, "a finite number >= 0");

@@ -9,7 +9,7 @@
  */
 import type { FloatArray } from "../kernels/backend.js";
 import type { Rng } from "../tensor/rng.js";
-import { normalCdf, normalPdf, normalQuantile, normalSf } from "./special-functions.js";
+import { erf, normalCdf, normalPdf, normalQuantile, normalSf } from "./special-functions.js";
 
 export interface TruncatedMoments {
   mean: number;
@@ -18,8 +18,9 @@ export interface TruncatedMoments {
   mass: number;
 }
 
-/** Z = Phi(beta) - Phi(alpha) for standardized cut points, computed in the accurate tail. */
+/** Z = Phi(beta) - Phi(alpha) for standardized cut points, computed without cancellation. */
 function keptMass(alpha: number, beta: number): number {
+  if (alpha < 0 && beta > 0) return 0.5 * (erf(beta * Math.SQRT1_2) - erf(alpha * Math.SQRT1_2)); // no cancellation
   return alpha + beta > 0 ? normalSf(alpha) - normalSf(beta) : normalCdf(beta) - normalCdf(alpha);
 }
 
@@ -37,8 +38,29 @@ export function truncatedNormalMoments(mean: number, std: number, a: number, b: 
   const pa = normalPdf(alpha);
   const pb = normalPdf(beta);
   const shift = (pa - pb) / z;
-  const variance = 1 + (alpha * pa - beta * pb) / z - shift * shift;
-  return { mean: mean + std * shift, std: std * Math.sqrt(Math.max(variance, 0)), mass: z };
+  return {
+    mean: mean + std * shift,
+    std: std * Math.sqrt(Math.max(standardVariance(alpha, beta, pa, pb, z, shift), 0)),
+    mass: z,
+  };
+}
+
+/**
+ * Var / std^2 = 1 + (alpha phi(alpha) - beta phi(beta)) / Z - shift^2, rewritten about the end
+ * point c nearer the mean when the interval lies on one side of it, to avoid cancelling large
+ * terms in a tail: = 1 - shift (shift - c) - (beta - alpha) phi(other end) / Z.
+ */
+function standardVariance(
+  alpha: number,
+  beta: number,
+  pa: number,
+  pb: number,
+  z: number,
+  shift: number,
+): number {
+  if (beta <= 0) return 1 - shift * (shift - beta) - ((beta - alpha) * pa) / z;
+  if (alpha >= 0) return 1 - shift * (shift - alpha) - ((beta - alpha) * pb) / z;
+  return 1 + (alpha * pa - beta * pb) / z - shift * shift;
 }
 
 /** Precomputed constants of an inverse-CDF truncated-normal sampler. */

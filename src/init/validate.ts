@@ -17,7 +17,7 @@ export function checkNumber(
   rule: string,
 ): number {
   if (typeof v !== "number" || !Number.isFinite(v) || !ok(v)) {
-    throw new UserError(`${init}: ${arg}=${show(v)} is not valid: ${rule}`);
+    throw new UserError(`${init}: ${arg}=${show(v)} is not valid: it must be ${rule}`);
   }
   return v;
 }

@@ -16,7 +16,7 @@ export function initCommand(io: CliIO): Command {
       const list = listInitializers();
       if (opts.json) return printJson(io, list);
       for (const i of list) {
-        const args = i.args.map((a) => `${a.name}=${a.default}`).join(", ");
+        const args = i.args.map((a) => (a.default === null || a.default === undefined ? a.name : `${a.name}=${a.default}`)).join(", ");
         io.stdout(`${i.name}${args ? `(${args})` : ""}${i.aliases.length ? `  [${i.aliases.join(", ")}]` : ""}\n`);
         io.stdout(`    ${i.formula}\n`);
         if (i.reference) io.stdout(`    ${i.reference}\n`);
