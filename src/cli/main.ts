@@ -1,9 +1,15 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.js";
-import { gainCommand, initCommand } from "./commands/init.js";
+import { demoCommand } from "./commands/demo.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
+import { gainCommand, initCommand } from "./commands/init.js";
+import { runsCommand } from "./commands/runs.js";
+import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { trainCommand } from "./commands/train.js";
+import { workerCommand } from "./commands/worker.js";
 import { type CliIO, processIO } from "./io.js";
 import "../kernels/available.js";
 
@@ -15,7 +21,19 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
-  for (const make of [startCommand, trainCommand, initCommand, gainCommand, infoCommand]) {
+  for (const make of [
+    startCommand,
+    serveCommand,
+    demoCommand,
+    trainCommand,
+    initCommand,
+    gainCommand,
+    infoCommand,
+    experimentCommand,
+    sweepCommand,
+    runsCommand,
+    workerCommand,
+  ]) {
     program.addCommand(make(io));
   }
   for (const c of program.commands) configure(c, io);
@@ -38,7 +56,12 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return 0;
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {

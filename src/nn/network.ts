@@ -124,11 +124,26 @@ export class Network {
   forward(x: FloatArray, B: number): FloatArray {
     const n = B * this.inputDim;
     if (x.length < n) throw new Error(`forward: input has ${x.length} values, need ${n} (${B} x ${this.inputDim})`);
+    const input = this.inputBuffer(B);
+    if (x.length === n) input.set(x);
+    else for (let i = 0; i < n; i++) input[i] = x[i];
+    return this.forwardInput(B);
+  }
+
+  /**
+   * The network's own input buffer, with room for B rows: fill its first B rows, then call
+   * forwardInput(B). Saves a copy in the training loop (the batch is gathered straight into it).
+   */
+  inputBuffer(B: number): FloatArray {
     if (B > this.inputCapacity) {
-      this.input = this.alloc(n);
+      this.input = this.alloc(B * this.inputDim);
       this.inputCapacity = B;
     }
-    this.input.set(x.subarray(0, n));
+    return this.input;
+  }
+
+  /** Forward pass over the first B rows of inputBuffer(); returns the logits [B x out]. */
+  forwardInput(B: number): FloatArray {
     let h: FloatArray = this.input;
     for (const layer of this.layers) h = layer.forward(h, B);
     return h;

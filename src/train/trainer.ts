@@ -119,7 +119,6 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
   const totalSteps = Math.min(stepsPerEpoch * config.epochs, config.maxSteps ?? Number.POSITIVE_INFINITY);
   const shuffleRng = Rng.derive(config.seed, "shuffle");
   const schedule = { ...config, totalSteps };
-  const batchX = new Float32Array(B0 * d);
   const batchY = new Int32Array(B0);
   const dLogits: FloatArray = net.dtype === "float64" ? new Float64Array(B0 * C) : backend.alloc(B0 * C);
 
@@ -169,13 +168,18 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       }
       const start = s * B0;
       const B = Math.min(B0, dataset.nTrain - start);
+      const trainX = dataset.trainX;
+      // Fetched every step: an evaluation or probe with a larger batch may have replaced the buffer.
+      const batchX = net.inputBuffer(B);
       for (let r = 0; r < B; r++) {
         const idx = order[start + r];
-        batchX.set(dataset.trainX.subarray(idx * d, idx * d + d), r * d);
+        const src = idx * d;
+        const dst = r * d;
+        for (let j = 0; j < d; j++) batchX[dst + j] = trainX[src + j];
         batchY[r] = dataset.trainY[idx];
       }
       const ts = performance.now();
-      const logits = net.forward(batchX, B);
+      const logits = net.forwardInput(B);
       const l = loss.forward(logits, batchY, B, C, dLogits);
       net.backward(dLogits);
       const gradNorm = config.clipNorm !== null ? clipGradNorm(params, config.clipNorm) : globalGradNorm(params);

@@ -1,79 +1,20 @@
 import { Command } from "commander";
-import { loadDataset } from "../../data/index.js";
-import { resolveConfig } from "../../train/config.js";
-import { train } from "../../train/trainer.js";
-import { chooseBackend } from "../backend-choice.js";
-import { type CliIO, printJson } from "../io.js";
+import { UserError } from "../../errors.js";
+import type { CliIO } from "../io.js";
 import { parseInteger } from "../parse.js";
-import { Progress } from "../progress.js";
+import { DEFAULT_PORT, serveLab } from "./serve.js";
 
 /**
- * The quick demonstration `npm start` runs: the notes' first claim. The same MLP
- * (784-128-128-10, He normal, SGD momentum) on raw pixels (0..255) and on standardized pixels,
- * with ReLU and with sigmoid, a few hundred steps each.
+ * What `npm start` runs: the browser lab (the same as `initlab serve`). The text demonstration
+ * that used to be here is `initlab demo`.
  */
 export function startCommand(io: CliIO): Command {
   return new Command("start")
-    .description("a short demonstration: ReLU vs sigmoid on raw vs standardized MNIST (the notes' first claim)")
-    .option("--steps <n>", "training steps per run", parseInteger("--steps", 1), 300)
-    .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
-    .option("--json", "print one JSON document")
+    .description("open the browser lab: build it if needed and serve it on 127.0.0.1 (same as `serve`)")
+    .option("--port <n>", `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`, parseInteger("--port", 0))
+    .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .action(async (opts) => {
-      const progress = new Progress(io, false);
-      const backend = await chooseBackend("auto", null, io);
-      const rows: { preprocess: string; activation: string; record: ReturnType<typeof train> }[] = [];
-      progress.log("initlab: the same network on raw (0..255) and standardized MNIST pixels, ReLU vs sigmoid");
-      for (const preprocess of ["raw", "standardize"] as const) {
-        const dataset = await loadDataset({ data: "mnist", preprocess, trainLimit: 20000, testLimit: 2000, seed: opts.seed });
-        for (const activation of ["relu", "sigmoid"]) {
-          const config = resolveConfig({
-            preprocess,
-            activation,
-            hidden: [128, 128],
-            init: "he_normal",
-            lr: 0.05,
-            momentum: 0.9,
-            batchSize: 64,
-            maxSteps: opts.steps,
-            trainLimit: 20000,
-            testLimit: 2000,
-            seed: opts.seed,
-          });
-          const record = train(config, {
-            dataset,
-            backend,
-            hooks: { onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`) },
-          });
-          progress.done();
-          rows.push({ preprocess, activation, record });
-        }
-      }
-      backend.dispose();
-      if (opts.json) {
-        return printJson(io, {
-          runs: rows.map((r) => ({ preprocess: r.preprocess, activation: r.activation, final: r.record.final })),
-        });
-      }
-      io.stdout(`\n${"input".padEnd(12)}${"activation".padEnd(12)}${"first loss".padStart(12)}${"last loss".padStart(12)}${"test acc".padStart(10)}  verdict\n`);
-      for (const r of rows) {
-        const curve = r.record.lossCurve;
-        const first = curve[0]?.loss;
-        const last = r.record.final.trainLoss;
-        const acc = r.record.final.testAccuracy;
-        const learned = !r.record.final.diverged && acc > 0.5;
-        io.stdout(
-          `${r.preprocess.padEnd(12)}${r.activation.padEnd(12)}${fmt(first).padStart(12)}${fmt(last).padStart(12)}` +
-            `${`${(100 * acc).toFixed(1)}%`.padStart(10)}  ${r.record.final.diverged ? `diverged at step ${r.record.final.divergedAtStep}` : learned ? "learns" : "does not learn"}\n`,
-        );
-      }
-      io.stdout(
-        "\nThe notes: ReLU passes 255-scale inputs straight through, so activations and gradients are huge and\n" +
-          "training fails; sigmoid squashes them into (0, 1) and still learns; standardized inputs fix ReLU.\n" +
-          "Next: `npx initlab train --help`, `npx initlab init list`, README.md.\n",
-      );
+      if (opts.port !== undefined && opts.port > 65535) throw new UserError(`--port: ${opts.port} is above 65535`);
+      await serveLab(opts, io);
     });
-}
-
-function fmt(x: number | null | undefined): string {
-  return x === null || x === undefined ? "NaN" : x.toFixed(3);
 }

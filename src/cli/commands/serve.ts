@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { UserError } from "../../errors.js";
+import { packageRoot } from "../../kernels/node-env.js";
+import { startServer } from "../../server/server.js";
+import type { CliIO } from "../io.js";
+import { parseInteger } from "../parse.js";
+
+/** The lab's port when none is given (INITLAB_PORT overrides it). */
+export const DEFAULT_PORT = 7340;
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  home?: string;
+  build?: boolean;
+}
+
+/**
+ * Builds the browser lab if its sources are newer than web/dist (web/build.mjs is incremental),
+ * serves it with the run store API, prints the address, and runs until SIGINT / SIGTERM.
+ */
+export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
+  const root = packageRoot();
+  if (!root) throw new Error("cannot find the initlab package folder");
+  const webRoot = join(root, "web", "dist");
+  const builder = join(root, "web", "build.mjs");
+  if (opts.build !== false && existsSync(builder)) {
+    const r = spawnSync(process.execPath, [builder], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) throw new UserError(`building the browser lab failed (node web/build.mjs exited with ${r.status})`);
+  }
+  if (!existsSync(join(webRoot, "index.html"))) {
+    throw new UserError(`the browser lab is not built: ${webRoot}/index.html is missing (run: npm run build)`);
+  }
+  const envPort = process.env.INITLAB_PORT;
+  const port = opts.port ?? (envPort ? parseInteger("INITLAB_PORT", 0)(envPort) : DEFAULT_PORT);
+  // loaded here, not at the top: other commands should not pay for SQLite and the data loaders
+  const { labServices } = await import("../../server/services.js");
+  const { runsHome } = await import("../../store/index.js");
+  const home = runsHome(opts.home);
+  const services = labServices(home);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ port, host: opts.host, webRoot, services, log: (l) => io.stderr(`initlab serve: ${l}\n`) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UserError(`port ${port} is in use; pass --port N (0 picks a free one)`);
+    if (code === "EACCES") throw new UserError(`no permission to listen on port ${port}; pass --port N above 1023`);
+    throw e;
+  }
+  io.stdout(`initlab lab: ${server.url}  (runs from ${home}; Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+  services.close();
+}
+
+export function serveCommand(io: CliIO): Command {
+  return new Command("serve")
+    .description("the browser lab: build it if needed, serve it and the run store API on 127.0.0.1")
+    .option("--port <n>", `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`, parseInteger("--port", 0))
+    .option("--host <address>", "address to listen on (default 127.0.0.1: this machine only)")
+    .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
+    .option("--no-build", "serve web/dist as it is, without rebuilding")
+    .action(async (opts) => {
+      if (opts.port !== undefined && opts.port > 65535) throw new UserError(`--port: ${opts.port} is above 65535`);
+      await serveLab(opts, io);
+    });
+}

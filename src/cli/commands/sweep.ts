@@ -1,0 +1,141 @@
+import { Command } from "commander";
+import { UserError } from "../../errors.js";
+import { openRunStore, runsHome } from "../../store/index.js";
+import { defaultPoolSize } from "../../sweep/local-pool.js";
+import { redactUrl } from "../../sweep/queue-connection.js";
+import { shortId } from "../../sweep/run-id.js";
+import { runSweep, type SweepReport } from "../../sweep/run-sweep.js";
+import { readSweepFile, type SweepSpec } from "../../sweep/sweep-file.js";
+import { describeAxes, planSweep } from "../../sweep/sweep-plan.js";
+import { type CliIO, printJson } from "../io.js";
+import { parseInteger } from "../parse.js";
+import { Progress } from "../progress.js";
+
+export function sweepCommand(io: CliIO): Command {
+  return new Command("sweep")
+    .description("run every configuration of a sweep file (YAML or JSON) and store the results")
+    .argument("<file>", "sweep file: name, base, grid and/or runs (docs/sweeps.md)")
+    .option("--resume", "continue a sweep already in the store: run only the missing (and failed) runs")
+    .option(
+      "--workers <n>",
+      "runs at once on this machine (default: all cores)",
+      parseInteger("--workers", 1),
+    )
+    .option(
+      "--queue <url>",
+      "send the runs to workers through Redis (redis://HOST:6379) instead of running them here",
+    )
+    .option("--queue-name <name>", "BullMQ queue name (default initlab-runs)")
+    .option(
+      "--attempts <n>",
+      "queue: tries per run before it counts as failed (default 2)",
+      parseInteger("--attempts", 1),
+    )
+    .option("--home <dir>", "runs folder (default $INITLAB_HOME or ./runs)")
+    .option("--dry-run", "validate and list the runs without running them")
+    .option("--json", "print a summary (one JSON document) on stdout")
+    .option("--quiet", "no progress on stderr")
+    .action(async (file: string, opts) => {
+      const spec = readSweepFile(file);
+      const home = runsHome(opts.home);
+      if (opts.dryRun) return dryRun(io, spec, opts.json);
+      const store = openRunStore(home);
+      const progress = new Progress(io, Boolean(opts.quiet));
+      const workers = opts.workers ?? defaultPoolSize();
+      const interrupt = interruptSignal();
+      let report: SweepReport;
+      try {
+        report = await runSweep(spec, store, {
+          source: file,
+          resume: Boolean(opts.resume),
+          workers,
+          queue: opts.queue ? { url: opts.queue, name: opts.queueName, attempts: opts.attempts } : undefined,
+          signal: interrupt.signal,
+          onPlan: ({ plan, stored, toRun }) => {
+            const where = opts.queue
+              ? `queue ${redactUrl(opts.queue)}`
+              : `${Math.min(workers, toRun.length)} workers`;
+            const dup = plan.duplicates ? ` (${plan.duplicates} duplicate grid points dropped)` : "";
+            progress.log(
+              `initlab sweep ${plan.name}: ${plan.runs.length} runs${dup}, ${stored} already stored, ` +
+                `${toRun.length} to run on ${where}; store ${store.location}`,
+            );
+          },
+          events: {
+            onStart: (_run, p) => progress.update(p.done, p.total, line(p)),
+            onResult: (run, o, p) => {
+              if (o.status === "failed")
+                progress.log(`run ${shortId(run.id)} ${describeAxes(run.axes)} failed: ${o.error}`);
+              progress.update(p.done, p.total, line(p));
+            },
+          },
+        });
+      } finally {
+        interrupt.dispose();
+        progress.done();
+        store.close();
+      }
+      if (report.interrupted) {
+        throw new UserError(
+          `sweep ${report.name} interrupted: ${report.alreadyStored + report.done} of ${report.planned} runs stored in ${home}; ` +
+            `run "initlab sweep ${file} --resume${opts.home ? ` --home ${opts.home}` : ""}" to finish it` +
+            (opts.queue ? " (queued jobs keep running on the workers)" : ""),
+        );
+      }
+      progress.log(
+        `sweep ${report.name} done: ${report.ok} ok, ${report.diverged} diverged, ${report.failed} failed ` +
+          `(${report.alreadyStored} were already stored). See: initlab runs list --sweep ${report.name}`,
+      );
+      if (opts.json) {
+        const reader = openRunStore(home, { readonly: true });
+        try {
+          const status = new Map(reader.listRuns({ sweep: report.name }).map((r) => [r.id, r.status]));
+          const runs = (reader.getSweep(report.name)?.runs ?? []).map((r) => ({
+            ...r,
+            status: status.get(r.id) ?? null,
+          }));
+          printJson(io, { ...report, home, runs });
+        } finally {
+          reader.close();
+        }
+      }
+    });
+}
+
+function line(p: { running: number; ok: number; diverged: number; failed: number }): string {
+  return `running ${p.running}, ok ${p.ok}, diverged ${p.diverged}, failed ${p.failed}`;
+}
+
+function dryRun(io: CliIO, spec: SweepSpec, json: boolean): void {
+  const plan = planSweep(spec);
+  if (json) {
+    printJson(io, {
+      name: plan.name,
+      runs: plan.runs.map((r) => ({ id: r.id, axes: r.axes, config: r.config })),
+    });
+    return;
+  }
+  io.stdout(`sweep ${plan.name}: ${plan.runs.length} runs\n`);
+  for (const r of plan.runs) io.stdout(`${shortId(r.id)}  ${describeAxes(r.axes)}\n`);
+}
+
+/**
+ * An AbortSignal that fires on the first SIGINT or SIGTERM (Ctrl-C): the sweep stops scheduling
+ * and returns; a second signal exits at once with code 130.
+ */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
