@@ -3,8 +3,8 @@
  *   mean = E[phi(z)], second = E[phi(z)^2], variance = second - mean^2,
  *   derivMean = E[phi'(z)], derivSecond = E[phi'(z)^2].
  * These are the quantities of every variance recursion: the forward pass needs E[phi^2] (Glorot &
- * Bengio 2010; Poole et al. 2016, arXiv:1606.05340, eq. 3), the backward pass E[phi'^2]
- * (Schoenholz et al. 2017, arXiv:1611.01232, eq. 7: chi_1).
+ * Bengio 2010; Poole et al. 2016, arXiv:1606.05340: the length map), the backward pass E[phi'^2]
+ * (Schoenholz et al. 2017, arXiv:1611.01232: chi_1).
  *
  * Integration: `gaussianPanelRule` (composite Gauss-Legendre split at 0, at a graded x-mesh and at
  * `act.kinks`), accurate to ~1e-14 for relu, leaky relu, hard tanh, elu, selu, tanh, sigmoid, erf

@@ -3,7 +3,7 @@ import { SELU_ALPHA, SELU_LAMBDA } from "../../src/theory/closed-forms.js";
 import { erf } from "../../src/theory/special.js";
 import type { ScalarActivation } from "../../src/theory/types.js";
 
-export const relu: ScalarActivation = { name: "relu", f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) };
+export const relu: ScalarActivation = { name: "relu", f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0) };
 
 export function leakyRelu(a: number): ScalarActivation {
   return { name: `leaky_relu(${a})`, f: (x) => (x > 0 ? x : a * x), df: (x) => (x > 0 ? 1 : a) };
@@ -29,7 +29,7 @@ export const sigmoid: ScalarActivation = {
 
 export const hardTanh: ScalarActivation = {
   name: "hard_tanh",
-  f: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
+  f: (x) => Math.min(1, Math.max(-1, x)),
   df: (x) => (x > -1 && x < 1 ? 1 : 0),
 };
 
