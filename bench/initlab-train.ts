@@ -1,0 +1,61 @@
+import type { Dataset } from "../src/data/index.js";
+import type { Backend } from "../src/kernels/backend.js";
+import { Rng } from "../src/tensor/rng.js";
+import { resolveConfig } from "../src/train/config.js";
+import { train } from "../src/train/trainer.js";
+import type { Workload } from "./workloads.js";
+
+/** A random in-memory data set with the workload's shape (the same inputs for every engine). */
+export function randomDataset(w: Workload, n: number): Dataset {
+  const d = w.sizes[0];
+  const C = w.sizes[w.sizes.length - 1];
+  const rng = new Rng(12345);
+  const x = Float32Array.from({ length: n * d }, () => rng.normal());
+  const y = Int32Array.from({ length: n }, () => rng.int(C));
+  return {
+    name: `random-${w.name}`,
+    inputDim: d,
+    numClasses: C,
+    classNames: Array.from({ length: C }, (_, i) => String(i)),
+    trainX: x,
+    trainY: y,
+    nTrain: n,
+    testX: x.subarray(0, d),
+    testY: y.subarray(0, 1),
+    nTest: 1,
+    preprocess: "raw",
+    stats: { mean: 0, std: 1, min: -5, max: 5 },
+  };
+}
+
+/**
+ * initlab's training throughput on a workload: the real trainer (gather, forward, loss, backward,
+ * SGD momentum) timed by its own clock (training time only), median over `repeats` runs.
+ */
+export function measureInitlab(w: Workload, backend: Backend, seconds: number, repeats: number): number {
+  const probeSteps = 5;
+  const config = (steps: number) =>
+    resolveConfig({
+      data: "random",
+      preprocess: "raw",
+      hidden: w.sizes.slice(1, -1),
+      activation: w.activation,
+      init: "xavier_uniform",
+      lr: 0.01,
+      momentum: 0.9,
+      batchSize: w.batch,
+      maxSteps: steps,
+      epochs: 1_000_000,
+      lossEvery: 1_000_000,
+      seed: 1,
+    });
+  const data = randomDataset(w, w.batch * 64);
+  const warm = train(config(probeSteps), { dataset: data, backend });
+  const stepSeconds = w.batch / warm.final.samplesPerSecond;
+  const steps = Math.max(5, Math.round(seconds / repeats / stepSeconds));
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++)
+    rates.push(train(config(steps), { dataset: data, backend }).final.samplesPerSecond);
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)];
+}
