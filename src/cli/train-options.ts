@@ -15,7 +15,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option("--train-limit <n>", "use only the first N training examples", parseInteger("--train-limit", 1))
     .option("--test-limit <n>", "use only the first N test examples", parseInteger("--test-limit", 1))
     .option("--target <column>", "csv: the label column (default: the last one)")
-    .option("--noise <x>", "synthetic sets: noise level 0..0.5", parseNumber("--noise"))
+    .option("--noise <x>", "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)", parseNumber("--noise"))
     .option("--hidden <sizes>", `hidden layer widths, e.g. 256,256 or 100x8 (default ${D.hidden.join(",")})`, parseSizes("--hidden"))
     .option("--activation <spec>", `hidden activation, or one per layer (default ${D.activation})`)
     .option("--init <spec>", `weight initializer spec, or one per layer (default ${D.init})`)

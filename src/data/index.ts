@@ -1,101 +1,163 @@
 import { UserError } from "../errors.js";
-import { readCsvTable, splitTable } from "./csv.js";
-import { FASHION_CLASSES, loadFashionRaw } from "./fashion.js";
-import { type ImageSplit, loadMnistRaw } from "./mnist.js";
-import { preprocessSplits, summarize } from "./preprocess.js";
-import { generateSynthetic, SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
-import { type DataOptions, type Dataset, PREPROCESS_MODES, type Preprocess, type RawSplit } from "./types.js";
+import { readCsvTable, splitTable } from "./csv-dataset.js";
+import { loadFashionSource } from "./fashion-mnist.js";
+import { loadMnistSource } from "./mnist.js";
+import {
+  checkPreprocess,
+  type FeatureKind,
+  fitPreprocess,
+  matrixStats,
+  transformInPlace,
+} from "./preprocess.js";
+import {
+  SYNTHETIC_CLASS_NAMES,
+  SYNTHETIC_FEATURE_NAMES,
+  SYNTHETIC_NAMES,
+  type SyntheticName,
+  synthetic2D,
+} from "./synthetic.js";
+import type { DataOptions, DataStats, Dataset, ImageSource, ImageSplit, Preprocess } from "./types.js";
 
-export { parseIdx, readIdxFile } from "./idx.js";
-export { parseCsvRows, readCsvTable } from "./csv.js";
-export { generateSynthetic, SYNTHETIC_NAMES } from "./synthetic.js";
-export { preprocessSplits, summarize } from "./preprocess.js";
-export { loadMnistRaw } from "./mnist.js";
-export { loadFashionRaw, FASHION_CLASSES } from "./fashion.js";
-export type { DataOptions, Dataset, Preprocess, RawSplit } from "./types.js";
-export { PREPROCESS_MODES } from "./types.js";
+export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
+export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
+export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
 
-export const DATASET_NAMES: readonly string[] = ["mnist", "fashion-mnist", ...SYNTHETIC_NAMES, "csv:PATH"];
+/** The fixed data set names; a CSV file is named "csv:PATH" besides these. */
+export const DATASET_NAMES: string[] = ["mnist", "fashion-mnist", ...SYNTHETIC_NAMES];
+const CHOICES = `${DATASET_NAMES.join(", ")}, csv:PATH`;
 
-/** The first `limit` images of a split (the official MNIST order is already shuffled), as float32. */
-function imagesToSplit(s: ImageSplit, limit: number | undefined): RawSplit {
-  const n = Math.min(s.n, limit ?? s.n);
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < n * 784; i++) x[i] = s.pixels[i];
-  return { x, y: Int32Array.from(s.labels.subarray(0, n)), n };
-}
-
-function limitSplit(s: RawSplit, d: number, limit: number | undefined): RawSplit {
-  if (limit === undefined || limit >= s.n) return s;
-  return { x: s.x.slice(0, limit * d), y: s.y.slice(0, limit), n: limit };
-}
+/** Examples per split of a synthetic set when `nSynthetic` is not given. */
+export const DEFAULT_N_SYNTHETIC = 500;
 
 /**
- * Loads a data set by name, applies the limits (the first N examples of each split) and the
- * preprocessing (training-set statistics). Default preprocessing: standardize.
+ * Loads, splits, cuts and preprocesses a data set; deterministic for the same options.
+ * - mnist: the official split, 60000 / 10000, in file order (the files are already shuffled).
+ * - fashion-mnist: the fixed stratified split of `fashion-mnist.ts`, 60000 / 10000.
+ * - circle, xor, gauss, spiral: Playground's generators (`synthetic.ts`), nSynthetic (default
+ *   500) train and as many test examples, from `seed` and `noise` (0..0.5).
+ * - csv:PATH: the seeded 80/20 split of `csv-dataset.ts`, label column `target` (default last).
+ * trainLimit / testLimit keep the first N examples of each split (so a limit is a prefix of
+ * the full split); a limit above the split's size is a UserError. The preprocessing (default
+ * "standardize") is fitted on the kept training examples and applied to both splits.
+ * Options that do not apply (noise, target, nSynthetic) must be absent or, for noise, 0.
  */
 export async function loadDataset(opts: DataOptions): Promise<Dataset> {
-  const preprocess: Preprocess = opts.preprocess ?? "standardize";
-  if (!PREPROCESS_MODES.includes(preprocess)) {
-    throw new UserError(`unknown preprocessing "${preprocess}"; valid: ${PREPROCESS_MODES.join(", ")}`);
-  }
-  for (const [k, v] of [["trainLimit", opts.trainLimit], ["testLimit", opts.testLimit]] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new UserError(`${k} must be a positive integer, got ${v}`);
-  }
-  const seed = opts.seed ?? 1;
+  const preprocess = checkPreprocess(opts.preprocess ?? "standardize");
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new UserError(`seed ${seed} is not an integer`);
   const name = opts.data;
-  let train: RawSplit;
-  let test: RawSplit;
-  let d: number;
-  let classNames: string[];
-  let featureNames: string[] | undefined;
-  let pixelRange: number | null = null;
-  let image: Dataset["image"];
-  if (name === "mnist" || name === "fashion-mnist") {
-    const raw = name === "mnist" ? loadMnistRaw() : loadFashionRaw();
-    train = imagesToSplit(raw.train, opts.trainLimit);
-    test = imagesToSplit(raw.test, opts.testLimit);
-    d = 784;
-    classNames = name === "mnist" ? ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] : FASHION_CLASSES;
-    pixelRange = 255;
-    image = { width: 28, height: 28 };
-  } else if ((SYNTHETIC_NAMES as readonly string[]).includes(name)) {
-    const noise = opts.noise ?? 0;
-    if (!(noise >= 0 && noise <= 1)) throw new UserError(`noise must be in [0, 1], got ${noise}`);
-    const n = opts.nSynthetic ?? 500;
-    const g = generateSynthetic(name as SyntheticName, n, noise, seed);
-    d = 2;
-    train = limitSplit(g.train, d, opts.trainLimit);
-    test = limitSplit(g.test, d, opts.testLimit);
-    classNames = ["0", "1"];
-    featureNames = ["x1", "x2"];
-  } else if (name.startsWith("csv:")) {
-    const table = readCsvTable(name.slice(4), opts.target);
-    const s = splitTable(table, seed);
-    d = table.featureNames.length;
-    train = limitSplit(s.train, d, opts.trainLimit);
-    test = limitSplit(s.test, d, opts.testLimit);
-    classNames = table.classNames;
-    featureNames = table.featureNames;
-  } else {
-    throw new UserError(`unknown data set "${name}"; valid: ${DATASET_NAMES.join(", ")}`);
+  const synthetic = (SYNTHETIC_NAMES as string[]).includes(name);
+  const csv = name.startsWith("csv:");
+  if (!synthetic && !csv && name !== "mnist" && name !== "fashion-mnist") {
+    throw new UserError(`unknown data set "${name}"; choose one of ${CHOICES}`);
   }
-  if (classNames.length < 2) throw new UserError(`data set ${name} has ${classNames.length} class(es); need at least 2`);
-  preprocessSplits(train, test, d, preprocess, pixelRange);
+  if (!synthetic && (opts.noise ?? 0) !== 0)
+    throw new UserError(`noise applies to the synthetic sets only, not ${name}`);
+  if (!synthetic && opts.nSynthetic != null)
+    throw new UserError(`nSynthetic applies to the synthetic sets only, not ${name}`);
+  if (!csv && opts.target != null) throw new UserError(`target applies to csv:PATH only, not ${name}`);
+
+  if (name === "mnist" || name === "fashion-mnist") {
+    const src = await (name === "mnist" ? loadMnistSource() : loadFashionSource());
+    return imageDataset(name, src, preprocess, opts);
+  }
+  if (synthetic) {
+    const n = opts.nSynthetic ?? DEFAULT_N_SYNTHETIC;
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`nSynthetic ${n} is not a positive integer`);
+    const s = synthetic2D(name as SyntheticName, n, opts.noise ?? 0, seed);
+    return tableDataset(name, s, 2, SYNTHETIC_CLASS_NAMES, SYNTHETIC_FEATURE_NAMES, preprocess, opts);
+  }
+  const path = name.slice(4);
+  if (path === "") throw new UserError(`data "csv:" needs a path, as in csv:data/iris.csv`);
+  const table = await readCsvTable(path, opts.target ?? undefined);
+  const s = splitTable(table, seed, path);
+  return tableDataset(
+    name,
+    s,
+    table.featureNames.length,
+    table.classNames,
+    table.featureNames,
+    preprocess,
+    opts,
+  );
+}
+
+/** A limit, checked: the first `limit` of `available` examples, or all when absent. */
+function limitOf(what: string, limit: number | null | undefined, available: number, name: string): number {
+  if (limit == null) return available;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UserError(`${what} ${limit} is not a positive integer`);
+  if (limit > available) {
+    throw new UserError(`${what} ${limit} is more than the ${available} examples of the ${name} split`);
+  }
+  return limit;
+}
+
+function imageDataset(name: string, src: ImageSource, preprocess: Preprocess, opts: DataOptions): Dataset {
+  const dim = src.width * src.height;
+  const nTrain = limitOf("trainLimit", opts.trainLimit, src.train.n, `${name} training`);
+  const nTest = limitOf("testLimit", opts.testLimit, src.test.n, `${name} test`);
+  const toFloat = (s: ImageSplit, n: number) => new Float32Array(s.pixels.subarray(0, n * dim));
+  const train = { x: toFloat(src.train, nTrain), y: new Int32Array(src.train.labels.subarray(0, nTrain)) };
+  const test = { x: toFloat(src.test, nTest), y: new Int32Array(src.test.labels.subarray(0, nTest)) };
+  const stats = preprocessInPlace(preprocess, train.x, test.x, dim, "pixels");
   return {
     name,
-    inputDim: d,
-    numClasses: classNames.length,
-    classNames,
-    featureNames,
+    inputDim: dim,
+    numClasses: src.classNames.length,
+    classNames: [...src.classNames],
     trainX: train.x,
     trainY: train.y,
-    nTrain: train.n,
+    nTrain,
     testX: test.x,
     testY: test.y,
-    nTest: test.n,
+    nTest,
     preprocess,
-    stats: summarize(train.x),
-    image,
+    stats,
+    image: { width: src.width, height: src.height },
   };
+}
+
+function tableDataset(
+  name: string,
+  s: { trainX: Float32Array; trainY: Int32Array; testX: Float32Array; testY: Int32Array },
+  dim: number,
+  classNames: string[],
+  featureNames: string[],
+  preprocess: Preprocess,
+  opts: DataOptions,
+): Dataset {
+  const nTrain = limitOf("trainLimit", opts.trainLimit, s.trainY.length, `${name} training`);
+  const nTest = limitOf("testLimit", opts.testLimit, s.testY.length, `${name} test`);
+  const trainX = s.trainX.slice(0, nTrain * dim);
+  const testX = s.testX.slice(0, nTest * dim);
+  const stats = preprocessInPlace(preprocess, trainX, testX, dim, "table");
+  return {
+    name,
+    inputDim: dim,
+    numClasses: classNames.length,
+    classNames: [...classNames],
+    featureNames: [...featureNames],
+    trainX,
+    trainY: s.trainY.slice(0, nTrain),
+    nTrain,
+    testX,
+    testY: s.testY.slice(0, nTest),
+    nTest,
+    preprocess,
+    stats,
+  };
+}
+
+function preprocessInPlace(
+  mode: Preprocess,
+  trainX: Float32Array,
+  testX: Float32Array,
+  dim: number,
+  kind: FeatureKind,
+): DataStats {
+  const t = fitPreprocess(mode, trainX, dim, kind);
+  transformInPlace(t, trainX, dim);
+  transformInPlace(t, testX, dim);
+  return matrixStats(trainX);
 }

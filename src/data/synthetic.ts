@@ -1,101 +1,161 @@
+import { UserError } from "../errors.js";
 import { Rng } from "../tensor/rng.js";
-import type { RawSplit } from "./types.js";
 
 /**
- * The 2-D classification sets of TensorFlow Playground (src/dataset.ts of tensorflow/playground),
- * with the same geometry and noise model; label +1 -> class 1, -1 -> class 0. Pure TypeScript
- * (no Node imports) so the browser lab generates the same points.
- *   circle: class 1 at radius U(0, 2.5), class 0 at radius U(3.5, 5); labels of noisy points follow
- *           the noisy position (inside radius 2.5 -> 1).
- *   xor:    x, y ~ U(-5, 5) pushed 0.3 away from the axes; label sign(x y) of the noisy point.
- *   gauss:  two Gaussians at (2, 2) (class 1) and (-2, -2) (class 0), variance 0.5 + 7 noise.
- *   spiral: two interleaved spirals r = 5 i/n, t = 3.5 pi i/n (+ pi for class 0), uniform noise.
+ * The 2-D classification sets of TensorFlow Playground (Smilkov, Carter et al. 2016,
+ * github.com/tensorflow/playground, src/dataset.ts), ported draw for draw with `Math.random`
+ * replaced by a seeded `Rng`. Playground's labels +1 / -1 become classes 1 / 0.
+ * - circle: n/2 points with radius U(0, 2.5) and n/2 with radius U(3.5, 5) (R = 5: [0, 0.5R]
+ *   and [0.7R, R]), angle U(0, 2 pi); the label is +1 iff the point moved by noise
+ *   (U(-5, 5) * noise per coordinate) lies within 2.5 of the origin. The stored point is unmoved.
+ * - xor: x, y ~ U(-5, 5), each pushed 0.3 away from 0 (padding); label +1 iff
+ *   (x + nx)(y + ny) >= 0 with nx, ny ~ U(-5, 5) * noise.
+ * - gauss: n/2 points N((2, 2), v I) with label +1, n/2 N((-2, -2), v I) with label -1, where
+ *   the variance v = 0.5 + 7 noise (Playground's linear map [0, 0.5] -> [0.5, 4]); normals by
+ *   Marsaglia's polar method, as Playground draws them.
+ * - spiral: two arms of n/2 points, i = 0..n/2-1: r = 5 i / (n/2), t = 1.75 * 2 pi i / (n/2) + d,
+ *   (x, y) = (r sin t, r cos t) + U(-1, 1) * noise per coordinate; d = 0 label +1, d = pi -1.
+ * Points are generated in Playground's order: label blocks for circle, gauss and spiral.
  */
-export const SYNTHETIC_NAMES = ["circle", "xor", "gauss", "spiral"] as const;
-export type SyntheticName = (typeof SYNTHETIC_NAMES)[number];
+export type SyntheticName = "circle" | "xor" | "gauss" | "spiral";
+export const SYNTHETIC_NAMES: SyntheticName[] = ["circle", "xor", "gauss", "spiral"];
+export const SYNTHETIC_CLASS_NAMES = ["negative (-1)", "positive (+1)"];
+export const SYNTHETIC_FEATURE_NAMES = ["x1", "x2"];
+/** Playground's noise slider goes from 0 to 50%. */
+export const MAX_NOISE = 0.5;
 
-type Point = [number, number, number];
-
-function circle(n: number, noise: number, rng: Rng): Point[] {
-  const radius = 5;
-  const pts: Point[] = [];
-  const gen = (rMin: number, rMax: number) => {
-    for (let i = 0; i < n / 2; i++) {
-      const r = rng.uniformRange(rMin, rMax);
-      const angle = rng.uniformRange(0, 2 * Math.PI);
-      const x = r * Math.sin(angle);
-      const y = r * Math.cos(angle);
-      const nx = rng.uniformRange(-radius, radius) * noise;
-      const ny = rng.uniformRange(-radius, radius) * noise;
-      pts.push([x, y, Math.hypot(x + nx, y + ny) < radius * 0.5 ? 1 : 0]);
-    }
-  };
-  gen(0, radius * 0.5);
-  gen(radius * 0.7, radius);
-  return pts;
+export interface Points2D {
+  /** n x 2, row-major. */
+  x: Float64Array;
+  /** 0 (Playground's -1) or 1 (+1). */
+  y: Int32Array;
+  n: number;
 }
 
-function xor(n: number, noise: number, rng: Rng): Point[] {
-  const pts: Point[] = [];
-  const padding = 0.3;
-  for (let i = 0; i < n; i++) {
-    let x = rng.uniformRange(-5, 5);
-    x += x > 0 ? padding : -padding;
-    let y = rng.uniformRange(-5, 5);
-    y += y > 0 ? padding : -padding;
-    const nx = rng.uniformRange(-5, 5) * noise;
-    const ny = rng.uniformRange(-5, 5) * noise;
-    pts.push([x, y, (x + nx) * (y + ny) >= 0 ? 1 : 0]);
+/** Generates `numSamples` points of `name` from `rng` (numSamples even keeps the label blocks equal). */
+export function generate2D(name: SyntheticName, numSamples: number, noise: number, rng: Rng): Points2D {
+  if (!(noise >= 0 && noise <= MAX_NOISE)) {
+    throw new UserError(`noise ${noise} is outside 0..${MAX_NOISE} (Playground's range)`);
   }
-  return pts;
-}
-
-function gauss(n: number, noise: number, rng: Rng): Point[] {
-  const variance = 0.5 + (noise / 0.5) * 3.5;
-  const sd = Math.sqrt(variance);
-  const pts: Point[] = [];
-  const gen = (cx: number, cy: number, label: number) => {
-    for (let i = 0; i < n / 2; i++) pts.push([cx + sd * rng.normal(), cy + sd * rng.normal(), label]);
+  const out: Points2D = { x: new Float64Array(2 * numSamples), y: new Int32Array(numSamples), n: 0 };
+  const push = (x: number, y: number, label: number) => {
+    out.x[2 * out.n] = x;
+    out.x[2 * out.n + 1] = y;
+    out.y[out.n++] = label > 0 ? 1 : 0;
   };
-  gen(2, 2, 1);
-  gen(-2, -2, 0);
-  return pts;
+  const unif = (a: number, b: number) => rng.uniform() * (b - a) + a;
+  GENERATORS[name](numSamples, noise, unif, push, rng);
+  return out;
 }
 
-function spiral(n: number, noise: number, rng: Rng): Point[] {
-  const pts: Point[] = [];
-  const half = n / 2;
-  const gen = (deltaT: number, label: number) => {
-    for (let i = 0; i < half; i++) {
-      const r = (i / half) * 5;
-      const t = ((1.75 * i) / half) * 2 * Math.PI + deltaT;
-      pts.push([r * Math.sin(t) + rng.uniformRange(-1, 1) * noise, r * Math.cos(t) + rng.uniformRange(-1, 1) * noise, label]);
+type Uniform = (a: number, b: number) => number;
+type Push = (x: number, y: number, label: number) => void;
+type Generator = (numSamples: number, noise: number, unif: Uniform, push: Push, rng: Rng) => void;
+
+const GENERATORS: Record<SyntheticName, Generator> = {
+  circle(numSamples, noise, unif, push) {
+    const radius = 5;
+    const label = (x: number, y: number) => (Math.sqrt(x * x + y * y) < radius * 0.5 ? 1 : -1);
+    for (const [r0, r1] of [
+      [0, radius * 0.5],
+      [radius * 0.7, radius],
+    ]) {
+      for (let i = 0; i < numSamples / 2; i++) {
+        const r = unif(r0, r1);
+        const angle = unif(0, 2 * Math.PI);
+        const x = r * Math.sin(angle);
+        const y = r * Math.cos(angle);
+        const noiseX = unif(-radius, radius) * noise;
+        const noiseY = unif(-radius, radius) * noise;
+        push(x, y, label(x + noiseX, y + noiseY));
+      }
     }
-  };
-  gen(0, 1);
-  gen(Math.PI, 0);
-  return pts;
+  },
+  xor(numSamples, noise, unif, push) {
+    const padding = 0.3;
+    for (let i = 0; i < numSamples; i++) {
+      let x = unif(-5, 5);
+      x += x > 0 ? padding : -padding;
+      let y = unif(-5, 5);
+      y += y > 0 ? padding : -padding;
+      const noiseX = unif(-5, 5) * noise;
+      const noiseY = unif(-5, 5) * noise;
+      push(x, y, (x + noiseX) * (y + noiseY) >= 0 ? 1 : -1);
+    }
+  },
+  gauss(numSamples, noise, _unif, push, rng) {
+    const t = noise / 0.5; // d3 v3.5.17 linear scale [0, 0.5] -> [0.5, 4], computed as d3 does
+    const variance = 0.5 * (1 - t) + 4 * t;
+    for (const [c, label] of [
+      [2, 1],
+      [-2, -1],
+    ]) {
+      for (let i = 0; i < numSamples / 2; i++) {
+        const x = polarNormal(rng, c, variance);
+        const y = polarNormal(rng, c, variance);
+        push(x, y, label);
+      }
+    }
+  },
+  spiral(numSamples, noise, unif, push) {
+    const n = numSamples / 2;
+    for (const [deltaT, label] of [
+      [0, 1],
+      [Math.PI, -1],
+    ]) {
+      for (let i = 0; i < n; i++) {
+        const r = (i / n) * 5;
+        const t = ((1.75 * i) / n) * 2 * Math.PI + deltaT;
+        const x = r * Math.sin(t) + unif(-1, 1) * noise;
+        const y = r * Math.cos(t) + unif(-1, 1) * noise;
+        push(x, y, label);
+      }
+    }
+  },
+};
+
+/**
+ * N(mean, variance) by Marsaglia's polar method, as Playground's normalRandom: v1, v2 ~ U(-1, 1)
+ * until s = v1^2 + v2^2 <= 1, then mean + sqrt(variance) * v1 sqrt(-2 ln s / s). Playground
+ * also accepts s = 0 (a NaN); here it is redrawn, which happens with probability 0 in theory.
+ */
+function polarNormal(rng: Rng, mean: number, variance: number): number {
+  let v1: number;
+  let s: number;
+  do {
+    v1 = 2 * rng.uniform() - 1;
+    const v2 = 2 * rng.uniform() - 1;
+    s = v1 * v1 + v2 * v2;
+  } while (s > 1 || s === 0);
+  const result = Math.sqrt((-2 * Math.log(s)) / s) * v1;
+  return mean + Math.sqrt(variance) * result;
 }
 
-const GENERATORS: Record<SyntheticName, (n: number, noise: number, rng: Rng) => Point[]> = { circle, xor, gauss, spiral };
-
-function toSplit(pts: Point[], rng: Rng): RawSplit {
-  rng.shuffle(pts);
-  const x = new Float32Array(pts.length * 2);
-  const y = new Int32Array(pts.length);
-  pts.forEach((p, i) => {
-    x[2 * i] = p[0];
-    x[2 * i + 1] = p[1];
-    y[i] = p[2];
-  });
-  return { x, y, n: pts.length };
-}
-
-/** n training and n test points (n even), from the stream Rng.derive(seed, "data"). */
-export function generateSynthetic(name: SyntheticName, n: number, noise: number, seed: number): { train: RawSplit; test: RawSplit } {
+/**
+ * The train/test sets of a synthetic name: Playground's generator draws 2 * nPerSplit points from
+ * `Rng.derive(seed, "data")`, the same stream then permutes them (Playground shuffles too) and the
+ * first nPerSplit are train, the rest test.
+ */
+export function synthetic2D(
+  name: SyntheticName,
+  nPerSplit: number,
+  noise: number,
+  seed: number,
+): { trainX: Float32Array; trainY: Int32Array; testX: Float32Array; testY: Int32Array } {
   const rng = Rng.derive(seed, "data");
-  const gen = GENERATORS[name];
-  const train = toSplit(gen(n, noise, rng), rng);
-  const test = toSplit(gen(n, noise, rng), rng);
-  return { train, test };
+  const pts = generate2D(name, 2 * nPerSplit, noise, rng);
+  const p = rng.permutation(pts.n);
+  const take = (from: number, to: number) => {
+    const x = new Float32Array(2 * (to - from));
+    const y = new Int32Array(to - from);
+    for (let k = from; k < to; k++) {
+      x[2 * (k - from)] = pts.x[2 * p[k]];
+      x[2 * (k - from) + 1] = pts.x[2 * p[k] + 1];
+      y[k - from] = pts.y[p[k]];
+    }
+    return { x, y };
+  };
+  const train = take(0, nPerSplit);
+  const test = take(nPerSplit, pts.n);
+  return { trainX: train.x, trainY: train.y, testX: test.x, testY: test.y };
 }

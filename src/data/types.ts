@@ -1,15 +1,27 @@
-/** The data set every other part of initlab trains and probes on. */
+/** The preprocessing modes; see `preprocess.ts` for the exact map of each. */
 export type Preprocess = "raw" | "unit" | "symmetric" | "standardize";
-export const PREPROCESS_MODES: readonly Preprocess[] = ["raw", "unit", "symmetric", "standardize"];
 
+/** Summary statistics over every entry of a matrix (population std, computed in float64). */
+export interface DataStats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * A classification data set, already split and preprocessed. Rows are examples, stored
+ * row-major: example i, feature j is `trainX[i * inputDim + j]`. Labels are class indices
+ * 0..numClasses-1.
+ */
 export interface Dataset {
-  /** "mnist", "fashion-mnist", "circle", "xor", "gauss", "spiral", "csv:<path>" */
+  /** "mnist", "fashion-mnist", "circle", "xor", "gauss", "spiral" or "csv:<path as given>". */
   name: string;
+  /** Features per example: 784 for images, 2 for the synthetic sets. */
   inputDim: number;
   numClasses: number;
   classNames: string[];
   featureNames?: string[];
-  /** Row-major nTrain x inputDim. */
   trainX: Float32Array;
   trainY: Int32Array;
   nTrain: number;
@@ -18,27 +30,42 @@ export interface Dataset {
   nTest: number;
   preprocess: Preprocess;
   /** Of trainX after preprocessing, over all entries. */
-  stats: { mean: number; std: number; min: number; max: number };
+  stats: DataStats;
+  /** Present for image sets: the row-major pixel grid of one example. */
   image?: { width: number; height: number };
 }
 
 export interface DataOptions {
+  /** A name of DATASET_NAMES, or "csv:PATH". */
   data: string;
+  /** Default "standardize". */
   preprocess?: Preprocess;
+  /** Keep only the first N training examples of the split (the whole split when absent). */
   trainLimit?: number;
+  /** Keep only the first N test examples of the split. */
   testLimit?: number;
+  /** Seeds the synthetic generators and the CSV split (default 0). MNIST and Fashion-MNIST ignore it. */
   seed?: number;
-  /** Synthetic sets: noise level 0..0.5 (TensorFlow Playground's slider). */
+  /** Synthetic sets only: Playground's noise, 0..0.5 (default 0). */
   noise?: number;
-  /** CSV: the label column (default: the last one). */
+  /** CSV only: the label column (default: the last column). */
   target?: string;
-  /** Synthetic sets: examples per split (default 500). */
+  /** Synthetic sets only: examples per split, train and test each (default 500). */
   nSynthetic?: number;
 }
 
-/** A split before preprocessing: features as float32, labels as class indices. */
-export interface RawSplit {
-  x: Float32Array;
-  y: Int32Array;
+/** A split of 8-bit images with their labels, as shipped (before preprocessing). */
+export interface ImageSplit {
+  /** n x (width * height) pixels 0..255, row-major. */
+  pixels: Uint8Array;
+  labels: Uint8Array;
   n: number;
+}
+
+export interface ImageSource {
+  train: ImageSplit;
+  test: ImageSplit;
+  width: number;
+  height: number;
+  classNames: string[];
 }

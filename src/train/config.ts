@@ -13,7 +13,7 @@ export const trainConfigSchema = z
     trainLimit: z.number().int().positive().nullable(),
     testLimit: z.number().int().positive().nullable(),
     target: z.string().nullable(),
-    noise: z.number().min(0).max(1),
+    noise: z.number().min(0).max(0.5),
     hidden: z.array(z.number().int().positive().max(100000)).max(1000),
     activation: z.string().min(1),
     init: z.string().min(1),
