@@ -32,5 +32,7 @@ export function bufferIO(): CliIO & { out: string; err: string } {
 
 /** Prints exactly one JSON document (and a newline) on stdout. */
 export function printJson(io: CliIO, doc: unknown): void {
-  io.stdout(`${JSON.stringify(doc, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`);
+  io.stdout(
+    `${JSON.stringify(doc, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
 }

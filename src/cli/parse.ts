@@ -27,10 +27,14 @@ export function parseSizes(flag: string) {
     const out: number[] = [];
     for (const part of t.split(",")) {
       const m = /^\s*(\d+)\s*(?:[x*]\s*(\d+))?\s*$/.exec(part);
-      if (!m) throw new UserError(`${flag}: expected comma-separated positive integers like 256,256 or 100x8, got "${v}"`);
+      if (!m)
+        throw new UserError(
+          `${flag}: expected comma-separated positive integers like 256,256 or 100x8, got "${v}"`,
+        );
       const width = Number(m[1]);
       const times = m[2] === undefined ? 1 : Number(m[2]);
-      if (width < 1 || times < 1) throw new UserError(`${flag}: sizes must be positive, got "${part.trim()}" in "${v}"`);
+      if (width < 1 || times < 1)
+        throw new UserError(`${flag}: sizes must be positive, got "${part.trim()}" in "${v}"`);
       for (let i = 0; i < times; i++) out.push(width);
     }
     return out;

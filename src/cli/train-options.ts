@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type TrainConfig, TRAIN_DEFAULTS } from "../train/config.js";
+import { TRAIN_DEFAULTS, type TrainConfig } from "../train/config.js";
 import { parseChoice, parseInteger, parseNumber, parseSizes } from "./parse.js";
 
 /**
@@ -15,14 +15,26 @@ export function addTrainOptions(cmd: Command): Command {
     .option("--train-limit <n>", "use only the first N training examples", parseInteger("--train-limit", 1))
     .option("--test-limit <n>", "use only the first N test examples", parseInteger("--test-limit", 1))
     .option("--target <column>", "csv: the label column (default: the last one)")
-    .option("--noise <x>", "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)", parseNumber("--noise"))
-    .option("--hidden <sizes>", `hidden layer widths, e.g. 256,256 or 100x8 (default ${D.hidden.join(",")})`, parseSizes("--hidden"))
+    .option(
+      "--noise <x>",
+      "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)",
+      parseNumber("--noise"),
+    )
+    .option(
+      "--hidden <sizes>",
+      `hidden layer widths, e.g. 256,256 or 100x8 (default ${D.hidden.join(",")})`,
+      parseSizes("--hidden"),
+    )
     .option("--activation <spec>", `hidden activation, or one per layer (default ${D.activation})`)
     .option("--init <spec>", `weight initializer spec, or one per layer (default ${D.init})`)
     .option("--bias-init <spec>", `bias initializer spec (default ${D.biasInit})`)
     .option("--prelu-shared", "PReLU: one slope per layer instead of one per unit")
     .option("--loss <name>", `cross_entropy | mse | bce (default ${D.loss})`)
-    .option("--optimizer <name>", `sgd | adam (default ${D.optimizer})`, parseChoice("--optimizer", ["sgd", "adam"]))
+    .option(
+      "--optimizer <name>",
+      `sgd | adam (default ${D.optimizer})`,
+      parseChoice("--optimizer", ["sgd", "adam"]),
+    )
     .option("--lr <x>", `learning rate (default ${D.lr})`, parseNumber("--lr"))
     .option("--momentum <x>", `SGD momentum (default ${D.momentum})`, parseNumber("--momentum"))
     .option("--nesterov", "SGD: Nesterov momentum")
@@ -41,8 +53,16 @@ export function addTrainOptions(cmd: Command): Command {
     .option("--seed <n>", `random seed (default ${D.seed})`, parseInteger("--seed", 0))
     .option("--backend <name>", "auto | ts | wasm | native (default auto: the fastest available)")
     .option("--threads <n>", "threads a run may use (default: all cores)", parseInteger("--threads", 1))
-    .option("--probe-every <n>", "record per-layer probes every N steps (0 = off)", parseInteger("--probe-every", 0))
-    .option("--probe-batch <n>", `examples per probe (default ${D.probeBatch})`, parseInteger("--probe-batch", 1));
+    .option(
+      "--probe-every <n>",
+      "record per-layer probes every N steps (0 = off)",
+      parseInteger("--probe-every", 0),
+    )
+    .option(
+      "--probe-batch <n>",
+      `examples per probe (default ${D.probeBatch})`,
+      parseInteger("--probe-batch", 1),
+    );
 }
 
 const KEYS = Object.keys(TRAIN_DEFAULTS) as (keyof TrainConfig)[];

@@ -131,7 +131,8 @@ const DEFS: ActivationDef[] = [
     derivMax: () => SELU_SCALE * SELU_ALPHA,
     torchGain: () => calculateGain("selu"),
     linearization: { offset: 0, slope: () => SELU_SCALE },
-    formula: "phi(z) = lambda z for z > 0, lambda alpha (e^z - 1) otherwise (lambda = 1.0507, alpha = 1.6733)",
+    formula:
+      "phi(z) = lambda z for z > 0, lambda alpha (e^z - 1) otherwise (lambda = 1.0507, alpha = 1.6733)",
     reference: "Klambauer et al. 2017, arXiv:1706.02515",
     f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * Math.expm1(z)),
     df: (z) => (z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(z)),
@@ -231,19 +232,24 @@ export function listActivations(): {
  */
 export function parseActivation(spec: string): Activation {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(.*?)\s*\))?\s*$/.exec(spec);
-  if (!m) throw new UserError(`cannot parse activation "${spec}"; expected NAME or NAME(PARAM), e.g. leaky_relu(0.2)`);
+  if (!m)
+    throw new UserError(
+      `cannot parse activation "${spec}"; expected NAME or NAME(PARAM), e.g. leaky_relu(0.2)`,
+    );
   const def = lookup(m[1]);
   if (!def) throw new UserError(`unknown activation "${m[1]}"; valid: ${ACTIVATION_NAMES.join(", ")}`);
   let p = def.param ?? 0;
   const argText = m[2];
   if (argText !== undefined && argText !== "") {
-    if (def.param === undefined) throw new UserError(`activation "${def.name}" takes no parameter, got "${argText}"`);
+    if (def.param === undefined)
+      throw new UserError(`activation "${def.name}" takes no parameter, got "${argText}"`);
     const kv = /^(?:([A-Za-z_]+)\s*=\s*)?(.+)$/.exec(argText)!;
     if (kv[1] && kv[1] !== def.paramName) {
       throw new UserError(`activation "${def.name}" has no argument "${kv[1]}"; valid: ${def.paramName}`);
     }
     p = Number(kv[2]);
-    if (!Number.isFinite(p)) throw new UserError(`activation "${def.name}": ${def.paramName} must be a number, got "${kv[2]}"`);
+    if (!Number.isFinite(p))
+      throw new UserError(`activation "${def.name}": ${def.paramName} must be a number, got "${kv[2]}"`);
   }
   return build(def, p);
 }

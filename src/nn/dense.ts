@@ -75,11 +75,23 @@ export class Dense {
 
   params(): Param[] {
     const p: Param[] = [
-      { name: `layers.${this.index}.weight`, kind: "weight", layer: this.index, value: this.W, grad: this.dW },
+      {
+        name: `layers.${this.index}.weight`,
+        kind: "weight",
+        layer: this.index,
+        value: this.W,
+        grad: this.dW,
+      },
       { name: `layers.${this.index}.bias`, kind: "bias", layer: this.index, value: this.b, grad: this.db },
     ];
     if (this.slopes && this.dSlopes) {
-      p.push({ name: `layers.${this.index}.slope`, kind: "slope", layer: this.index, value: this.slopes, grad: this.dSlopes });
+      p.push({
+        name: `layers.${this.index}.slope`,
+        kind: "slope",
+        layer: this.index,
+        value: this.slopes,
+        grad: this.dSlopes,
+      });
     }
     return p;
   }

@@ -47,7 +47,9 @@ function perLayer(value: string | string[], count: number, what: string): string
   const list = Array.isArray(value) ? value : splitTopLevel(value);
   if (list.length === 1) return Array.from({ length: count }, () => list[0]);
   if (list.length !== count) {
-    throw new UserError(`${what}: got ${list.length} values (${list.join(", ")}) for ${count} layers; give one, or one per layer`);
+    throw new UserError(
+      `${what}: got ${list.length} values (${list.join(", ")}) for ${count} layers; give one, or one per layer`,
+    );
   }
   return list;
 }
@@ -71,9 +73,11 @@ export class Network {
     options: NetworkOptions = {},
   ) {
     const sizes = spec.sizes;
-    if (sizes.length < 2) throw new UserError(`a network needs at least an input and an output size, got [${sizes.join(", ")}]`);
+    if (sizes.length < 2)
+      throw new UserError(`a network needs at least an input and an output size, got [${sizes.join(", ")}]`);
     for (const s of sizes) {
-      if (!Number.isInteger(s) || s < 1) throw new UserError(`layer sizes must be positive integers, got ${s} in [${sizes.join(", ")}]`);
+      if (!Number.isInteger(s) || s < 1)
+        throw new UserError(`layer sizes must be positive integers, got ${s} in [${sizes.join(", ")}]`);
     }
     this.dtype = options.dtype ?? "float32";
     this.backend = this.dtype === "float64" ? new TsBackend() : (options.backend ?? new TsBackend());
@@ -87,7 +91,9 @@ export class Network {
     this.layers = [];
     for (let l = 0; l < nLayers; l++) {
       const act = l === nLayers - 1 ? identity : acts[l];
-      this.layers.push(new Dense(l, sizes[l], sizes[l + 1], act, this.backend, this.alloc, spec.preluShared ?? false));
+      this.layers.push(
+        new Dense(l, sizes[l], sizes[l + 1], act, this.backend, this.alloc, spec.preluShared ?? false),
+      );
     }
     this.input = this.alloc(0);
   }
@@ -111,7 +117,11 @@ export class Network {
     for (const layer of this.layers) {
       const shape = { rows: layer.outDim, cols: layer.inDim, fanIn: layer.inDim, fanOut: layer.outDim };
       this.weightInits[layer.index].fill(layer.W, shape, rng);
-      this.biasInit.fill(layer.b, { rows: layer.outDim, cols: 1, fanIn: layer.inDim, fanOut: layer.outDim }, rng);
+      this.biasInit.fill(
+        layer.b,
+        { rows: layer.outDim, cols: 1, fanIn: layer.inDim, fanOut: layer.outDim },
+        rng,
+      );
     }
     return this;
   }
@@ -123,7 +133,8 @@ export class Network {
   /** Forward pass over B rows of x (copied into the network's own input buffer); returns the logits [B x out]. */
   forward(x: FloatArray, B: number): FloatArray {
     const n = B * this.inputDim;
-    if (x.length < n) throw new Error(`forward: input has ${x.length} values, need ${n} (${B} x ${this.inputDim})`);
+    if (x.length < n)
+      throw new Error(`forward: input has ${x.length} values, need ${n} (${B} x ${this.inputDim})`);
     const input = this.inputBuffer(B);
     if (x.length === n) input.set(x);
     else for (let i = 0; i < n; i++) input[i] = x[i];

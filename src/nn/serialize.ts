@@ -32,7 +32,8 @@ export function networkToJSON(net: Network): NetworkFile {
     preluShared: net.spec.preluShared ?? false,
     layers: net.layers.map((l) => {
       const weight: number[][] = [];
-      for (let o = 0; o < l.outDim; o++) weight.push(Array.from(l.W.subarray(o * l.inDim, (o + 1) * l.inDim)));
+      for (let o = 0; o < l.outDim; o++)
+        weight.push(Array.from(l.W.subarray(o * l.inDim, (o + 1) * l.inDim)));
       const entry: NetworkFile["layers"][number] = { weight, bias: Array.from(l.b) };
       if (l.slopes) entry.slopes = Array.from(l.slopes);
       return entry;
@@ -44,12 +45,17 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
   const bad = (place: string, problem: string) => new DataError(file, place, problem);
   if (typeof doc !== "object" || doc === null) throw bad("top level", "expected a JSON object");
   const d = doc as Partial<NetworkFile>;
-  if (d.format !== "initlab.network") throw bad("format", `expected "initlab.network", found ${JSON.stringify(d.format)}`);
+  if (d.format !== "initlab.network")
+    throw bad("format", `expected "initlab.network", found ${JSON.stringify(d.format)}`);
   if (d.version !== 1) throw bad("version", `expected 1, found ${JSON.stringify(d.version)}`);
-  if (!Array.isArray(d.sizes) || d.sizes.length < 2) throw bad("sizes", "expected an array of at least 2 layer sizes");
+  if (!Array.isArray(d.sizes) || d.sizes.length < 2)
+    throw bad("sizes", "expected an array of at least 2 layer sizes");
   const nLayers = d.sizes.length - 1;
   if (!Array.isArray(d.layers) || d.layers.length !== nLayers) {
-    throw bad("layers", `expected ${nLayers} layers for sizes [${d.sizes.join(", ")}], found ${d.layers?.length}`);
+    throw bad(
+      "layers",
+      `expected ${nLayers} layers for sizes [${d.sizes.join(", ")}], found ${d.layers?.length}`,
+    );
   }
   const spec: NetworkSpec = {
     sizes: d.sizes,
@@ -69,7 +75,8 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
         throw bad(`layers[${l}].weight[${o}]`, `expected ${layer.inDim} numbers, found ${row?.length}`);
       }
       for (let i = 0; i < row.length; i++) {
-        if (typeof row[i] !== "number") throw bad(`layers[${l}].weight[${o}][${i}]`, `not a number: ${JSON.stringify(row[i])}`);
+        if (typeof row[i] !== "number")
+          throw bad(`layers[${l}].weight[${o}][${i}]`, `not a number: ${JSON.stringify(row[i])}`);
         layer.W[o * layer.inDim + i] = row[i];
       }
     });
@@ -79,7 +86,10 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
     layer.b.set(src.bias);
     if (layer.slopes) {
       if (!Array.isArray(src.slopes) || src.slopes.length !== layer.slopes.length) {
-        throw bad(`layers[${l}].slopes`, `expected ${layer.slopes.length} PReLU slopes, found ${src.slopes?.length}`);
+        throw bad(
+          `layers[${l}].slopes`,
+          `expected ${layer.slopes.length} PReLU slopes, found ${src.slopes?.length}`,
+        );
       }
       layer.slopes.set(src.slopes);
     }

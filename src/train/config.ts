@@ -81,7 +81,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   backend: "auto",
   threads: null,
   probeEvery: 0,
-  probeBatch: 256,
+  probeBatch: 128,
   evalBatchSize: 1000,
   lossEvery: 10,
 };

@@ -29,7 +29,14 @@ export interface FinalRecord {
  */
 export interface RunRecord {
   config: TrainConfig;
-  meta: { initlab: string; backend: string; threads: number; node: string; startedAt: string; sizes: number[] };
+  meta: {
+    initlab: string;
+    backend: string;
+    threads: number;
+    node: string;
+    startedAt: string;
+    sizes: number[];
+  };
   epochs: EpochRecord[];
   lossCurve: { step: number; loss: number | null; lr: number; gradNorm: number | null }[];
   final: FinalRecord;

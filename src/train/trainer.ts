@@ -5,6 +5,7 @@ import { countCorrect, getLoss, type Loss } from "../nn/losses.js";
 import { Network } from "../nn/network.js";
 import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../optim/optimizer.js";
 import { learningRate } from "../optim/schedule.js";
+import { TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
 import type { TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
@@ -35,7 +36,10 @@ export interface TrainContext {
 export interface TrainHooks {
   onStep?(info: StepInfo): void;
   onEpoch?(epoch: EpochRecord): void;
-  /** Called after the optimizer step of every step where `step % probeEvery === 0` (and at step 0 before training). */
+  /**
+   * Called after the optimizer step of every step where `step % probeEvery === 0` (and at step 0
+   * before training, and at a diverged step), once the probe snapshot is in `record.probes`.
+   */
   onProbe?(ctx: TrainContext, record: RunRecord): void;
 }
 
@@ -66,8 +70,17 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
 export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
   const params = net.params();
   return config.optimizer === "adam"
-    ? new Adam(params, { beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weightDecay })
-    : new Sgd(params, { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay });
+    ? new Adam(params, {
+        beta1: config.beta1,
+        beta2: config.beta2,
+        eps: config.eps,
+        weightDecay: config.weightDecay,
+      })
+    : new Sgd(params, {
+        momentum: config.momentum,
+        nesterov: config.nesterov,
+        weightDecay: config.weightDecay,
+      });
 }
 
 /** Mean loss and accuracy over a whole split, in fixed order and fixed batches. */
@@ -149,7 +162,20 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
     findings: [],
   };
   const ctx: TrainContext = { step: 0, epoch: 0, net, loss, optimizer, dataset, config };
-  if (config.probeEvery > 0) hooks?.onProbe?.(ctx, record);
+  // Probes (src/probe): a fixed batch, probed at step 0 and after the optimizer step of every
+  // probeEvery-th step (and of a diverged step); snapshots and new findings go into the record.
+  const prober =
+    config.probeEvery > 0
+      ? new TrainingProbe(net, loss, dataset, { size: config.probeBatch, seed: config.seed })
+      : null;
+  const probe = (updateNorms: ArrayLike<number> | null) => {
+    if (!prober) return;
+    const r = prober.probe(ctx.step, updateNorms);
+    record.probes.push(r.snapshot);
+    record.findings.push(...r.findings);
+    hooks?.onProbe?.(ctx, record);
+  };
+  probe(null);
 
   let step = 0;
   let trainMs = 0;
@@ -182,7 +208,8 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       const logits = net.forwardInput(B);
       const l = loss.forward(logits, batchY, B, C, dLogits);
       net.backward(dLogits);
-      const gradNorm = config.clipNorm !== null ? clipGradNorm(params, config.clipNorm) : globalGradNorm(params);
+      const gradNorm =
+        config.clipNorm !== null ? clipGradNorm(params, config.clipNorm) : globalGradNorm(params);
       const lr = learningRate(schedule, step, epoch);
       const diverged = !Number.isFinite(l) || !Number.isFinite(gradNorm);
       if (!diverged) optimizer.step(lr);
@@ -203,7 +230,7 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       }
       ctx.step = step;
       ctx.epoch = epoch;
-      if (config.probeEvery > 0 && step % config.probeEvery === 0) hooks?.onProbe?.(ctx, record);
+      if (step % config.probeEvery === 0 || diverged) probe(diverged ? null : optimizer.lastUpdateNorms);
       hooks?.onStep?.({
         step,
         epoch,

@@ -10,7 +10,16 @@ async function cli(...argv: string[]) {
 }
 
 test("init describe --json prints exactly one document with the exact distribution", async () => {
-  const r = await cli("init", "describe", "kaiming_uniform(a=0.2, mode=fan_out, nonlinearity=leaky_relu)", "--fan-in", "300", "--fan-out", "100", "--json");
+  const r = await cli(
+    "init",
+    "describe",
+    "kaiming_uniform(a=0.2, mode=fan_out, nonlinearity=leaky_relu)",
+    "--fan-in",
+    "300",
+    "--fan-out",
+    "100",
+    "--json",
+  );
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out);
   assert.deepEqual(Object.keys(doc).sort(), ["bound", "distribution", "mean", "spec", "std"]);
@@ -61,7 +70,13 @@ test("bad input: a clear message naming the value, exit code 2, nothing on stdou
 });
 
 test("every command has --help", async () => {
-  for (const argv of [["--help"], ["train", "--help"], ["init", "describe", "--help"], ["gain", "--help"], ["info", "--help"]]) {
+  for (const argv of [
+    ["--help"],
+    ["train", "--help"],
+    ["init", "describe", "--help"],
+    ["gain", "--help"],
+    ["info", "--help"],
+  ]) {
     const r = await cli(...argv);
     assert.equal(r.code, 0, argv.join(" "));
     assert.match(r.out, /Usage: initlab/);
@@ -69,11 +84,36 @@ test("every command has --help", async () => {
 });
 
 test("train --json on a synthetic set prints one document with the documented keys", async () => {
-  const r = await cli("train", "--data", "circle", "--hidden", "8", "--activation", "tanh", "--init", "xavier_uniform", "--epochs", "2", "--batch-size", "20", "--backend", "ts", "--json", "--quiet");
+  const r = await cli(
+    "train",
+    "--data",
+    "circle",
+    "--hidden",
+    "8",
+    "--activation",
+    "tanh",
+    "--init",
+    "xavier_uniform",
+    "--epochs",
+    "2",
+    "--batch-size",
+    "20",
+    "--backend",
+    "ts",
+    "--json",
+    "--quiet",
+  );
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out);
-  assert.deepEqual(Object.keys(doc.epochs[0]).sort(), ["epoch", "seconds", "testAccuracy", "testLoss", "trainLoss"]);
-  for (const k of ["trainLoss", "testLoss", "testAccuracy", "diverged", "divergedAtStep", "samplesPerSecond"]) assert.ok(k in doc.final, k);
+  assert.deepEqual(Object.keys(doc.epochs[0]).sort(), [
+    "epoch",
+    "seconds",
+    "testAccuracy",
+    "testLoss",
+    "trainLoss",
+  ]);
+  for (const k of ["trainLoss", "testLoss", "testAccuracy", "diverged", "divergedAtStep", "samplesPerSecond"])
+    assert.ok(k in doc.final, k);
   assert.equal(doc.config.hidden[0], 8);
   assert.equal(doc.config.lr, 0.05);
 });

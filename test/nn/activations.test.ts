@@ -13,7 +13,10 @@ test("every activation's derivative matches a float64 central difference", () =>
       const h = 1e-6;
       const numeric = (act.f(z + h) - act.f(z - h)) / (2 * h);
       const err = Math.abs(numeric - act.df(z));
-      assert.ok(err < 1e-7 * Math.max(1, Math.abs(numeric)), `${name} at ${z}: df=${act.df(z)} numeric=${numeric}`);
+      assert.ok(
+        err < 1e-7 * Math.max(1, Math.abs(numeric)),
+        `${name} at ${z}: df=${act.df(z)} numeric=${numeric}`,
+      );
     }
   }
 });
@@ -70,7 +73,8 @@ test("activation specs parse, round-trip and reject bad input with the valid nam
   assert.equal(parseActivation("leaky_relu(slope=0.3)").param, 0.3);
   assert.equal(parseActivation("LeakyReLU(0.3)").spec, "leaky_relu(0.3)");
   assert.equal(parseActivation("swish").name, "silu");
-  for (const name of ACTIVATION_NAMES) assert.equal(parseActivation(parseActivation(name).spec).spec, parseActivation(name).spec);
+  for (const name of ACTIVATION_NAMES)
+    assert.equal(parseActivation(parseActivation(name).spec).spec, parseActivation(name).spec);
   assert.throws(() => parseActivation("relu6"), /unknown activation "relu6"; valid: identity, sigmoid/);
   assert.throws(() => parseActivation("relu(2)"), /takes no parameter/);
   assert.throws(() => parseActivation("elu(beta=2)"), /no argument "beta"; valid: alpha/);

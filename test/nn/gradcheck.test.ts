@@ -12,7 +12,10 @@ import { Rng } from "../../src/tensor/rng.js";
 function check(activation: string, lossName: string, seed: number): number {
   const B = 5;
   const sizes = [4, 6, 5, 3];
-  const net = new Network({ sizes, activation, init: "normal(std=0.7)", biasInit: "normal(std=0.3)" }, { dtype: "float64" });
+  const net = new Network(
+    { sizes, activation, init: "normal(std=0.7)", biasInit: "normal(std=0.3)" },
+    { dtype: "float64" },
+  );
   net.initialize(seed);
   const rng = new Rng(seed + 100);
   const x = Float64Array.from({ length: B * sizes[0] }, () => rng.normal());
@@ -37,7 +40,10 @@ function check(activation: string, lossName: string, seed: number): number {
       const numeric = (up - down) / (2 * h);
       const err = Math.abs(numeric - analytic[i]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(analytic[i]));
       if (err > worst) worst = err;
-      assert.ok(err < 1e-5, `${activation}/${lossName} ${p.name}[${i}]: analytic ${analytic[i]} numeric ${numeric}`);
+      assert.ok(
+        err < 1e-5,
+        `${activation}/${lossName} ${p.name}[${i}]: analytic ${analytic[i]} numeric ${numeric}`,
+      );
     }
   }
   return worst;
@@ -53,14 +59,20 @@ test("gradient check: every loss", () => {
 
 test("gradient check: PReLU slopes, per unit and shared", () => {
   check("prelu", "cross_entropy", 11);
-  const net = new Network({ sizes: [3, 4, 2], activation: "prelu", init: "normal", preluShared: true }, { dtype: "float64" });
+  const net = new Network(
+    { sizes: [3, 4, 2], activation: "prelu", init: "normal", preluShared: true },
+    { dtype: "float64" },
+  );
   assert.equal(net.layers[0].slopes?.length, 1);
   assert.equal(net.layers[0].slopes?.[0], 0.25);
 });
 
 test("gradient check: per-layer activations and a network without hidden layers", () => {
   check("relu,tanh", "cross_entropy", 5);
-  const net = new Network({ sizes: [3, 2], activation: "relu", init: "normal" }, { dtype: "float64" }).initialize(1);
+  const net = new Network(
+    { sizes: [3, 2], activation: "relu", init: "normal" },
+    { dtype: "float64" },
+  ).initialize(1);
   const x = Float64Array.from([1, 2, 3]);
   const y = net.forward(x, 1);
   const W = net.layers[0].W;

@@ -5,7 +5,13 @@ import { Adam, clipGradNorm, globalGradNorm, Sgd } from "../../src/optim/optimiz
 import { learningRate } from "../../src/optim/schedule.js";
 
 function param(values: number[], grads: number[]): Param {
-  return { name: "p", kind: "weight", layer: 0, value: Float64Array.from(values), grad: Float64Array.from(grads) };
+  return {
+    name: "p",
+    kind: "weight",
+    layer: 0,
+    value: Float64Array.from(values),
+    grad: Float64Array.from(grads),
+  };
 }
 
 test("Adam's first step is -lr * sign(g) (bias correction makes m_hat = g, v_hat = g^2)", () => {
@@ -71,7 +77,9 @@ test("clipping by global norm scales every gradient by maxNorm / norm", () => {
 
 test("learning-rate schedules", () => {
   assert.equal(learningRate({ schedule: "constant", lr: 0.1 }, 50, 3), 0.1);
-  assert.ok(Math.abs(learningRate({ schedule: "step", lr: 0.1, stepEpochs: 2, gamma: 0.5 }, 0, 5) - 0.025) < 1e-15);
+  assert.ok(
+    Math.abs(learningRate({ schedule: "step", lr: 0.1, stepEpochs: 2, gamma: 0.5 }, 0, 5) - 0.025) < 1e-15,
+  );
   const cos = { schedule: "cosine" as const, lr: 1, totalSteps: 100, minLr: 0 };
   assert.equal(learningRate(cos, 0, 0), 1);
   assert.ok(Math.abs(learningRate(cos, 50, 0) - 0.5) < 1e-12);

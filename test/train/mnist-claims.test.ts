@@ -15,9 +15,23 @@ import { train } from "../../src/train/trainer.js";
 test("MNIST 784-256-256-10 ReLU He normal reaches >= 97% in 2 epochs", async () => {
   const backend = await createBackend(undefined, { threads: 2 });
   const dataset = await loadDataset({ data: "mnist", preprocess: "standardize", seed: 1 });
-  const config = resolveConfig({ hidden: [256, 256], activation: "relu", init: "he_normal", optimizer: "sgd", lr: 0.1, momentum: 0.9, weightDecay: 0.001, schedule: "cosine", batchSize: 128, epochs: 2, seed: 1 });
+  const config = resolveConfig({
+    hidden: [256, 256],
+    activation: "relu",
+    init: "he_normal",
+    optimizer: "sgd",
+    lr: 0.1,
+    momentum: 0.9,
+    weightDecay: 0.001,
+    schedule: "cosine",
+    batchSize: 128,
+    epochs: 2,
+    seed: 1,
+  });
   const r = train(config, { dataset, backend });
-  console.log(`# MNIST 2 epochs on ${backend.name}: test accuracy ${r.final.testAccuracy}, ${Math.round(r.final.samplesPerSecond)} samples/s`);
+  console.log(
+    `# MNIST 2 epochs on ${backend.name}: test accuracy ${r.final.testAccuracy}, ${Math.round(r.final.samplesPerSecond)} samples/s`,
+  );
   assert.equal(r.final.diverged, false);
   assert.ok(r.final.testAccuracy >= 0.97, `test accuracy ${r.final.testAccuracy}`);
   backend.dispose();
@@ -28,12 +42,34 @@ test("MNIST 784-256-256-10 ReLU He normal reaches >= 97% in 2 epochs", async () 
 // "fails" = diverged, or test accuracy below 30% (chance is 10%). Measured: ReLU 11.7%, sigmoid 67%.
 test("raw pixels: the ReLU network fails to learn, the sigmoid network learns", async () => {
   const backend = await createBackend(undefined, { threads: 2 });
-  const dataset = await loadDataset({ data: "mnist", preprocess: "raw", trainLimit: 20000, testLimit: 2000, seed: 1 });
-  const base = { preprocess: "raw" as const, hidden: [128, 128], init: "he_normal", lr: 0.05, momentum: 0.9, batchSize: 64, maxSteps: 300, trainLimit: 20000, testLimit: 2000, seed: 1 };
+  const dataset = await loadDataset({
+    data: "mnist",
+    preprocess: "raw",
+    trainLimit: 20000,
+    testLimit: 2000,
+    seed: 1,
+  });
+  const base = {
+    preprocess: "raw" as const,
+    hidden: [128, 128],
+    init: "he_normal",
+    lr: 0.05,
+    momentum: 0.9,
+    batchSize: 64,
+    maxSteps: 300,
+    trainLimit: 20000,
+    testLimit: 2000,
+    seed: 1,
+  };
   const relu = train(resolveConfig({ ...base, activation: "relu" }), { dataset, backend });
   const sigmoid = train(resolveConfig({ ...base, activation: "sigmoid" }), { dataset, backend });
-  console.log(`# raw pixels: relu ${relu.final.diverged ? `diverged at ${relu.final.divergedAtStep}` : relu.final.testAccuracy}, sigmoid ${sigmoid.final.testAccuracy}`);
+  console.log(
+    `# raw pixels: relu ${relu.final.diverged ? `diverged at ${relu.final.divergedAtStep}` : relu.final.testAccuracy}, sigmoid ${sigmoid.final.testAccuracy}`,
+  );
   assert.ok(relu.final.diverged || relu.final.testAccuracy < 0.3, `relu accuracy ${relu.final.testAccuracy}`);
-  assert.ok(!sigmoid.final.diverged && sigmoid.final.testAccuracy > 0.5, `sigmoid accuracy ${sigmoid.final.testAccuracy}`);
+  assert.ok(
+    !sigmoid.final.diverged && sigmoid.final.testAccuracy > 0.5,
+    `sigmoid accuracy ${sigmoid.final.testAccuracy}`,
+  );
   backend.dispose();
 });

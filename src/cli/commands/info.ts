@@ -10,7 +10,9 @@ export function infoCommand(io: CliIO): Command {
     .option("--json", "print one JSON document")
     .action((opts) => {
       const backends = listBackends();
-      const chosen = (["native", "wasm", "ts"] as const).find((n) => backends.find((b) => b.name === n)?.available);
+      const chosen = (["native", "wasm", "ts"] as const).find(
+        (n) => backends.find((b) => b.name === n)?.available,
+      );
       const doc = {
         initlab: INITLAB_VERSION,
         node: process.version,
@@ -21,7 +23,8 @@ export function infoCommand(io: CliIO): Command {
       };
       if (opts.json) return printJson(io, doc);
       io.stdout(`initlab ${doc.initlab} on node ${doc.node}, ${doc.cpu}, ${doc.cores} cores\n`);
-      for (const b of backends) io.stdout(`  ${b.name.padEnd(7)} ${b.available ? "available" : `unavailable: ${b.reason}`}\n`);
+      for (const b of backends)
+        io.stdout(`  ${b.name.padEnd(7)} ${b.available ? "available" : `unavailable: ${b.reason}`}\n`);
       io.stdout(`  chosen by default: ${chosen}\n`);
     });
 }

@@ -16,8 +16,12 @@ export function initCommand(io: CliIO): Command {
       const list = listInitializers();
       if (opts.json) return printJson(io, list);
       for (const i of list) {
-        const args = i.args.map((a) => (a.default === null || a.default === undefined ? a.name : `${a.name}=${a.default}`)).join(", ");
-        io.stdout(`${i.name}${args ? `(${args})` : ""}${i.aliases.length ? `  [${i.aliases.join(", ")}]` : ""}\n`);
+        const args = i.args
+          .map((a) => (a.default === null || a.default === undefined ? a.name : `${a.name}=${a.default}`))
+          .join(", ");
+        io.stdout(
+          `${i.name}${args ? `(${args})` : ""}${i.aliases.length ? `  [${i.aliases.join(", ")}]` : ""}\n`,
+        );
         io.stdout(`    ${i.formula}\n`);
         if (i.reference) io.stdout(`    ${i.reference}\n`);
       }
@@ -36,7 +40,9 @@ export function initCommand(io: CliIO): Command {
       const doc = { spec: init.spec, distribution: d.distribution, mean: d.mean, std: d.std, bound: d.bound };
       if (opts.json) return printJson(io, doc);
       io.stdout(`${init.spec} with fan_in=${opts.fanIn}, fan_out=${opts.fanOut}\n`);
-      io.stdout(`  distribution: ${d.distribution}\n  mean: ${d.mean}\n  std: ${d.std}\n  variance: ${d.std * d.std}\n`);
+      io.stdout(
+        `  distribution: ${d.distribution}\n  mean: ${d.mean}\n  std: ${d.std}\n  variance: ${d.std * d.std}\n`,
+      );
       if (d.bound !== null) io.stdout(`  bound: ${d.bound}\n`);
     });
 
@@ -44,12 +50,17 @@ export function initCommand(io: CliIO): Command {
     .command("sample")
     .description("draw a weight matrix [out, in] (fan_in = in) and print its sample statistics")
     .argument("<spec>", "initializer spec")
-    .requiredOption("--shape <out,in>", "matrix shape OUT,IN like a PyTorch Linear weight", parseSizes("--shape"))
+    .requiredOption(
+      "--shape <out,in>",
+      "matrix shape OUT,IN like a PyTorch Linear weight",
+      parseSizes("--shape"),
+    )
     .option("--seed <n>", "random seed", parseInteger("--seed", 0), 0)
     .option("--json", "print one JSON document")
     .action((spec: string, opts) => {
       const shape: number[] = opts.shape;
-      if (shape.length !== 2) throw new UserError(`--shape: expected OUT,IN (two sizes), got ${shape.join(",")}`);
+      if (shape.length !== 2)
+        throw new UserError(`--shape: expected OUT,IN (two sizes), got ${shape.join(",")}`);
       const [rows, cols] = shape;
       const init = parseInit(spec);
       const w = new Float64Array(rows * cols);
@@ -72,7 +83,9 @@ export function initCommand(io: CliIO): Command {
       io.stdout(`${init.spec}, shape [${rows}, ${cols}], seed ${opts.seed}\n`);
       io.stdout(`  sample mean ${mean.toPrecision(6)} (exact ${d.mean})\n`);
       io.stdout(`  sample std  ${std.toPrecision(6)} (exact ${d.std.toPrecision(6)})\n`);
-      io.stdout(`  min ${min.toPrecision(6)}, max ${max.toPrecision(6)}${d.bound !== null ? ` (bound ${d.bound.toPrecision(6)})` : ""}\n`);
+      io.stdout(
+        `  min ${min.toPrecision(6)}, max ${max.toPrecision(6)}${d.bound !== null ? ` (bound ${d.bound.toPrecision(6)})` : ""}\n`,
+      );
     });
   return cmd;
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
-import { loadNetworkFile } from "../../nn/serialize.js";
-import { networkToJSON } from "../../nn/serialize.js";
+import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
+import { compactLayerLines, type Finding, type ProbeSnapshot } from "../../probe/index.js";
 import { resolveConfig } from "../../train/config.js";
 import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -33,33 +33,46 @@ export function trainCommand(io: CliIO): Command {
         noise: config.noise,
         target: config.target ?? undefined,
       });
-      const network = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
+      const network = opts.load
+        ? loadNetworkFile(opts.load, backend)
+        : buildNetwork(config, dataset, backend);
       progress.log(
         `initlab train: ${dataset.name} (${dataset.nTrain} train, ${dataset.nTest} test, ${config.preprocess}), ` +
           `net ${network.sizes.join("-")} ${config.activation} ${opts.load ? `loaded from ${opts.load}` : config.init}, ` +
           `${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, backend ${backend.name}`,
       );
+      let lastProbe: ProbeSnapshot | null = null;
+      let findingsShown = 0;
       const record = train(config, {
         dataset,
         backend,
         network,
         hooks: {
+          onProbe: (_ctx, rec) => {
+            lastProbe = rec.probes[rec.probes.length - 1] as ProbeSnapshot;
+            for (const f of rec.findings.slice(findingsShown) as Finding[])
+              progress.log(`step ${f.step}: ${f.message}`);
+            findingsShown = rec.findings.length;
+          },
           onStep: (s) =>
             progress.update(
               s.step,
               s.totalSteps,
               `epoch ${s.epoch + 1} loss ${s.loss.toFixed(4)} ${Math.round(s.samplesPerSecond)} samples/s`,
             ),
-          onEpoch: (e) =>
+          onEpoch: (e) => {
             progress.log(
               `epoch ${e.epoch}: train loss ${fmt(e.trainLoss)}, test loss ${fmt(e.testLoss)}, ` +
                 `test accuracy ${(100 * e.testAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)}s)`,
-            ),
+            );
+            if (lastProbe) for (const line of compactLayerLines(lastProbe)) progress.log(line);
+          },
         },
       });
       progress.done();
       const f = record.final;
-      if (f.diverged) progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
+      if (f.diverged)
+        progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
       progress.log(
         `final: test accuracy ${(100 * f.testAccuracy).toFixed(2)}%, test loss ${fmt(f.testLoss)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,

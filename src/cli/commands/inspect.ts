@@ -1,0 +1,120 @@
+import { Command } from "commander";
+import { loadDataset } from "../../data/index.js";
+import { getLoss } from "../../nn/losses.js";
+import { loadNetworkFile } from "../../nn/serialize.js";
+import {
+  biasSecondMoment,
+  depthSweep,
+  depthSweepText,
+  diagnose,
+  diagnosisText,
+  layerTable,
+  probeBatch,
+  probeNetwork,
+  recommend,
+  recommendationText,
+} from "../../probe/index.js";
+import { resolveConfig } from "../../train/config.js";
+import { buildNetwork } from "../../train/trainer.js";
+import { chooseBackend } from "../backend-choice.js";
+import { type CliIO, printJson } from "../io.js";
+import { parseInteger } from "../parse.js";
+import { addTrainOptions, configFromOptions } from "../train-options.js";
+
+const DEFAULT_BATCH = 256;
+const DEFAULT_SWEEP_DEPTH = 32;
+
+/**
+ * `initlab inspect`, the init doctor: builds the network of the `train` flags, runs one forward
+ * and backward pass on a fixed batch of real training examples, prints every layer's statistics
+ * next to the theory's prediction, a diagnosis in plain language and the recommended initializer.
+ */
+export function inspectCommand(io: CliIO): Command {
+  const cmd = new Command("inspect")
+    .description(
+      "the init doctor: per-layer signal and gradient flow at initialization, measured vs predicted",
+    )
+    .option(
+      "--batch <n>",
+      `examples in the probe batch (default ${DEFAULT_BATCH})`,
+      parseInteger("--batch", 1),
+    )
+    .option(
+      "--depth-sweep [max]",
+      `also show Var(z) at the last hidden layer for 1..max hidden layers (default ${DEFAULT_SWEEP_DEPTH})`,
+      parseInteger("--depth-sweep", 1),
+    )
+    .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
+    .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
+  addTrainOptions(cmd);
+  cmd.action(async (opts) => {
+    const config = resolveConfig(configFromOptions(opts));
+    const backend = await chooseBackend(config.backend, config.threads, io);
+    try {
+      const dataset = await loadDataset({
+        data: config.data,
+        preprocess: config.preprocess,
+        trainLimit: config.trainLimit ?? undefined,
+        testLimit: config.testLimit ?? undefined,
+        seed: config.seed,
+        noise: config.noise,
+        target: config.target ?? undefined,
+      });
+      const net = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
+      const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
+      const snapshot = probeNetwork(net, batch.x, batch.y, batch.B, getLoss(config.loss), { predict: true });
+      const recommendation = recommend(net.spec.activation, net.sizes, { biasVar: biasSecondMoment(net) });
+      const diagnosis = diagnose(
+        snapshot,
+        recommendation.init !== String(net.spec.init) ? recommendation : null,
+      );
+      const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
+      const sweep =
+        typeof sweepDepth === "number"
+          ? depthSweep(batch.x, batch.B, dataset.inputDim, {
+              activation:
+                typeof net.spec.activation === "string" ? net.spec.activation : net.spec.activation[0],
+              init: typeof net.spec.init === "string" ? net.spec.init : net.spec.init[0],
+              biasInit: net.spec.biasInit,
+              width: net.sizes.length > 2 ? net.sizes[net.sizes.length - 2] : 256,
+              maxDepth: sweepDepth,
+              outputs: dataset.numClasses,
+              seed: config.seed,
+              backend,
+            })
+          : null;
+      if (opts.json) {
+        printJson(io, {
+          config,
+          batch: snapshot.batch,
+          loss: snapshot.loss,
+          inputSecond: snapshot.inputSecond,
+          nonFinite: snapshot.nonFinite,
+          layers: snapshot.layers,
+          diagnosis,
+          recommendation,
+          ...(sweep ? { depthSweep: sweep } : {}),
+        });
+        return;
+      }
+      const out = [
+        `initlab inspect: ${dataset.name} (${config.preprocess}), net ${net.sizes.join("-")} ${config.activation} ` +
+          `${opts.load ? `loaded from ${opts.load}` : `${config.init}, bias ${config.biasInit}`}, ` +
+          `batch of ${snapshot.batch} training examples (E[x^2] = ${snapshot.inputSecond.toPrecision(3)}), ` +
+          `loss ${snapshot.loss.toFixed(4)}, backend ${backend.name}`,
+        "bars: log scale, full = the column's largest value, 2 characters per decade (squeezed when a column " +
+          "spans more than 4 decades); predicted: src/theory, per-example variance recursion (docs/probes.md)",
+        "",
+        layerTable(snapshot.layers),
+        "",
+        diagnosisText(diagnosis, snapshot),
+        recommendationText(recommendation),
+      ];
+      if (sweep) out.push("", depthSweepText(sweep));
+      io.stdout(`${out.join("\n")}\n`);
+    } finally {
+      backend.dispose();
+    }
+  });
+  return cmd;
+}

@@ -1,0 +1,83 @@
+import type { Backend, FloatArray } from "../kernels/backend.js";
+import { Network, splitTopLevel } from "../nn/network.js";
+import { type MeanFieldResult, meanField } from "../theory/index.js";
+import { tensorStats } from "./moments.js";
+import { predictFlow } from "./predict.js";
+
+export interface DepthSweepOptions {
+  /** hidden activation spec (the first of a per-layer list is used for every layer) */
+  activation: string;
+  /** weight initializer spec (likewise) */
+  init: string;
+  biasInit?: string;
+  /** width of every hidden layer */
+  width: number;
+  /** deepest network: 1..maxDepth hidden layers */
+  maxDepth: number;
+  outputs: number;
+  seed: number;
+  backend?: Backend;
+}
+
+export interface DepthRow {
+  /** number of hidden layers */
+  depth: number;
+  /** measured Var(z) at the last hidden layer of a network this deep */
+  measured: number;
+  /** the theory's per-example prediction of the same */
+  predicted: number;
+}
+
+export interface DepthSweep {
+  width: number;
+  activation: string;
+  init: string;
+  rows: DepthRow[];
+  /** mean-field summary of the repeated hidden layer: q*, chi_1, phase, depth scales */
+  meanField: MeanFieldResult;
+}
+
+/**
+ * How Var(z) at the last hidden layer grows or shrinks with depth, for hidden layers of one width,
+ * measured on the first B rows of x and predicted by the per-example variance recursion.
+ * One network of maxDepth identical hidden layers serves every depth: the first k hidden layers of
+ * it ARE a network of depth k (the layers above do not change what flows below), so its layer k-1
+ * gives depth k. Also returns the mean-field fixed point of the repeated layer (Poole et al. 2016,
+ * arXiv:1606.05340: q*, chi_1, phase; Schoenholz et al. 2017, arXiv:1611.01232: depth scales),
+ * with sigma_w^2 = fan_in E[W^2] and sigma_b^2 = E[b^2] from the initializers' exact statistics.
+ */
+export function depthSweep(x: FloatArray, B: number, inputDim: number, opts: DepthSweepOptions): DepthSweep {
+  const activation = splitTopLevel(opts.activation)[0];
+  const init = splitTopLevel(opts.init)[0];
+  const net = new Network(
+    {
+      sizes: [inputDim, ...Array.from({ length: opts.maxDepth }, () => opts.width), opts.outputs],
+      activation,
+      init,
+      biasInit: opts.biasInit,
+    },
+    { backend: opts.backend },
+  ).initialize(opts.seed);
+  net.forward(x, B);
+  const pred = predictFlow(net, x, B);
+  const rows: DepthRow[] = [];
+  for (let k = 1; k <= opts.maxDepth; k++) {
+    const layer = net.layers[k - 1];
+    rows.push({
+      depth: k,
+      measured: tensorStats(layer.Z, B * layer.outDim).var,
+      predicted: pred.layers[k - 1].preactVar,
+    });
+  }
+  // Mean field from the initializers' exact statistics (describe), on the second hidden layer
+  // (width x width) when there is one.
+  const rep = net.layers[Math.min(1, opts.maxDepth - 1)];
+  const w = net.weightInits[rep.index].describe(rep.inDim, rep.outDim);
+  const b = net.biasInit.describe(rep.inDim, rep.outDim);
+  const mf = meanField(
+    rep.activation,
+    rep.inDim * (w.variance + w.mean * w.mean),
+    b.variance + b.mean * b.mean,
+  );
+  return { width: opts.width, activation, init, rows, meanField: mf };
+}

@@ -1,0 +1,38 @@
+/**
+ * initlab probes: per-layer statistics of a network on a fixed batch (pre-activations,
+ * activations, dL/dz, weights and their gradients, update ratios, histograms, dead and saturated
+ * units, NaN/Inf), the theory's prediction side by side, diagnosis rules in plain language and
+ * the initializer recommended for an activation. Every definition: docs/probes.md.
+ */
+export { type DepthRow, type DepthSweep, type DepthSweepOptions, depthSweep } from "./depth-sweep.js";
+export { DIAGNOSIS_THRESHOLDS, diagnose, layerList } from "./diagnose.js";
+export {
+  compactLayerLines,
+  depthSweepText,
+  diagnosisText,
+  layerTable,
+  logBars,
+  recommendationText,
+  sci,
+} from "./format.js";
+export { BOUNDED_BINS, GRAD_BINS, HIST_BINS, histogram, niceCeil, symmetricBins } from "./histogram.js";
+export { layerHasNonFinite, measureLayer } from "./layer-probe.js";
+export { rowSecondMoments, tensorStats } from "./moments.js";
+export { type FlowPrediction, flowLayer, outputGradMoments, predictFlow } from "./predict.js";
+export { gatherBatch, type ProbeBatch, probeBatch, probeBatchIndices } from "./probe-batch.js";
+export { type ProbeOptions, probeNetwork, weightParamIndices } from "./probe-network.js";
+export { biasSecondMoment, type RecommendOptions, recommend } from "./recommend.js";
+export { diagnoseSeries, type ProbeData, TrainingProbe } from "./training-probe.js";
+export type {
+  Finding,
+  FindingKind,
+  Histogram,
+  LayerProbe,
+  Moments,
+  NonFiniteCounts,
+  PredictedLayer,
+  ProbeSnapshot,
+  Recommendation,
+  SlopeSummary,
+} from "./types.js";
+export { canDie, canSaturate, deadUnits, SATURATION_THRESHOLD, saturatedFraction } from "./units.js";

@@ -1,0 +1,107 @@
+import type { FloatArray } from "../kernels/backend.js";
+import type { Loss } from "../nn/losses.js";
+import type { Network } from "../nn/network.js";
+import { diagnose } from "./diagnose.js";
+import { type ProbeBatch, probeBatch } from "./probe-batch.js";
+import { probeNetwork } from "./probe-network.js";
+import { biasSecondMoment, recommend } from "./recommend.js";
+import type { Finding, ProbeSnapshot, Recommendation } from "./types.js";
+
+/** The training split as the probe needs it (a `Dataset` fits). */
+export interface ProbeData {
+  trainX: Float32Array;
+  trainY: Int32Array;
+  nTrain: number;
+  inputDim: number;
+}
+
+/** A finding's identity for "did it just appear": the kind, and for update ratios the direction. */
+function findingKey(f: Finding): string {
+  return f.kind === "update_ratio" ? `${f.kind}:${f.value > 1e-3 ? "high" : "low"}` : f.kind;
+}
+
+/**
+ * Probes during training: a fixed probe batch (see `probeBatchIndices`; `size` examples of the
+ * training set, chosen from `seed`), a forward/backward pass on it at each probe step, and the
+ * diagnosis rules on every snapshot. A finding is reported with the step of the probe at which it
+ * appeared (again if it went away and came back). The step-0 snapshot also carries the theory's
+ * predictions: they describe random weights, which trained weights no longer are.
+ *
+ * Call `probe` after the optimizer step: it overwrites the layers' caches and the parameter
+ * gradients, which the next step recomputes before using them; parameters and optimizer state
+ * are not touched.
+ */
+export class TrainingProbe {
+  readonly batch: ProbeBatch;
+  private readonly dLogits: FloatArray;
+  private active = new Set<string>();
+  private rec: Recommendation | null | undefined;
+
+  constructor(
+    private readonly net: Network,
+    private readonly loss: Loss,
+    data: ProbeData,
+    opts: { size: number; seed: number },
+  ) {
+    this.batch = probeBatch(data, opts.size, opts.seed);
+    const n = this.batch.B * net.outputDim;
+    this.dLogits = net.dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  /** The initializer recommendation for this network (computed once, on the first flow finding). */
+  recommendation(): Recommendation | null {
+    if (this.rec === undefined) {
+      try {
+        this.rec = recommend(this.net.spec.activation, this.net.sizes, {
+          biasVar: biasSecondMoment(this.net),
+        });
+      } catch {
+        this.rec = null;
+      }
+    }
+    return this.rec;
+  }
+
+  /**
+   * One probe at `step` (0 = before training). `updateNorms`: the optimizer's lastUpdateNorms
+   * (null before the first step). Returns the snapshot and the findings that appeared now.
+   */
+  probe(
+    step: number,
+    updateNorms: ArrayLike<number> | null,
+  ): { snapshot: ProbeSnapshot; findings: Finding[] } {
+    const { x, y, B } = this.batch;
+    const snapshot = probeNetwork(this.net, x, y, B, this.loss, {
+      step,
+      predict: step === 0,
+      updateNorms,
+      dLogits: this.dLogits,
+    });
+    let all = diagnose(snapshot);
+    // "try --init X" only at initialization, and only when X is not the init in use: once training
+    // has moved the weights, a flow problem is the learning rate's as much as the init's.
+    if (step === 0 && all.some((f) => f.kind.endsWith("_gradient") || f.kind.endsWith("_signal"))) {
+      const rec = this.recommendation();
+      if (rec && rec.init !== String(this.net.spec.init)) all = diagnose(snapshot, rec);
+    }
+    const now = new Set(all.map(findingKey));
+    const fresh = all.filter((f) => !this.active.has(findingKey(f))).map((f) => ({ ...f, step }));
+    this.active = now;
+    return { snapshot, findings: fresh };
+  }
+}
+
+/**
+ * The diagnosis of a series of snapshots (in step order): every finding with the step of the
+ * snapshot at which it appeared, as `TrainingProbe` records them during training.
+ */
+export function diagnoseSeries(snapshots: readonly ProbeSnapshot[], rec?: Recommendation | null): Finding[] {
+  let active = new Set<string>();
+  const out: Finding[] = [];
+  for (const s of snapshots) {
+    const all = diagnose(s, rec);
+    for (const f of all) if (!active.has(findingKey(f))) out.push({ ...f, step: s.step });
+    active = new Set(all.map(findingKey));
+  }
+  return out;
+}
