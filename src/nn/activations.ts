@@ -5,8 +5,8 @@ import { normalCdf, normalPdf } from "../tensor/erf.js";
 import type { Activation } from "./activation.js";
 
 /** SELU constants (Klambauer et al. 2017, arXiv:1706.02515, eq. 14). */
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
-export const SELU_SCALE = 1.0507009873554804934193349852946;
+export const SELU_ALPHA = 1.6732632423543772; // 1.6732632423543772848170429916717 (eq. 14)
+export const SELU_SCALE = 1.0507009873554805; // 1.0507009873554804934193349852946 (eq. 14)
 
 interface ActivationDef {
   name: string;

@@ -19,7 +19,9 @@ test("Adam's first step is -lr * sign(g) (bias correction makes m_hat = g, v_hat
   new Adam([p], { eps: 1e-12 }).step(0.01);
   const expected = [0.5 - 0.01, -1 + 0.01, 2 - 0.01, 0 + 0.01];
   // eps shifts the step by lr*eps/|g| at most: 1e-8 for |g| = 1e-6.
-  p.value.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 2e-8, `${i}: ${v} vs ${expected[i]}`));
+  p.value.forEach((v, i) => {
+    assert.ok(Math.abs(v - expected[i]) < 2e-8, `${i}: ${v} vs ${expected[i]}`);
+  });
 });
 
 test("Adam's second step follows the bias-corrected moments", () => {
