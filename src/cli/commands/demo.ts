@@ -15,7 +15,9 @@ import { Progress } from "../progress.js";
  */
 export function demoCommand(io: CliIO): Command {
   return new Command("demo")
-    .description("a short demonstration: ReLU vs sigmoid on raw vs standardized MNIST (the notes' first claim)")
+    .description(
+      "a short demonstration: ReLU vs sigmoid on raw vs standardized MNIST (the notes' first claim)",
+    )
     .option("--steps <n>", "training steps per run", parseInteger("--steps", 1), 300)
     .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
     .option("--json", "print one JSON document")
@@ -23,9 +25,17 @@ export function demoCommand(io: CliIO): Command {
       const progress = new Progress(io, false);
       const backend = await chooseBackend("auto", null, io);
       const rows: { preprocess: string; activation: string; record: ReturnType<typeof train> }[] = [];
-      progress.log("initlab: the same network on raw (0..255) and standardized MNIST pixels, ReLU vs sigmoid");
+      progress.log(
+        "initlab: the same network on raw (0..255) and standardized MNIST pixels, ReLU vs sigmoid",
+      );
       for (const preprocess of ["raw", "standardize"] as const) {
-        const dataset = await loadDataset({ data: "mnist", preprocess, trainLimit: 20000, testLimit: 2000, seed: opts.seed });
+        const dataset = await loadDataset({
+          data: "mnist",
+          preprocess,
+          trainLimit: 20000,
+          testLimit: 2000,
+          seed: opts.seed,
+        });
         for (const activation of ["relu", "sigmoid"]) {
           const config = resolveConfig({
             preprocess,
@@ -43,7 +53,9 @@ export function demoCommand(io: CliIO): Command {
           const record = train(config, {
             dataset,
             backend,
-            hooks: { onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`) },
+            hooks: {
+              onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`),
+            },
           });
           progress.done();
           rows.push({ preprocess, activation, record });
@@ -52,10 +64,16 @@ export function demoCommand(io: CliIO): Command {
       backend.dispose();
       if (opts.json) {
         return printJson(io, {
-          runs: rows.map((r) => ({ preprocess: r.preprocess, activation: r.activation, final: r.record.final })),
+          runs: rows.map((r) => ({
+            preprocess: r.preprocess,
+            activation: r.activation,
+            final: r.record.final,
+          })),
         });
       }
-      io.stdout(`\n${"input".padEnd(12)}${"activation".padEnd(12)}${"first loss".padStart(12)}${"last loss".padStart(12)}${"test acc".padStart(10)}  verdict\n`);
+      io.stdout(
+        `\n${"input".padEnd(12)}${"activation".padEnd(12)}${"first loss".padStart(12)}${"last loss".padStart(12)}${"test acc".padStart(10)}  verdict\n`,
+      );
       for (const r of rows) {
         const curve = r.record.lossCurve;
         const first = curve[0]?.loss;

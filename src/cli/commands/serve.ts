@@ -29,10 +29,17 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   const builder = join(root, "web", "build.mjs");
   if (opts.build !== false && existsSync(builder)) {
     const r = spawnSync(process.execPath, [builder], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) throw new UserError(`building the browser lab failed (node web/build.mjs exited with ${r.status})`);
+    if (r.status !== 0) {
+      if (!existsSync(join(webRoot, "index.html"))) {
+        throw new UserError(`building the browser lab failed (node web/build.mjs exited with ${r.status})`);
+      }
+      io.stderr("initlab: building the browser lab failed (see above); serving the previous build\n");
+    }
   }
   if (!existsSync(join(webRoot, "index.html"))) {
-    throw new UserError(`the browser lab is not built: ${webRoot}/index.html is missing (run: npm run build)`);
+    throw new UserError(
+      `the browser lab is not built: ${webRoot}/index.html is missing (run: npm run build)`,
+    );
   }
   const envPort = process.env.INITLAB_PORT;
   const port = opts.port ?? (envPort ? parseInteger("INITLAB_PORT", 0)(envPort) : DEFAULT_PORT);
@@ -43,11 +50,19 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   const services = labServices(home);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ port, host: opts.host, webRoot, services, log: (l) => io.stderr(`initlab serve: ${l}\n`) });
+    server = await startServer({
+      port,
+      host: opts.host,
+      webRoot,
+      services,
+      log: (l) => io.stderr(`initlab serve: ${l}\n`),
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new UserError(`port ${port} is in use; pass --port N (0 picks a free one)`);
-    if (code === "EACCES") throw new UserError(`no permission to listen on port ${port}; pass --port N above 1023`);
+    if (code === "EADDRINUSE")
+      throw new UserError(`port ${port} is in use; pass --port N (0 picks a free one)`);
+    if (code === "EACCES")
+      throw new UserError(`no permission to listen on port ${port}; pass --port N above 1023`);
     throw e;
   }
   io.stdout(`initlab lab: ${server.url}  (runs from ${home}; Ctrl-C to stop)\n`);
@@ -67,12 +82,17 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
 export function serveCommand(io: CliIO): Command {
   return new Command("serve")
     .description("the browser lab: build it if needed, serve it and the run store API on 127.0.0.1")
-    .option("--port <n>", `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`, parseInteger("--port", 0))
+    .option(
+      "--port <n>",
+      `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`,
+      parseInteger("--port", 0),
+    )
     .option("--host <address>", "address to listen on (default 127.0.0.1: this machine only)")
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .option("--no-build", "serve web/dist as it is, without rebuilding")
     .action(async (opts) => {
-      if (opts.port !== undefined && opts.port > 65535) throw new UserError(`--port: ${opts.port} is above 65535`);
+      if (opts.port !== undefined && opts.port > 65535)
+        throw new UserError(`--port: ${opts.port} is above 65535`);
       await serveLab(opts, io);
     });
 }

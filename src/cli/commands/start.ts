@@ -11,10 +11,15 @@ import { DEFAULT_PORT, serveLab } from "./serve.js";
 export function startCommand(io: CliIO): Command {
   return new Command("start")
     .description("open the browser lab: build it if needed and serve it on 127.0.0.1 (same as `serve`)")
-    .option("--port <n>", `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`, parseInteger("--port", 0))
+    .option(
+      "--port <n>",
+      `port (default ${DEFAULT_PORT} or $INITLAB_PORT; 0 = any free port)`,
+      parseInteger("--port", 0),
+    )
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .action(async (opts) => {
-      if (opts.port !== undefined && opts.port > 65535) throw new UserError(`--port: ${opts.port} is above 65535`);
+      if (opts.port !== undefined && opts.port > 65535)
+        throw new UserError(`--port: ${opts.port} is above 65535`);
       await serveLab(opts, io);
     });
 }

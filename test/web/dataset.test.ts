@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadDataset } from "../../src/data/index.js";
+import { encodeDataset } from "../../src/server/dataset-codec.js";
+import { DEFAULT_STATE, type LabState } from "../../web/src/state.js";
+import { toTrainConfig } from "../../web/src/state-config.js";
+import { buildDataset } from "../../web/src/worker/dataset.js";
+
+// The worker builds its data from browser-safe parts of src/data; it must be the very data the
+// CLI trains on with the same settings (loadDataset is the independent reference here).
+
+test("2-D sets: the worker's data is loadDataset's, bit for bit, for every set and preprocessing", async () => {
+  for (const data of ["circle", "xor", "gauss", "spiral"] as const) {
+    for (const preprocess of ["raw", "unit", "symmetric", "standardize"] as const) {
+      const s: LabState = { ...DEFAULT_STATE, data, preprocess, noise: 0.2, samples: 300, seed: 7 };
+      const c = toTrainConfig(s);
+      const mine = buildDataset(s, c, null);
+      const ref = await loadDataset({
+        data,
+        preprocess,
+        noise: 0.2,
+        trainLimit: c.trainLimit!,
+        testLimit: c.testLimit!,
+        seed: 7,
+      });
+      assert.equal(mine.nTrain, 300);
+      assert.deepEqual(mine.trainX, ref.trainX, `${data} ${preprocess}`);
+      assert.deepEqual(mine.trainY, ref.trainY);
+      assert.deepEqual(mine.testX, ref.testX);
+      assert.deepEqual(mine.testY, ref.testY);
+      assert.deepEqual(mine.stats, ref.stats);
+    }
+  }
+});
+
+test("image sets: bytes from the server become loadDataset's data, bit for bit", async () => {
+  const raw = await loadDataset({ data: "mnist", preprocess: "raw", trainLimit: 300, testLimit: 50 });
+  const bytes = encodeDataset({
+    nTrain: raw.nTrain,
+    nTest: raw.nTest,
+    inputDim: raw.inputDim,
+    numClasses: raw.numClasses,
+    width: 28,
+    height: 28,
+    trainX: Uint8Array.from(raw.trainX),
+    trainY: Uint8Array.from(raw.trainY),
+    testX: Uint8Array.from(raw.testX),
+    testY: Uint8Array.from(raw.testY),
+  });
+  for (const preprocess of ["raw", "unit", "symmetric", "standardize"] as const) {
+    const s: LabState = { ...DEFAULT_STATE, data: "mnist", preprocess, samples: 200 };
+    const c = { ...toTrainConfig(s), testLimit: 40 };
+    const mine = buildDataset(s, c, bytes.buffer as ArrayBuffer);
+    const ref = await loadDataset({ data: "mnist", preprocess, trainLimit: 200, testLimit: 40 });
+    assert.equal(mine.nTrain, 200);
+    assert.deepEqual(mine.trainX, ref.trainX, preprocess);
+    assert.deepEqual(mine.trainY, ref.trainY);
+    assert.deepEqual(mine.testX, ref.testX, preprocess);
+    assert.deepEqual(mine.testY, ref.testY);
+  }
+});

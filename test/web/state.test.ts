@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { PRESETS } from "../../web/src/presets.js";
+import {
+  BACKENDS,
+  DEFAULT_STATE,
+  FIELDS,
+  LAB_DATASETS,
+  type LabState,
+  LOSSES,
+  OPTIMIZERS,
+  PREPROCESS_MODES,
+  parseUrl,
+  toUrl,
+} from "../../web/src/state.js";
+import { toTrainConfig } from "../../web/src/state-config.js";
+
+const SPECS = [
+  "he_normal",
+  "xavier_uniform",
+  "kaiming_uniform(a=sqrt(5), mode=fan_out)",
+  "normal(std=0.05)",
+  "constant(-1)",
+  "zeros",
+];
+const ACTS = ["relu", "tanh", "sigmoid", "leaky_relu(0.2)", "prelu", "selu"];
+
+const stateArb: fc.Arbitrary<LabState> = fc.record({
+  data: fc.constantFrom(...LAB_DATASETS),
+  preprocess: fc.constantFrom(...PREPROCESS_MODES),
+  noise: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  samples: fc.integer({ min: 10, max: 500 }),
+  depth: fc.integer({ min: 0, max: 12 }),
+  width: fc.integer({ min: 1, max: 256 }),
+  activation: fc.constantFrom(...ACTS),
+  init: fc.constantFrom(...SPECS),
+  biasInit: fc.constantFrom(...SPECS),
+  optimizer: fc.constantFrom(...OPTIMIZERS),
+  lr: fc.double({ min: 1e-7, max: 100, noNaN: true }),
+  momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
+  batchSize: fc.integer({ min: 1, max: 512 }),
+  loss: fc.constantFrom(...LOSSES),
+  seed: fc.integer({ min: 0, max: 4294967295 }),
+  steps: fc.integer({ min: 1, max: 1_000_000 }),
+  probeEvery: fc.integer({ min: 1, max: 1000 }),
+  probeBatch: fc.integer({ min: 8, max: 1024 }),
+  backend: fc.constantFrom(...BACKENDS),
+});
+
+test("a link reproduces the state exactly (A alone, and A with B)", () => {
+  fc.assert(
+    fc.property(stateArb, fc.option(stateArb, { nil: null }), (a, b) => {
+      const back = parseUrl(`?${toUrl(a, b, null)}`);
+      assert.deepEqual(back.problems, []);
+      assert.deepEqual(back.a, { ...a });
+      assert.deepEqual(back.b, b ? { ...b } : null);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("the default state gives an empty query; the preset id survives", () => {
+  assert.equal(toUrl(DEFAULT_STATE, null, null), "");
+  const p = parseUrl(`?${toUrl(DEFAULT_STATE, null, "sigmoid-8-layers")}`);
+  assert.equal(p.preset, "sigmoid-8-layers");
+  assert.equal(parseUrl("?preset=../../x").preset, null);
+});
+
+test("bad values in a link are reported and replaced by defaults", () => {
+  const p = parseUrl("?depth=-3&lr=abc&act=relu;alert(1)&data=imagenet&width=12");
+  assert.equal(p.a.depth, DEFAULT_STATE.depth);
+  assert.equal(p.a.lr, DEFAULT_STATE.lr);
+  assert.equal(p.a.activation, DEFAULT_STATE.activation);
+  assert.equal(p.a.data, DEFAULT_STATE.data);
+  assert.equal(p.a.width, 12);
+  assert.equal(p.problems.length, 4);
+  assert.match(p.problems.join("\n"), /hidden layers: "-3"/);
+  assert.match(p.problems.join("\n"), /data set: "imagenet" is not one of/);
+});
+
+test("specs in a link are checked by the library's parsers", () => {
+  const p = parseUrl("?init=foo(2)&bias=normal(std=-1)&act=leaky_relu(0.2)&b.act=nope&cmp=1");
+  assert.equal(p.a.init, DEFAULT_STATE.init);
+  assert.equal(p.a.biasInit, DEFAULT_STATE.biasInit);
+  assert.equal(p.a.activation, "leaky_relu(0.2)");
+  assert.equal(p.b?.activation, "leaky_relu(0.2)", "B falls back to A's value");
+  assert.match(p.problems.join("\n"), /unknown initializer "foo"/);
+  assert.match(p.problems.join("\n"), /B: unknown activation "nope"/);
+  assert.equal(p.problems.length, 3);
+});
+
+test("a link cannot ask for a network over the size limits", () => {
+  const p = parseUrl("?data=mnist&depth=100&width=2048&batch=4096");
+  assert.equal(p.a.depth, DEFAULT_STATE.depth);
+  assert.equal(p.a.width, DEFAULT_STATE.width);
+  assert.match(p.problems.join("\n"), /over the limit/);
+});
+
+test("every field has a distinct URL key, and every state resolves to a TrainConfig", () => {
+  assert.equal(new Set(FIELDS.map((f) => f.url)).size, FIELDS.length);
+  assert.equal(new Set(FIELDS.map((f) => f.key)).size, Object.keys(DEFAULT_STATE).length);
+  fc.assert(
+    fc.property(stateArb, (s) => {
+      const c = toTrainConfig(s);
+      assert.deepEqual(c.hidden, Array(s.depth).fill(s.width));
+      assert.equal(c.maxSteps, s.steps);
+      assert.equal(c.trainLimit, s.samples);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test("every preset is a valid state and round-trips through its link", () => {
+  for (const p of PRESETS) {
+    const b = p.compare ? { ...p.state, ...p.compare } : null;
+    const back = parseUrl(`?${toUrl(p.state, b, p.id)}`);
+    assert.deepEqual(back.problems, [], p.id);
+    assert.deepEqual(back.a, p.state, p.id);
+    assert.deepEqual(back.b, b, p.id);
+    assert.doesNotThrow(() => toTrainConfig(p.state), p.id);
+  }
+});

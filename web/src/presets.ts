@@ -1,0 +1,169 @@
+import { DEFAULT_STATE, type LabState } from "./state.js";
+
+/**
+ * One preset per experiment of the study notes: it sets every setting (and, for comparisons,
+ * the second configuration) and says what to look for and what to try next.
+ */
+export interface Preset {
+  id: string;
+  title: string;
+  /** The notes' claim this reproduces. */
+  claim: string;
+  lookFor: string;
+  /** One-click changes worth trying next: a label and the settings they change. */
+  tryNext: { label: string; change: Partial<LabState> }[];
+  state: LabState;
+  /** Overrides of `state` for the second configuration (compare mode), or null. */
+  compare: Partial<LabState> | null;
+}
+
+const mnist: Partial<LabState> = {
+  data: "mnist",
+  preprocess: "standardize",
+  samples: 10000,
+  optimizer: "sgd",
+  momentum: 0.9,
+  batchSize: 64,
+  loss: "cross_entropy",
+  seed: 1,
+};
+
+function preset(p: Omit<Preset, "state"> & { state: Partial<LabState> }): Preset {
+  return { ...p, state: { ...DEFAULT_STATE, ...p.state } };
+}
+
+export const PRESETS: readonly Preset[] = [
+  preset({
+    id: "relu-raw-pixels",
+    title: "ReLU on raw pixels",
+    claim: "Notes, result 1: an MLP on MNIST pixels left in 0..255 does not learn with ReLU.",
+    lookFor:
+      "At step 0 layer 0's Var(z) is about 10^4 (the theory agrees: E[z^2] = fan_in Var(w) E[x^2] with pixels of " +
+      "0..255), where every initializer expects order 1; the gradients are as large: the first steps throw the loss up by orders of magnitude, after " +
+      "which the ReLU units are dead (the grey bars), no gradient reaches the lower layers, and the batch loss sits " +
+      "at ln 10 = 2.30 with chance accuracy. Then try sigmoid on the same raw pixels, and ReLU on standardized pixels.",
+    tryNext: [
+      { label: "sigmoid, still raw", change: { activation: "sigmoid" } },
+      { label: "ReLU, standardized", change: { preprocess: "standardize" } },
+    ],
+    state: {
+      ...mnist,
+      preprocess: "raw",
+      depth: 2,
+      width: 128,
+      activation: "relu",
+      init: "he_normal",
+      lr: 0.05,
+      steps: 300,
+      probeEvery: 10,
+    },
+    compare: null,
+  }),
+  preset({
+    id: "sigmoid-8-layers",
+    title: "8 sigmoid layers",
+    claim:
+      "Notes, result 3: with many sigmoid layers the gradient vanishes (each layer multiplies it by sigma' <= 1/4).",
+    lookFor:
+      "The orange gradient scale fades from the output toward the input: Var(dL/dz) drops by roughly 16x per layer " +
+      "(sigma'(z)^2 <= 1/16 with Xavier weights), so the first layer (0) learns thousands of times slower than the " +
+      "output layer (8): ||dL/dW|| falls by more than 10^3 between them, and the loss does not move in 200 steps. " +
+      "The gradient histograms (Glorot & Bengio 2010, Fig. 7, here on a log axis) move left by about a decade every " +
+      "two layers. Try the notes' sigmoid variant of Xavier (4x wider bound), or He + ReLU.",
+    tryNext: [
+      { label: "xavier_sigmoid_uniform", change: { init: "xavier_sigmoid_uniform" } },
+      { label: "He + ReLU", change: { activation: "relu", init: "he_normal" } },
+      { label: "tanh", change: { activation: "tanh" } },
+    ],
+    state: {
+      ...mnist,
+      depth: 8,
+      width: 64,
+      activation: "sigmoid",
+      init: "xavier_uniform",
+      lr: 0.05,
+      steps: 200,
+      probeEvery: 10,
+    },
+    compare: null,
+  }),
+  preset({
+    id: "exploding",
+    title: "Exploding gradients",
+    claim: "Notes, result 4: large initial weights with a large learning rate make the gradients explode.",
+    lookFor:
+      "With W ~ N(0, 1) and 64 inputs per unit, every ReLU layer multiplies Var(z) by 64/2 = 32 (the chaotic phase, " +
+      "chi_1 = 32): the blue and orange scales grow layer by layer, the heatmap is bright at the input, and the first " +
+      "steps send the loss to NaN (diverged). Try He normal (sigma_w^2 = 2, the critical point), or a smaller rate.",
+    tryNext: [
+      { label: "He normal", change: { init: "he_normal" } },
+      { label: "lr 0.0001", change: { lr: 0.0001 } },
+    ],
+    state: {
+      ...mnist,
+      depth: 6,
+      width: 64,
+      activation: "relu",
+      init: "normal(std=1)",
+      lr: 0.5,
+      steps: 200,
+      probeEvery: 1,
+    },
+    compare: null,
+  }),
+  preset({
+    id: "dying-relu-prelu",
+    title: "Dying ReLU -> PReLU",
+    claim: "Notes, result 5: PReLU (a learnable negative slope) fixes dying ReLU units.",
+    lookFor:
+      "The biases start at -1, so most ReLU units output 0 for every input and get no gradient: the dead fraction " +
+      "is high and stays high, the gradient scale is near zero below the top, and the decision boundary hardly moves. " +
+      "B is the same network with PReLU: negative inputs still pass a gradient (slope 0.25, learned), no unit is dead, " +
+      "and it learns.",
+    tryNext: [{ label: "bias init zeros", change: { biasInit: "zeros" } }],
+    state: {
+      data: "spiral",
+      preprocess: "standardize",
+      noise: 0.1,
+      samples: 500,
+      depth: 6,
+      width: 32,
+      activation: "relu",
+      init: "he_normal",
+      biasInit: "constant(-1)",
+      optimizer: "sgd",
+      lr: 0.03,
+      momentum: 0.9,
+      batchSize: 32,
+      steps: 3000,
+      probeEvery: 20,
+    },
+    compare: { activation: "prelu" },
+  }),
+  preset({
+    id: "xavier-vs-he-30",
+    title: "Xavier vs He at depth 30",
+    claim:
+      "He et al. 2015: with ReLU, Xavier's Var(w) = 1/n halves the signal at every layer; He's 2/n keeps it.",
+    lookFor:
+      "A (Xavier): Var(z) falls by 2x per layer, about 10^-9 at layer 30, in the ordered phase (chi_1 = 1/2); the " +
+      "gradient shrinks the same way toward the input and training stalls. B (He): Var(z) stays flat at the critical " +
+      "point sigma_w^2 = 2 (chi_1 = 1) and it trains.",
+    tryNext: [{ label: "both tanh", change: { activation: "tanh" } }],
+    state: {
+      ...mnist,
+      depth: 30,
+      width: 64,
+      activation: "relu",
+      init: "xavier_normal",
+      lr: 0.01,
+      steps: 500,
+      probeEvery: 10,
+    },
+    compare: { init: "he_normal" },
+  }),
+];
+
+export function findPreset(id: string | null): Preset | null {
+  return PRESETS.find((p) => p.id === id) ?? null;
+}

@@ -1,0 +1,123 @@
+import type { LabState } from "./state.js";
+
+/**
+ * Messages between the page and the training worker, and the per-layer view model the worker
+ * derives from a probe snapshot (plain numbers and typed arrays: cheap to post, easy to draw).
+ */
+
+/** Shared control words (Int32Array over a SharedArrayBuffer). */
+export const CTRL_TARGET = 0; // the worker may run while its step < target
+export const CTRL_WORDS = 2;
+
+export interface StartMessage {
+  type: "start";
+  state: LabState;
+  /** Image data sets: the server's binary form (dataset-codec.ts); null for the 2-D sets. */
+  dataBytes: ArrayBuffer | null;
+  /** WebAssembly kernels (shared-memory and plain builds); null for the TypeScript backend. */
+  wasm: { shared: ArrayBuffer | null; plain: ArrayBuffer | null } | null;
+  /** null when the page is not cross-origin isolated (then: no pause, no single steps). */
+  ctrl: SharedArrayBuffer | null;
+}
+
+/** Without shared memory: begin training (the worker then runs to the end). */
+export interface GoMessage {
+  type: "go";
+}
+
+export type ToWorker = StartMessage | GoMessage;
+
+/**
+ * A histogram with equal bins from lo to hi, of the values ("linear") or of log10|value|
+ * ("log10abs", exact zeros counted apart); under / over count the values outside [lo, hi).
+ */
+export interface Histogram {
+  scale: "linear" | "log10abs";
+  lo: number;
+  hi: number;
+  counts: Float32Array;
+  under: number;
+  over: number;
+  zeros: number;
+}
+
+export interface LayerView {
+  /** Layer index from 0, as in `initlab inspect` and the parameter names (the output layer is the last). */
+  layer: number;
+  fanIn: number;
+  fanOut: number;
+  activation: string;
+  /** Measured over the probe batch. */
+  preMean: number;
+  preVar: number;
+  actMean: number;
+  actVar: number;
+  /** Var(dL/dz) of the batch-mean loss. */
+  gradVar: number;
+  /** ||dL/dW|| (Frobenius). */
+  weightGradNorm: number;
+  /** The theory's Var(z) and Var(dL/dz) for this layer, or null where it has none. */
+  predPreVar: number | null;
+  predGradVar: number | null;
+  /**
+   * Fraction of units dead (phi' = 0 for the whole batch; ReLU family) and of entries saturated
+   * (|phi'| < 5% of its max; sigmoid, tanh, ...); null where the notion does not apply.
+   */
+  dead: number | null;
+  saturated: number | null;
+  actHist: Histogram;
+  gradHist: Histogram;
+}
+
+export interface MeanFieldView {
+  activation: string;
+  sigmaW2: number;
+  sigmaB2: number;
+  qStar: number;
+  chi1: number;
+  phase: "ordered" | "critical" | "chaotic";
+  /** sigma_w^2 at which chi_1 = 1 for this sigma_b^2 (NaN if none). */
+  criticalSigmaW2: number;
+  trainableDepth: number;
+}
+
+export interface ProbeView {
+  step: number;
+  /** Batch-mean loss of the probe batch. */
+  probeLoss: number;
+  layers: LayerView[];
+  testLoss: number | null;
+  testAccuracy: number | null;
+  diagnosis: string[];
+  recommendations: string[];
+}
+
+export interface ReadyInfo {
+  backend: string;
+  sizes: number[];
+  params: number;
+  nTrain: number;
+  nTest: number;
+  numClasses: number;
+  meanField: MeanFieldView | null;
+  /** 2-D sets: test points for the decision-boundary plot, and the plotted box. */
+  points: { x: Float32Array; y: Int32Array; box: [number, number, number, number] } | null;
+  paused: boolean;
+}
+
+export type FromWorker =
+  | { type: "ready"; info: ReadyInfo }
+  /** The batch loss of consecutive steps first..first+losses.length-1. */
+  | {
+      type: "steps";
+      first: number;
+      losses: Float64Array;
+      samplesPerSecond: number;
+      wallSamplesPerSecond: number;
+    }
+  | { type: "probe"; probe: ProbeView }
+  /** Class-1 probability (2 classes) or predicted class + confidence, on an n x n grid over `box`. */
+  | { type: "boundary"; step: number; n: number; classes: Uint8Array; confidence: Float32Array }
+  | { type: "paused"; step: number }
+  | { type: "done"; step: number; diverged: boolean; divergedAtStep: number | null; samplesPerSecond: number }
+  | { type: "error"; message: string };

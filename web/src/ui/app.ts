@@ -1,0 +1,263 @@
+import { LabRun } from "../lab-run.js";
+import { findPreset, PRESETS, type Preset } from "../presets.js";
+import { type LabState, parseUrl, toUrl } from "../state.js";
+import { toCliCommand } from "../state-config.js";
+import { ConfigPanel } from "./config-panel.js";
+import { LabView } from "./lab-view.js";
+import { escapeHtml } from "./layer-table.js";
+import { RunsBrowser } from "./runs-browser.js";
+import { fmt } from "./theme.js";
+
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+
+/**
+ * The page: header controls (preset, start/pause, step, reset, compare, link), the settings of
+ * one or two configurations, and one LabView per configuration. The URL always holds the whole
+ * state (history.replaceState on every change), so a link reproduces the same seeded run.
+ */
+export class App {
+  private a: LabState;
+  private b: LabState | null;
+  private preset: Preset | null;
+  private editing: "a" | "b" = "a";
+  private views: LabView[] = [];
+  private readonly config: ConfigPanel;
+  private runs: RunsBrowser | null = null;
+  private statusDrawn = "";
+  private readonly errorsShown = new WeakSet<LabRun>();
+
+  constructor() {
+    const parsed = parseUrl(location.search);
+    this.a = parsed.a;
+    this.b = parsed.b;
+    this.preset = findPreset(parsed.preset);
+    if (parsed.problems.length) this.notice(`The link had problems: ${parsed.problems.join("; ")}`);
+    this.config = new ConfigPanel(this.a, (s) => this.edited(s));
+    $("#config").append(this.config.el);
+    this.buildHeader();
+    this.renderPresetBox();
+    this.renderEditTabs();
+    this.reset();
+    const frame = () => {
+      for (const v of this.views) v.update();
+      this.renderStatus();
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  private buildHeader(): void {
+    const presetSel = $<HTMLSelectElement>("#preset");
+    presetSel.innerHTML = `<option value="">— choose an experiment —</option>${PRESETS.map((p) => `<option value="${p.id}">${escapeHtml(p.title)}</option>`).join("")}`;
+    presetSel.value = this.preset?.id ?? "";
+    presetSel.addEventListener("change", () => this.applyPreset(findPreset(presetSel.value)));
+    $("#btn-play").addEventListener("click", () => this.togglePlay());
+    $("#btn-step").addEventListener("click", () => this.stepOnce());
+    $("#btn-reset").addEventListener("click", () => this.reset());
+    const cmp = $<HTMLInputElement>("#compare");
+    cmp.checked = this.b !== null;
+    cmp.addEventListener("change", () => {
+      this.b = cmp.checked ? { ...this.a } : null;
+      this.editing = "a";
+      this.changed(true);
+    });
+    $("#btn-link").addEventListener("click", () => {
+      navigator.clipboard?.writeText(location.href).catch(() => undefined);
+      this.notice("Link copied: it reproduces this exact run (same seed, same numbers).", 3000);
+    });
+    $("#btn-cli").addEventListener("click", () => {
+      const lines = [`# A\n${toCliCommand(this.a)}`];
+      if (this.b) lines.push(`# B\n${toCliCommand(this.b)}`);
+      this.notice(`<pre>${escapeHtml(lines.join("\n"))}</pre>`, 0);
+    });
+    for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-tab]")) {
+      btn.addEventListener("click", () => this.showTab(btn.dataset.tab!));
+    }
+    document.addEventListener("keydown", (e) => {
+      if ((e.target as HTMLElement).closest("input, select, textarea")) return;
+      if (e.key === " ") {
+        e.preventDefault();
+        this.togglePlay();
+      } else if (e.key === "s") this.stepOnce();
+      else if (e.key === "r") this.reset();
+    });
+  }
+
+  private showTab(tab: string): void {
+    for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-tab]"))
+      btn.classList.toggle("active", btn.dataset.tab === tab);
+    $("#tab-lab").hidden = tab !== "lab";
+    $("#tab-runs").hidden = tab !== "runs";
+    if (tab === "runs") {
+      this.runs ??= new RunsBrowser($("#tab-runs"));
+      this.runs.refresh();
+    }
+  }
+
+  private stepOnce(): void {
+    for (const v of this.views) v.run.stepOnce();
+  }
+
+  private togglePlay(): void {
+    const running = this.views.some((v) => v.run.status === "running");
+    for (const v of this.views) {
+      if (running) v.run.pause();
+      else v.run.play();
+    }
+  }
+
+  private applyPreset(p: Preset | null): void {
+    this.preset = p;
+    if (p) {
+      this.a = { ...p.state };
+      this.b = p.compare ? { ...p.state, ...p.compare } : null;
+      $<HTMLInputElement>("#compare").checked = this.b !== null;
+    }
+    this.editing = "a";
+    this.changed(true);
+  }
+
+  private edited(s: LabState): void {
+    if (this.editing === "b" && this.b) this.b = s;
+    else {
+      // in compare mode, B follows A on the settings it has not changed
+      if (this.b) {
+        const prev = this.a;
+        const b = { ...this.b } as Record<string, unknown>;
+        for (const k of Object.keys(s) as (keyof LabState)[]) if (this.b[k] === prev[k]) b[k] = s[k];
+        this.b = b as unknown as LabState;
+      }
+      this.a = s;
+    }
+    this.changed(false);
+  }
+
+  /** Writes the URL, refreshes the side panel, restarts the runs. */
+  private changed(rebuildForm: boolean): void {
+    history.replaceState(null, "", `?${toUrl(this.a, this.b, this.preset?.id ?? null)}`);
+    $<HTMLSelectElement>("#preset").value = this.preset?.id ?? "";
+    if (rebuildForm)
+      this.config.set(this.editing === "b" && this.b ? this.b : this.a, this.editing === "b" ? this.a : null);
+    this.renderPresetBox();
+    this.renderEditTabs();
+    this.reset();
+  }
+
+  private renderEditTabs(): void {
+    const tabs = $("#edit-tabs");
+    tabs.hidden = this.b === null;
+    tabs.innerHTML = this.b
+      ? `<button data-edit="a" class="${this.editing === "a" ? "active" : ""}">A</button><button data-edit="b" class="${this.editing === "b" ? "active" : ""}">B</button><span class=muted>B differs from A where marked</span>`
+      : "";
+    for (const btn of tabs.querySelectorAll<HTMLButtonElement>("[data-edit]")) {
+      btn.addEventListener("click", () => {
+        this.editing = btn.dataset.edit as "a" | "b";
+        this.config.set(
+          this.editing === "b" && this.b ? this.b : this.a,
+          this.editing === "b" ? this.a : null,
+        );
+        this.renderEditTabs();
+      });
+    }
+  }
+
+  private renderPresetBox(): void {
+    const box = $("#preset-box");
+    const p = this.preset;
+    box.hidden = !p;
+    if (!p) return;
+    box.innerHTML =
+      `<h2>${escapeHtml(p.title)}</h2><p class=claim>${escapeHtml(p.claim)}</p>` +
+      `<p><b>Look for:</b> ${escapeHtml(p.lookFor)}</p>` +
+      (p.tryNext.length
+        ? `<div class=try>Try: ${p.tryNext.map((t, i) => `<button data-try="${i}">${escapeHtml(t.label)}</button>`).join("")}</div>`
+        : "");
+    for (const btn of box.querySelectorAll<HTMLButtonElement>("[data-try]")) {
+      btn.addEventListener("click", () => {
+        const change = p.tryNext[Number(btn.dataset.try)].change;
+        if (this.editing === "b" && this.b) this.b = { ...this.b, ...change };
+        else this.a = { ...this.a, ...change };
+        this.changed(true);
+      });
+    }
+  }
+
+  /** New runs for the current configurations, paused at step 0 (the initial probe is shown at once). */
+  private reset(): void {
+    for (const v of this.views) v.dispose();
+    const host = $("#views");
+    host.className = this.b ? "views compare" : "views";
+    const redraw = () => undefined;
+    this.views = [new LabView(new LabRun(this.a, redraw), this.b !== null, this.b ? "a" : null)];
+    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw), true, "b"));
+    for (const v of this.views) host.append(v.el);
+  }
+
+  private renderStatus(): void {
+    const parts = this.views.map((v, i) => {
+      const r = v.run;
+      const name = this.views.length > 1 ? `${i ? "B" : "A"}: ` : "";
+      const speed = r.samplesPerSecond > 0 ? ` · ${fmt(r.samplesPerSecond, 2)} samples/s` : "";
+      const what =
+        r.status === "error" ? `error: ${r.error}` : r.status === "loading" ? "loading…" : r.status;
+      return `${name}step ${r.step} / ${r.state.steps} · ${what}${speed}${r.info ? ` · ${r.info.backend}` : ""}`;
+    });
+    const text = parts.join("   ");
+    if (text !== this.statusDrawn) {
+      this.statusDrawn = text;
+      const el = $("#status");
+      el.textContent = text;
+      const r0 = this.views[0]?.run;
+      el.dataset.step = String(r0?.step ?? 0);
+      el.dataset.status = this.views.map((v) => v.run.status).join(",");
+      // exact numbers for scripts and tests: the last batch loss and the trainer's speeds
+      el.dataset.loss = String(
+        r0?.series.losses.length ? r0.series.losses.data[r0.series.losses.length - 1] : "",
+      );
+      el.dataset.sps = String(r0?.samplesPerSecond ?? 0);
+      el.dataset.wallSps = String(r0?.wallSamplesPerSecond ?? 0);
+    }
+    for (const v of this.views) {
+      if (v.run.status === "error" && !this.errorsShown.has(v.run)) {
+        this.errorsShown.add(v.run);
+        this.notice(`This run cannot start: ${escapeHtml(v.run.error ?? "unknown error")}`, 0);
+      }
+    }
+    const running = this.views.some((v) => v.run.status === "running");
+    const btn = $<HTMLButtonElement>("#btn-play");
+    const label = running ? "Pause" : "Start";
+    if (btn.textContent !== label) btn.textContent = label;
+    btn.disabled = this.views.every(
+      (v) => v.run.status === "done" || v.run.status === "error" || v.run.status === "loading",
+    );
+    $<HTMLButtonElement>("#btn-step").disabled =
+      !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready") ||
+      !this.views[0]?.run.canPause;
+    for (const [i, v] of this.views.entries()) {
+      if (this.views.length > 1) v.setTitle(`<b>${i ? "B" : "A"}</b> ${escapeHtml(summary(v.run.state))}`);
+    }
+  }
+
+  /** Shows a message at the top (added below any message still shown); ms = 0 keeps it until closed. */
+  private notice(html: string, ms = 8000): void {
+    const el = $("#notice");
+    if (el.hidden) el.innerHTML = `<button class=close title="close">×</button>`;
+    const p = document.createElement("div");
+    p.innerHTML = html;
+    el.append(p);
+    el.hidden = false;
+    el.querySelector("button")!.onclick = () => {
+      el.hidden = true;
+    };
+    if (ms > 0) {
+      setTimeout(() => {
+        p.remove();
+        if (!el.querySelector("div")) el.hidden = true;
+      }, ms);
+    }
+  }
+}
+
+function summary(s: LabState): string {
+  return `${s.data} · ${s.depth}×${s.width} ${s.activation} · ${s.init} · ${s.optimizer} lr ${s.lr}`;
+}

@@ -1,0 +1,107 @@
+import type { ProbeView } from "../protocol.js";
+import { BLUE, css, fitCanvas, fmt, INK, MUTED, ORANGE, scaleColor } from "./theme.js";
+import { WidthWatch } from "./width-watch.js";
+
+/**
+ * The network as a row of layers. Each layer has a blue tile coloured by its forward scale,
+ * log10 Var(z) (healthy near 1: full blue; vanishing fades to white; exploding darkens to red),
+ * and an orange tile coloured by its backward scale, log10 of Var(dL/dz) relative to the output
+ * layer's. A grey bar under each layer shows the fraction of dead (or saturated) units.
+ */
+export class NetworkView {
+  private readonly canvas = document.createElement("canvas");
+  private shown: ProbeView | null = null;
+  private sizes: number[] = [];
+  private readonly size: WidthWatch;
+
+  constructor(
+    parent: HTMLElement,
+    private readonly height = 170,
+  ) {
+    this.canvas.className = "network-canvas";
+    parent.append(this.canvas);
+    this.size = new WidthWatch(parent, () => this.draw());
+  }
+
+  setSizes(sizes: number[]): void {
+    this.sizes = sizes;
+    this.draw();
+  }
+
+  update(p: ProbeView | null): void {
+    if (p === this.shown) return;
+    this.shown = p;
+    this.draw();
+  }
+
+  private draw(): void {
+    const W = Math.max(200, this.size.width);
+    const H = this.height;
+    const ctx = fitCanvas(this.canvas, W, H);
+    ctx.clearRect(0, 0, W, H);
+    const p = this.shown;
+    const L = p ? p.layers.length : Math.max(0, this.sizes.length - 1);
+    if (L === 0) return;
+    const cols = L + 1;
+    const gap = Math.min(14, (W / cols) * 0.25);
+    const cw = (W - 8 - gap * (cols - 1)) / cols;
+    const tileH = (H - 44) / 2;
+    const top = 16;
+    const big = cw >= 44;
+    ctx.font = "11px system-ui";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    const lastGrad = p ? p.layers[L - 1].gradVar : Number.NaN;
+    for (let c = 0; c < cols; c++) {
+      const x = 4 + c * (cw + gap);
+      const width = this.sizes[c] ?? (p && c > 0 ? p.layers[c - 1].fanOut : p?.layers[0].fanIn);
+      ctx.fillStyle = MUTED;
+      const label =
+        c === 0
+          ? "in"
+          : c === cols - 1
+            ? "out"
+            : big || (c - 1) % Math.ceil(cols / 12) === 0
+              ? String(c - 1)
+              : "";
+      ctx.fillText(label, x + cw / 2, 7);
+      if (c === 0) {
+        ctx.strokeStyle = MUTED;
+        ctx.strokeRect(x + 0.5, top + 0.5, cw - 1, 2 * tileH + 2);
+        if (big) ctx.fillText(String(width ?? ""), x + cw / 2, top + tileH + 1);
+        continue;
+      }
+      const l = p?.layers[c - 1];
+      const fwd = l ? Math.log10(l.preVar) : Number.NaN;
+      const bwd = l ? Math.log10(l.gradVar / lastGrad) : Number.NaN;
+      ctx.fillStyle = l ? css(scaleColor(fwd, "blue")) : "#eef2ff";
+      ctx.fillRect(x, top, cw, tileH);
+      ctx.fillStyle = l ? css(scaleColor(bwd, "orange")) : "#fff7ed";
+      ctx.fillRect(x, top + tileH + 2, cw, tileH);
+      if (l && big) {
+        ctx.fillStyle = Math.abs(fwd) < 2.5 ? "white" : INK;
+        ctx.fillText(fmt(l.preVar), x + cw / 2, top + tileH / 2);
+        ctx.fillStyle = Math.abs(bwd) < 2.5 ? "white" : INK;
+        ctx.fillText(`×${fmt(l.gradVar / lastGrad)}`, x + cw / 2, top + tileH * 1.5 + 2);
+      }
+      // dead / saturated bar
+      const bad = l ? Math.max(l.dead ?? 0, l.saturated ?? 0) : 0;
+      const by = top + 2 * tileH + 6;
+      ctx.fillStyle = "#e5e7eb";
+      ctx.fillRect(x, by, cw, 5);
+      ctx.fillStyle = "#4b5563";
+      ctx.fillRect(x, by, cw * bad, 5);
+      if (c < cols - 1 && gap >= 6) {
+        ctx.fillStyle = MUTED;
+        ctx.fillText("›", x + cw + gap / 2, top + tileH);
+      }
+    }
+    ctx.textAlign = "left";
+    ctx.fillStyle = BLUE;
+    ctx.fillText("■ Var(z) forward", 4, H - 9);
+    ctx.fillStyle = ORANGE;
+    ctx.fillText("■ Var(dL/dz) ÷ output layer's", 120, H - 9);
+    ctx.fillStyle = "#4b5563";
+    ctx.fillText("▬ dead or saturated", 310, H - 9);
+  }
+}
