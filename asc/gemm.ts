@@ -1,7 +1,7 @@
 // Single-precision gemm for WebAssembly SIMD (AssemblyScript), GotoBLAS style:
 //   for each NC-column block of C, for each KC-deep block of k:  pack op(B) into NR-column panels;
-//   for each MC-row block: pack op(A) into MR-row panels; a 4x8 register tile of f32x4
-//   accumulators (the micro-kernel) runs over every MR x NR tile of the block.
+//   for each MC-row block: pack op(A) into MR-row panels; a register tile of f32x4 accumulators
+//   (the micro-kernel: 4x8 with mul + add, 6x8 with relaxed-SIMD FMA) runs over every tile.
 // C = alpha * op(A) op(B) + beta * C, row-major, ldc = n. Each output element is summed in one
 // fixed order (q = 0..k-1 within a k-block, k-blocks in order, independent of the tile position
 // and of the row/column range a thread is given), so results are reproducible bit for bit.
@@ -11,7 +11,7 @@
 
 import { MR, NR, packA, packB } from "./pack";
 
-const MC: i32 = 128;
+const MC: i32 = MR == 6 ? 96 : 128;
 const KC: i32 = 256;
 const NC: i32 = 512;
 
@@ -23,6 +23,11 @@ export function workBytes(): i32 {
 /** First free byte after the module's static data (the host allocates from here up). */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** Rows of the register tile (4, or 6 in relaxed-SIMD builds): the host splits rows in these. */
+export function tileRows(): i32 {
+  return MR;
 }
 
 /** 1 when compiled with relaxed SIMD (fused multiply-add), else 0. */
@@ -60,41 +65,7 @@ function kernel4x8(
 ): void {
   let c00 = f32x4.splat(0);
   let c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  // Unrolled by two; each accumulator still sums q = 0, 1, 2, ... in order.
-  let q = 0;
-  for (; q + 2 <= kc; q += 2) {
-    let b0 = v128.load(b);
-    let b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a, 4);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a, 8);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a, 12);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
-    b0 = v128.load(b, 32);
-    b1 = v128.load(b, 48);
-    x = v128.load32_splat(a, 16);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a, 20);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a, 24);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a, 28);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
-    a += 32;
-    b += 64;
-  }
-  if (q < kc) {
+  for (let q = 0; q < kc; q++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let x = v128.load32_splat(a);
@@ -109,6 +80,8 @@ function kernel4x8(
     x = v128.load32_splat(a, 12);
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
+    a += 16;
+    b += 32;
   }
   if (h == MR && w == NR) {
     const va = f32x4.splat(alpha);
@@ -135,6 +108,75 @@ function kernel4x8(
   v128.store(scr, c21, 80);
   v128.store(scr, c30, 96);
   v128.store(scr, c31, 112);
+  putEdge(scr, c, ldcB, h, w, alpha, beta);
+}
+
+// One 6 x 8 tile (relaxed-SIMD builds only: see MR in pack.ts).
+function kernel6x8(
+  kc: i32, a: usize, b: usize, c: usize, ldcB: usize, h: i32, w: i32, alpha: f32, beta: f32, scr: usize,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let q = 0; q < kc; q++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = v128.load32_splat(a, 16);
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    x = v128.load32_splat(a, 20);
+    c50 = madd(x, b0, c50);
+    c51 = madd(x, b1, c51);
+    a += 24;
+    b += 32;
+  }
+  if (h == 6 && w == NR) {
+    const va = f32x4.splat(alpha);
+    const vb = f32x4.splat(beta);
+    const ow = beta == 0;
+    put(c, c00, va, vb, ow);
+    put(c + 16, c01, va, vb, ow);
+    c += ldcB;
+    put(c, c10, va, vb, ow);
+    put(c + 16, c11, va, vb, ow);
+    c += ldcB;
+    put(c, c20, va, vb, ow);
+    put(c + 16, c21, va, vb, ow);
+    c += ldcB;
+    put(c, c30, va, vb, ow);
+    put(c + 16, c31, va, vb, ow);
+    c += ldcB;
+    put(c, c40, va, vb, ow);
+    put(c + 16, c41, va, vb, ow);
+    c += ldcB;
+    put(c, c50, va, vb, ow);
+    put(c + 16, c51, va, vb, ow);
+    return;
+  }
+  v128.store(scr, c00);
+  v128.store(scr, c01, 16);
+  v128.store(scr, c10, 32);
+  v128.store(scr, c11, 48);
+  v128.store(scr, c20, 64);
+  v128.store(scr, c21, 80);
+  v128.store(scr, c30, 96);
+  v128.store(scr, c31, 112);
+  v128.store(scr, c40, 128);
+  v128.store(scr, c41, 144);
+  v128.store(scr, c50, 160);
+  v128.store(scr, c51, 176);
   putEdge(scr, c, ldcB, h, w, alpha, beta);
 }
 
@@ -172,7 +214,8 @@ export function gemm(
             const h = min(MR, mc - ir);
             const ap = pa + (<usize>(ir * kc) << 2);
             const cp = c + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-            kernel4x8(kc, ap, bp, cp, ldcB, h, w, alpha, bet, scr);
+            if (MR == 6) kernel6x8(kc, ap, bp, cp, ldcB, h, w, alpha, bet, scr);
+            else kernel4x8(kc, ap, bp, cp, ldcB, h, w, alpha, bet, scr);
           }
         }
       }

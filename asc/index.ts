@@ -1,4 +1,4 @@
 // Entry point of the initlab WebAssembly kernels (compiled by asc/build.mjs).
 // Memory is imported from the host (env.memory), which owns allocation above heapBase().
-export { gemm, heapBase, relaxed, workBytes } from "./gemm";
+export { gemm, heapBase, relaxed, tileRows, workBytes } from "./gemm";
 export { addRowVector, sumRows } from "./vector";

@@ -7,7 +7,10 @@
 // every tile and every transposition case: the pack routines absorb the transposes.
 // All pointers are byte offsets into linear memory; leading dimensions are in elements.
 
-export const MR: i32 = 4;
+/** Register tile: 4 x 8 with mul + add; 6 x 8 with the fused multiply-add of relaxed SIMD (the
+ * 6 x 8 tile needs 12 accumulators + 3 operands = 15 of the 16 registers V8 gives wasm on x64,
+ * which only fits when the product needs no temporary). */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
 
 /**
@@ -16,6 +19,10 @@ export const NR: i32 = 8;
  * trans = true:  A is stored k x m (op(A)(i, q) = a[q * lda + i]).
  */
 export function packA(a: usize, lda: i32, trans: bool, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  if (MR != 4) {
+    packAScalar(a, lda, trans, i0, mc, k0, kc, dst);
+    return;
+  }
   const ldaB = <usize>lda << 2;
   for (let p = 0; p < mc; p += MR) {
     const h = min(MR, mc - p);
@@ -74,6 +81,36 @@ export function packA(a: usize, lda: i32, trans: bool, i0: i32, mc: i32, k0: i32
         const o = d + (<usize>q << 4);
         v128.store(o, f32x4.splat(0));
         for (let r = 0; r < h; r++) store<f32>(o + (<usize>r << 2), load<f32>(r0 + <usize>r * ldaB + (<usize>q << 2)));
+      }
+    }
+  }
+}
+
+/** packA for any MR, one element at a time. */
+function packAScalar(a: usize, lda: i32, trans: bool, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  const ldaB = <usize>lda << 2;
+  // step between consecutive q and consecutive rows of op(A), in bytes
+  const dq: usize = trans ? ldaB : 4;
+  const dr: usize = trans ? 4 : ldaB;
+  for (let p = 0; p < mc; p += MR) {
+    const h = min(MR, mc - p);
+    const d = dst + (<usize>(p * kc) << 2);
+    const s0 = a + <usize>(i0 + p) * dr + <usize>k0 * dq;
+    for (let r = 0; r < MR; r++) {
+      let s = s0 + <usize>r * dr;
+      let o = d + (<usize>r << 2);
+      const step = <usize>MR << 2;
+      if (r < h) {
+        for (let q = 0; q < kc; q++) {
+          store<f32>(o, load<f32>(s));
+          s += dq;
+          o += step;
+        }
+      } else {
+        for (let q = 0; q < kc; q++) {
+          store<f32>(o, 0);
+          o += step;
+        }
       }
     }
   }

@@ -20,8 +20,14 @@ function newest(dir) {
 }
 
 function step(name, inputs, output, run) {
-  const inT = Math.max(...inputs.map((p) => (existsSync(p) ? (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs) : 0)));
-  const outT = existsSync(output) ? (statSync(output).isDirectory() ? newest(output) : statSync(output).mtimeMs) : 0;
+  const inT = Math.max(
+    ...inputs.map((p) => (existsSync(p) ? (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs) : 0)),
+  );
+  const outT = existsSync(output)
+    ? statSync(output).isDirectory()
+      ? newest(output)
+      : statSync(output).mtimeMs
+    : 0;
   if (outT > inT && !process.argv.includes("--force")) return;
   process.stderr.write(`build: ${name}\n`);
   run();
@@ -32,8 +38,11 @@ const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" 
 if (existsSync(join(root, "asc", "build.mjs"))) {
   sh(process.execPath, [join(root, "asc", "build.mjs")]);
 }
-step("typescript", [join(root, "src"), join(root, "tsconfig.json"), join(root, "tsconfig.build.json")], join(root, "dist", "src"), () =>
-  sh(bin("tsc"), ["-p", "tsconfig.build.json"]),
+step(
+  "typescript",
+  [join(root, "src"), join(root, "tsconfig.json"), join(root, "tsconfig.build.json")],
+  join(root, "dist", "src"),
+  () => sh(bin("tsc"), ["-p", "tsconfig.build.json"]),
 );
 if (existsSync(join(root, "web", "build.mjs"))) {
   sh(process.execPath, [join(root, "web", "build.mjs")]);

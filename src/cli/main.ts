@@ -4,6 +4,7 @@ import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
 import { gainCommand, initCommand } from "./commands/init.js";
+import { inspectCommand } from "./commands/inspect.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIO): Command {
     serveCommand,
     demoCommand,
     trainCommand,
+    inspectCommand,
     initCommand,
     gainCommand,
     infoCommand,

@@ -1,4 +1,5 @@
 import type { Backend, BackendName } from "./backend.js";
+import { nativeBackendFactory } from "./native-backend.js";
 import { TsBackend } from "./ts-backend.js";
 import { wasmBackendFactory } from "./wasm-backend.js";
 
@@ -17,6 +18,7 @@ export interface BackendFactory {
 const factories: BackendFactory[] = [
   { name: "ts", unavailableReason: () => null, create: async () => new TsBackend() },
   wasmBackendFactory,
+  nativeBackendFactory,
 ];
 
 export function registerBackend(factory: BackendFactory): void {
@@ -38,7 +40,10 @@ export function listBackends(): { name: BackendName; available: boolean; reason:
   });
 }
 
-export async function createBackend(name?: BackendName, options: { threads?: number } = {}): Promise<Backend> {
+export async function createBackend(
+  name?: BackendName,
+  options: { threads?: number } = {},
+): Promise<Backend> {
   const threads = options.threads ?? 1;
   if (name) {
     const f = factories.find((x) => x.name === name);

@@ -3,7 +3,7 @@ import { nodeBuiltins, packageRoot } from "./node-env.js";
 import type { BackendFactory } from "./registry.js";
 import { TsBackend } from "./ts-backend.js";
 import { WasmHeap } from "./wasm-heap.js";
-import { type GemmJob, WasmThreadPool } from "./wasm-pool.js";
+import { WasmThreadPool } from "./wasm-pool.js";
 
 /**
  * The WebAssembly SIMD backend: the AssemblyScript kernels of asc/ (built into build/wasm/ by
@@ -38,6 +38,7 @@ interface WasmExports {
   heapBase(): number;
   workBytes(): number;
   relaxed(): number;
+  tileRows(): number;
   addRowVector(y: number, v: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, beta: number): void;
 }
@@ -52,7 +53,7 @@ export interface WasmBackendOptions {
 }
 
 const PAGE = 65536;
-const MR = 4;
+/** Columns of the register tile (the rows, 4 or 6, come from the module: tileRows()). */
 const NR = 8;
 /** Below this many flops (2 m n k) a gemm runs on one thread: waking workers costs more. */
 const PARALLEL_MIN_FLOPS = 1 << 21;
@@ -61,7 +62,6 @@ export class WasmBackend implements Backend {
   readonly name = "wasm" as const;
   readonly threads: number;
   private readonly ts = new TsBackend();
-  private readonly work: number[] = [];
   private stagePtr = 0;
   private stageBytes = 0;
   private disposed = false;
@@ -69,16 +69,13 @@ export class WasmBackend implements Backend {
   constructor(
     private readonly ex: WasmExports,
     private readonly heap: WasmHeap,
+    /** Byte addresses of the gemm workspaces: [0] for the calling thread, then one per worker. */
+    private readonly work: number[],
     private readonly pool: WasmThreadPool | null,
     /** "simd" or "relaxed-simd", with "+shared" for shared memory: for reports. */
     readonly variant: string,
   ) {
     this.threads = 1 + (pool ? pool.size : 0);
-    for (let t = 0; t < this.threads; t++) {
-      const p = heap.tryAlloc(ex.workBytes());
-      if (p < 0) throw new Error("wasm backend: no memory for the gemm workspace");
-      this.work.push(p);
-    }
   }
 
   alloc(n: number): Float32Array {
@@ -198,35 +195,23 @@ export class WasmBackend implements Backend {
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const ex = this.ex;
-    const parts = this.pool && 2 * m * n * k >= PARALLEL_MIN_FLOPS ? this.threads : 1;
-    // Split the longer side of C into whole register tiles (MR rows or NR columns).
+    const pool = this.pool;
+    // Split the longer side of C into whole register tiles (NR columns or tileRows() rows).
     const byCols = n >= m;
-    const unit = byCols ? NR : MR;
-    const len = byCols ? n : m;
-    const units = Math.ceil(len / unit);
-    const p = Math.min(parts, units);
-    if (p <= 1 || !this.pool) {
+    const unit = byCols ? NR : ex.tileRows();
+    const parts = Math.min(this.threads, Math.ceil((byCols ? n : m) / unit));
+    if (!pool || parts <= 1 || 2 * m * n * k < PARALLEL_MIN_FLOPS) {
       ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, m, 0, n, this.work[0]);
       return;
     }
-    const edge = (t: number) => Math.min(len, Math.floor((t * units) / p) * unit);
-    const jobs: GemmJob[] = [];
-    for (let t = 1; t < p; t++) {
-      const lo = edge(t);
-      const hi = edge(t + 1);
-      const [i0, i1, j0, j1] = byCols ? [0, m, lo, hi] : [lo, hi, 0, n];
-      jobs.push([ta, tb, m, n, k, alpha, pa, pb, beta, pc, i0, i1, j0, j1, this.work[t]]);
-    }
-    const hi0 = edge(1);
-    this.pool.run(jobs, () => {
-      if (byCols) ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, m, 0, hi0, this.work[0]);
-      else ex.gemm(ta, tb, m, n, k, alpha, pa, pb, beta, pc, 0, hi0, 0, n, this.work[0]);
-    });
+    const job = { transA: ta, transB: tb, m, n, k, alpha, a: pa, b: pb, beta, c: pc };
+    pool.run(job, byCols, unit, parts, ex.gemm, this.work[0]);
   }
 }
 
 function need(x: FloatArray, len: number, what: string): void {
-  if (x.length < len) throw new RangeError(`gemm/vector kernel: ${what} has ${x.length} elements, needs ${len}`);
+  if (x.length < len)
+    throw new RangeError(`gemm/vector kernel: ${what} has ${x.length} elements, needs ${len}`);
 }
 
 /** x[0..n) *= beta; beta = 0 writes zeros (NaN does not survive). */
@@ -277,11 +262,17 @@ export async function createWasmBackendFromBytes(
     }
     const ex = instance.exports as unknown as WasmExports;
     const heap = new WasmHeap(memory, cand.shared, ex.heapBase(), limit);
-    const threads = Math.max(1, Math.floor(options.threads ?? 1));
-    const pool =
-      cand.shared && threads > 1 && nodeBuiltins() ? await WasmThreadPool.start(module, memory, threads - 1) : null;
+    const wanted = Math.max(1, Math.floor(options.threads ?? 1));
+    const threads = cand.shared && nodeBuiltins() ? wanted : 1;
+    const work: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const p = heap.tryAlloc(ex.workBytes());
+      if (p < 0) throw new Error("wasm backend: no memory for the gemm workspaces");
+      work.push(p);
+    }
+    const pool = threads > 1 ? await WasmThreadPool.start(module, memory, work.slice(1)) : null;
     const variant = (ex.relaxed() ? "relaxed-simd" : "simd") + (cand.shared ? "+shared" : "");
-    return new WasmBackend(ex, heap, pool, variant);
+    return new WasmBackend(ex, heap, work, pool, variant);
   }
   throw new Error(`wasm backend: cannot instantiate the module: ${String(lastError)}`);
 }
@@ -297,7 +288,10 @@ function newSharedMemory(maxBytes: number): { memory: WebAssembly.Memory; limit:
   let pages = Math.min(65536, Math.ceil(maxBytes / PAGE));
   for (;;) {
     try {
-      return { memory: new WebAssembly.Memory({ initial: 1, maximum: pages, shared: true }), limit: pages * PAGE };
+      return {
+        memory: new WebAssembly.Memory({ initial: 1, maximum: pages, shared: true }),
+        limit: pages * PAGE,
+      };
     } catch (e) {
       if (pages <= 1024) throw e;
       pages >>= 1;
@@ -338,7 +332,9 @@ export function wasmUnavailableReason(): string | null {
     if (!p) return "outside Node the WebAssembly kernels are given as bytes (createWasmBackendFromBytes)";
     const bytes = readWasm(FILES.shared);
     if (!bytes) return `${p} is missing (run: npm run build)`;
-    if (!WebAssembly.validate(bytes)) return "this JavaScript engine does not support WebAssembly SIMD";
+    if (!WebAssembly.validate(bytes)) {
+      return "this JavaScript engine does not support WebAssembly SIMD with shared memory";
+    }
     return null;
   })();
   return cachedReason;
@@ -353,9 +349,14 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const reason = wasmUnavailableReason();
   if (reason) throw new Error(`backend "wasm" is not available: ${reason}`);
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-  const relaxed = env.INITLAB_WASM_RELAXED === "0" ? null : readWasm(FILES.sharedRelaxed);
-  const shared = relaxed && WebAssembly.validate(relaxed) ? relaxed : readWasm(FILES.shared);
-  return createWasmBackendFromBytes({ shared: shared ?? undefined, plain: readWasm(FILES.plain) ?? undefined }, options);
+  const pick = (relaxedFile: string, file: string) => {
+    const relaxed = env.INITLAB_WASM_RELAXED === "0" ? null : readWasm(relaxedFile);
+    return (relaxed && WebAssembly.validate(relaxed) ? relaxed : readWasm(file)) ?? undefined;
+  };
+  return createWasmBackendFromBytes(
+    { shared: pick(FILES.sharedRelaxed, FILES.shared), plain: pick(FILES.plainRelaxed, FILES.plain) },
+    options,
+  );
 }
 
 export const wasmBackendFactory: BackendFactory = {

@@ -2,15 +2,40 @@ import { nodeBuiltins } from "./node-env.js";
 
 /**
  * Worker threads for the WebAssembly gemm (Node only): each worker instantiates the same module
- * on the same shared WebAssembly.Memory and waits, with Atomics.wait, for jobs written into a
- * small shared control block. The calling thread runs its own share and then waits for the others,
- * so `gemm` stays synchronous. Threads split the rows or columns of C, never the k-sum.
+ * on the same shared WebAssembly.Memory and sleeps in Atomics.wait until a job is published in a
+ * small shared control block. C is cut into `parts` chunks of whole register tiles along its
+ * longer side (never the k-sum). Every thread, the calling one included, claims chunks with a
+ * compare-and-swap on one word (job number in the high 16 bits, chunk index in the low 16) and
+ * reads the job only after a successful claim: a worker that wakes late helps or finds nothing
+ * left, and never holds up the caller, which runs every chunk nobody has claimed. `gemm` stays
+ * synchronous: the caller waits (Atomics.wait) only for chunks that are being computed.
  */
 
-/** Int32 slots per worker in the control block. */
-const SLOT = 32;
-/** Parameters of one gemm job, in the order of the wasm export's arguments. */
-export type GemmJob = [
+/** Control block layout (Int32 indices). Alpha and beta are float32 bit patterns. */
+const SEQ = 0;
+const NEXT = 1;
+const DONE = 2;
+const PARTS = 3;
+const BY_COLS = 4;
+const UNIT = 5;
+const UNITS = 6;
+const TA = 7; // then TB, M, N, K, ALPHA, A, B, BETA, C at TA + 1 .. TA + 9
+const WORDS = 20;
+
+export interface GemmJob {
+  transA: number;
+  transB: number;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  a: number;
+  b: number;
+  beta: number;
+  c: number;
+}
+
+type GemmFn = (
   transA: number,
   transB: number,
   m: number,
@@ -26,24 +51,51 @@ export type GemmJob = [
   j0: number,
   j1: number,
   work: number,
-];
+) => void;
 
-// Runs inside each worker (CommonJS, evaluated from a string so the file works from src/ and dist/).
+/**
+ * Claims and runs chunks of job `seq` until none is left. The same text runs in the workers (see
+ * WORKER_SOURCE), so it must not refer to anything outside its arguments.
+ */
+function runChunks(I: Int32Array, F: Float32Array, seq: number, gemm: GemmFn, work: number): void {
+  const tag = (seq & 0xffff) << 16;
+  for (;;) {
+    const v = Atomics.load(I, 1);
+    if ((v & ~0xffff) !== tag) return;
+    const idx = v & 0xffff;
+    if (idx >= I[3]) return;
+    if (Atomics.compareExchange(I, 1, v, v + 1) !== v) continue;
+    // Claimed: job `seq` is current and stays so until this chunk is counted as done.
+    const parts = I[3];
+    const unit = I[5];
+    const units = I[6];
+    const m = I[9];
+    const n = I[10];
+    const len = I[4] ? n : m;
+    const lo = Math.min(len, Math.floor((idx * units) / parts) * unit);
+    const hi = Math.min(len, Math.floor(((idx + 1) * units) / parts) * unit);
+    const [i0, i1, j0, j1] = I[4] ? [0, m, lo, hi] : [lo, hi, 0, n];
+    gemm(I[7], I[8], m, n, I[11], F[12], I[13], I[14], F[15], I[16], i0, i1, j0, j1, work);
+    if (Atomics.add(I, 2, 1) + 1 === parts) Atomics.notify(I, 2);
+  }
+}
+
+// Runs inside each worker, evaluated from a string so that it works from src/ and dist/ alike
+// (and as CommonJS or as a module: it imports nothing, Node 20.16+ has process.getBuiltinModule).
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { module, memory, ctrl, slot } = workerData;
+const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
+const { module, memory, ctrl, work } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const I = new Int32Array(ctrl, slot * ${SLOT * 4}, ${SLOT});
-const F = new Float32Array(ctrl, slot * ${SLOT * 4}, ${SLOT});
+const I = new Int32Array(ctrl);
+const F = new Float32Array(ctrl);
+const runChunks = ${runChunks.toString()};
 parentPort.postMessage("ready");
-let seq = 0;
+let seen = 0;
 for (;;) {
-  Atomics.wait(I, 0, seq);
-  seq = Atomics.load(I, 0);
-  if (seq < 0) break;
-  ex.gemm(I[2], I[3], I[4], I[5], I[6], F[7], I[8], I[9], F[10], I[11], I[12], I[13], I[14], I[15], I[16]);
-  Atomics.store(I, 1, seq);
-  Atomics.notify(I, 1);
+  Atomics.wait(I, ${SEQ}, seen);
+  seen = Atomics.load(I, ${SEQ});
+  if (seen < 0) break;
+  runChunks(I, F, seen, ex.gemm, work);
 }
 `;
 
@@ -53,37 +105,44 @@ interface WorkerLike {
 }
 
 export class WasmThreadPool {
-  private readonly ints: Int32Array;
-  private readonly floats: Float32Array;
+  private readonly I: Int32Array;
+  private readonly F: Float32Array;
   private seq = 0;
 
   private constructor(
     private readonly workers: WorkerLike[],
     ctrl: SharedArrayBuffer,
   ) {
-    this.ints = new Int32Array(ctrl);
-    this.floats = new Float32Array(ctrl);
+    this.I = new Int32Array(ctrl);
+    this.F = new Float32Array(ctrl);
   }
 
-  /** Starts `count` workers on the module and shared memory; resolves when all are ready. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<WasmThreadPool> {
+  /**
+   * Starts one worker per entry of `work` (the byte address of its gemm workspace) on the module
+   * and shared memory; resolves when all are ready.
+   */
+  static async start(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    work: number[],
+  ): Promise<WasmThreadPool> {
     const node = nodeBuiltins();
     if (!node) throw new Error("WebAssembly threads need Node's worker_threads");
-    const ctrl = new SharedArrayBuffer(Math.max(count, 1) * SLOT * 4);
+    const ctrl = new SharedArrayBuffer(WORDS * 4);
     const workers = [];
     const ready: Promise<void>[] = [];
-    for (let slot = 0; slot < count; slot++) {
-      const w = new node.workerThreads.Worker(WORKER_SOURCE, {
+    for (const w of work) {
+      const worker = new node.workerThreads.Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, ctrl, slot },
+        workerData: { module, memory, ctrl, work: w },
       });
       ready.push(
         new Promise((resolve, reject) => {
-          w.once("message", () => resolve());
-          w.once("error", reject);
+          worker.once("message", () => resolve());
+          worker.once("error", reject);
         }),
       );
-      workers.push(w);
+      workers.push(worker);
     }
     await Promise.all(ready);
     for (const w of workers) w.unref();
@@ -95,36 +154,31 @@ export class WasmThreadPool {
   }
 
   /**
-   * Runs jobs[t] on worker t while `own` runs on the calling thread, and returns when all are
-   * done. jobs.length must not exceed the pool size.
+   * Computes `job` in `parts` chunks of `unit` columns (byCols) or rows; the calling thread takes
+   * part with `gemm` and workspace `work`, and returns when every chunk is done.
    */
-  run(jobs: GemmJob[], own: () => void): void {
-    const seq = ++this.seq;
-    const I = this.ints;
-    const F = this.floats;
-    for (let s = 0; s < jobs.length; s++) {
-      const o = s * SLOT;
-      const job = jobs[s];
-      for (let t = 0; t < job.length; t++) I[o + 2 + t] = job[t];
-      F[o + 2 + 5] = job[5];
-      F[o + 2 + 8] = job[8];
-      Atomics.store(I, o, seq);
-      Atomics.notify(I, o);
-    }
-    own();
-    for (let s = 0; s < jobs.length; s++) {
-      const o = s * SLOT;
-      for (let done = Atomics.load(I, o + 1); done !== seq; done = Atomics.load(I, o + 1)) {
-        Atomics.wait(I, o + 1, done);
-      }
-    }
+  run(job: GemmJob, byCols: boolean, unit: number, parts: number, gemm: GemmFn, work: number): void {
+    const { I, F } = this;
+    const seq = (this.seq = (this.seq + 1) & 0x7fffffff || 1);
+    const len = byCols ? job.n : job.m;
+    I[PARTS] = parts;
+    I[BY_COLS] = byCols ? 1 : 0;
+    I[UNIT] = unit;
+    I[UNITS] = Math.ceil(len / unit);
+    I.set([job.transA, job.transB, job.m, job.n, job.k, 0, job.a, job.b, 0, job.c], TA);
+    F[TA + 5] = job.alpha;
+    F[TA + 8] = job.beta;
+    Atomics.store(I, DONE, 0);
+    Atomics.store(I, NEXT, (seq & 0xffff) << 16);
+    Atomics.store(I, SEQ, seq);
+    Atomics.notify(I, SEQ);
+    runChunks(I, F, seq, gemm, work);
+    for (let d = Atomics.load(I, DONE); d < parts; d = Atomics.load(I, DONE)) Atomics.wait(I, DONE, d);
   }
 
   dispose(): void {
-    for (let s = 0; s < this.workers.length; s++) {
-      Atomics.store(this.ints, s * SLOT, -1);
-      Atomics.notify(this.ints, s * SLOT);
-    }
+    Atomics.store(this.I, SEQ, -1);
+    Atomics.notify(this.I, SEQ);
     for (const w of this.workers) void w.terminate();
   }
 }

@@ -11,7 +11,9 @@ import { parseChoice, parseInteger } from "../parse.js";
 
 /** `initlab experiment list | run <name|all>`: the notes' claims and the papers, with verdicts and reports. */
 export function experimentCommand(io: CliIO): Command {
-  const cmd = new Command("experiment").description("named experiments: a claim, runs, a verdict, an HTML report");
+  const cmd = new Command("experiment").description(
+    "named experiments: a claim, runs, a verdict, an HTML report",
+  );
 
   cmd
     .command("list")
@@ -31,9 +33,13 @@ export function experimentCommand(io: CliIO): Command {
       if (opts.json) return printJson(io, list);
       for (const e of list) {
         io.stdout(`${String(e.order).padStart(2)}. ${e.name.padEnd(16)} ${e.title}\n`);
-        io.stdout(`      claim:  ${e.claim}\n      source: ${e.source}\n      quick:  ${e.sizes.quick}\n      full:   ${e.sizes.full}\n`);
+        io.stdout(
+          `      claim:  ${e.claim}\n      source: ${e.source}\n      quick:  ${e.sizes.quick}\n      full:   ${e.sizes.full}\n`,
+        );
       }
-      io.stdout(`\nrun one: initlab experiment run <name> [--quick] [--seed N] [--out DIR]; all: initlab experiment run all\n`);
+      io.stdout(
+        `\nrun one: initlab experiment run <name> [--quick] [--seed N] [--out DIR]; all: initlab experiment run all\n`,
+      );
     });
 
   cmd
@@ -41,22 +47,23 @@ export function experimentCommand(io: CliIO): Command {
     .description("run an experiment (or a comma-separated list, or all) and write its HTML report")
     .argument("<name>", `experiment name, a comma-separated list, or "all"`)
     .option("--quick", "the small size (minutes; what the tests run) instead of the full size")
-    .option("--seed <n>", "random seed (default 1)", parseInteger("--seed", 0), 1)
-    .option("--out <dir>", "folder for the reports (default reports)", "reports")
+    .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
+    .option("--out <dir>", "folder for the reports", "reports")
     .option("--no-png", "skip the PNG copy of each chart")
-    .option("--backend <name>", "auto | ts | wasm | native (default auto)", parseChoice("--backend", ["auto", "ts", "wasm", "native"]), "auto")
+    .option(
+      "--backend <name>",
+      "auto | ts | wasm | native",
+      parseChoice("--backend", ["auto", "ts", "wasm", "native"]),
+      "auto",
+    )
     .option("--threads <n>", "threads per run (default: all cores)", parseInteger("--threads", 1))
     .option("--json", "print one JSON document with the verdicts on stdout")
     .option("--quiet", "no progress on stderr")
     .action(async (name: string, opts) => {
       const selected = selectExperiments(name);
       const backend = await chooseBackend(opts.backend, opts.threads ?? null, io);
-      const controller = new AbortController();
-      const onSigint = () => {
-        io.stderr("\ninitlab: interrupting after the current step; reports of unfinished experiments are not written\n");
-        controller.abort();
-      };
-      process.once("SIGINT", onSigint);
+      // No SIGINT handler: training runs synchronously, so a handler would only run between runs.
+      // Ctrl-C ends the process at once; a report folder is renamed into place only when complete.
       const root = new ConsoleProgress((t) => io.stderr(t), io.isTTY, "", Boolean(opts.quiet));
       const reports: ExperimentReport[] = [];
       const paths: string[] = [];
@@ -70,14 +77,12 @@ export function experimentCommand(io: CliIO): Command {
               quick: Boolean(opts.quick),
               seed: opts.seed,
               progress,
-              signal: controller.signal,
               backend,
             });
           } catch (e) {
             progress.end();
-            if (e instanceof ExperimentAborted || controller.signal.aborted) {
-              throw new UserError(`${exp.name} interrupted (Ctrl-C); no report written for it`);
-            }
+            if (e instanceof ExperimentAborted)
+              throw new UserError(`${exp.name} interrupted; no report written for it`);
             throw e;
           }
           progress.end();
@@ -106,7 +111,6 @@ export function experimentCommand(io: CliIO): Command {
           });
         }
       } finally {
-        process.removeListener("SIGINT", onSigint);
         backend.dispose();
       }
     });

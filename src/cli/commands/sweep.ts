@@ -68,6 +68,7 @@ export function sweepCommand(io: CliIO): Command {
                 progress.log(`run ${shortId(run.id)} ${describeAxes(run.axes)} failed: ${o.error}`);
               progress.update(p.done, p.total, line(p));
             },
+            onNote: (message) => progress.log(message),
           },
         });
       } finally {
@@ -76,15 +77,19 @@ export function sweepCommand(io: CliIO): Command {
         store.close();
       }
       if (report.interrupted) {
+        const again = ["initlab sweep", file, "--resume"];
+        if (opts.home) again.push("--home", opts.home);
+        if (opts.queue) again.push("--queue", redactUrl(opts.queue));
+        if (opts.queueName) again.push("--queue-name", opts.queueName);
         throw new UserError(
           `sweep ${report.name} interrupted: ${report.alreadyStored + report.done} of ${report.planned} runs stored in ${home}; ` +
-            `run "initlab sweep ${file} --resume${opts.home ? ` --home ${opts.home}` : ""}" to finish it` +
-            (opts.queue ? " (queued jobs keep running on the workers)" : ""),
+            `run "${again.join(" ")}" to finish it` +
+            (opts.queue ? " (the queued runs continue on the workers)" : ""),
         );
       }
       progress.log(
         `sweep ${report.name} done: ${report.ok} ok, ${report.diverged} diverged, ${report.failed} failed ` +
-          `(${report.alreadyStored} were already stored). See: initlab runs list --sweep ${report.name}`,
+          `(${report.alreadyStored} of ${report.planned} were stored before). See: initlab runs list --sweep ${report.name}`,
       );
       if (opts.json) {
         const reader = openRunStore(home, { readonly: true });

@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import { Command } from "commander";
 import { redactUrl } from "../../sweep/queue-connection.js";
-import { startQueueWorker } from "../../sweep/queue-worker.js";
 import { shortId } from "../../sweep/run-id.js";
 import type { CliIO } from "../io.js";
 import { parseInteger } from "../parse.js";
@@ -38,6 +37,7 @@ export function workerCommand(io: CliIO): Command {
       const log = (s: string) => {
         if (!opts.quiet) io.stderr(`initlab worker ${hostname()}:${process.pid}: ${s}\n`);
       };
+      const { startQueueWorker } = await import("../../sweep/queue-worker.js");
       const handle = await startQueueWorker({
         url: opts.queue,
         queueName: opts.queueName,

@@ -1,0 +1,252 @@
+/**
+ * Experiment 8, "glorot2010": the MNIST setting of Glorot & Bengio 2010 ("Understanding the
+ * difficulty of training deep feedforward neural networks", AISTATS, PMLR 9:249-256): five hidden
+ * layers, tanh with the "standard" initialization U[-1/sqrt(n), 1/sqrt(n)] vs the "normalized"
+ * one U[-sqrt(6/(n_j + n_j+1)), +sqrt(6/(n_j + n_j+1))], softsign, sigmoid. Test errors next to
+ * their Table 1, and the per-layer activation and back-propagated gradient histograms of their
+ * Figures 6 and 7.
+ */
+import type { ChartSpec } from "./chart-spec.js";
+import {
+  finalTable,
+  layerHistogram,
+  layerLineChart,
+  lossCurveChart,
+  lossSeries,
+  METRICS,
+  probeSeries,
+} from "./run-charts.js";
+import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
+import { check, fmt, verdict } from "./verdict.js";
+
+/**
+ * Glorot & Bengio 2010, Table 1, MNIST column: test error (%) after training, 5 hidden layers of
+ * 1000 units ("N" = normalized initialization). Transcribed from the paper.
+ */
+export const GLOROT_TABLE1_MNIST = {
+  softsign: 1.64,
+  softsignN: 1.72,
+  tanh: 1.76,
+  tanhN: 1.64,
+  sigmoid: 2.21,
+};
+
+const PLAN = [
+  { key: "tanh", label: "tanh, standard", activation: "tanh", init: "torch_default" },
+  { key: "tanhN", label: "tanh N (normalized)", activation: "tanh", init: "xavier_uniform" },
+  { key: "softsign", label: "softsign, standard", activation: "softsign", init: "torch_default" },
+  { key: "softsignN", label: "softsign N (normalized)", activation: "softsign", init: "xavier_uniform" },
+  { key: "sigmoid", label: "sigmoid, standard", activation: "sigmoid", init: "torch_default" },
+] as const;
+
+/** Var(dL/dz) of the first hidden layer over that of the last hidden layer, at step 0. */
+function gradSpread(r: ProbedRun): number {
+  const L = r.probes[0].layers;
+  return L[0].grad.var / L[L.length - 2].grad.var;
+}
+
+export const glorot2010Experiment: Experiment = {
+  name: "glorot2010",
+  order: 8,
+  title: "Glorot & Bengio 2010: standard vs normalized initialization, tanh, softsign, sigmoid",
+  claim:
+    "With the standard initialization U[-1/sqrt(n), 1/sqrt(n)] (n Var(W) = 1/3) the variance of the back-propagated gradients shrinks by about a factor 3 per layer toward the input; the normalized initialization (n Var(W) = 1 for square layers) keeps it. On MNIST with five hidden layers the normalized initialization helps tanh (1.76% -> 1.64% test error), softsign is robust to the initialization, and sigmoid is the worst (2.21%).",
+  source:
+    "Glorot & Bengio 2010, AISTATS, PMLR 9:249-256: Table 1 (MNIST column), eq. 12-16 (normalized initialization), Figures 6 and 7 (activation and back-propagated gradient histograms).",
+  method:
+    "MLP 784-5xW-10 on MNIST scaled to [0, 1], softmax cross-entropy, plain SGD (no momentum) lr 0.1, batch 32, zero biases; 'standard' = torch_default = U[-1/sqrt(fan_in), 1/sqrt(fan_in)]; 'normalized' = xavier_uniform. Probes on 256 fixed training images at step 0 (with the theory's prediction) and at the end; histograms of the activations (linear bins) and of dL/dz (log10|g| bins) per layer.",
+  rule: "(1) At step 0 with tanh, Var(dL/dz) of the first hidden layer relative to the last hidden layer is at least 10x smaller with the standard than with the normalized initialization (the paper's analysis predicts (1/3)^4 = 1/81 in the linear regime). (2) tanh N ends with a test error no higher than tanh standard. (3) Sigmoid has the highest test error of the five. (4) Softsign is more robust to the initialization than tanh (the paper's conclusion): the gap between its two test errors is smaller than tanh's. Our absolute errors are far above the paper's (smaller networks, far fewer updates; their networks trained to convergence): the paper's numbers are shown beside ours, not compared with them.",
+  sizes: {
+    quick: "W = 256, 10,000 training / 2,000 test images, 600 steps per run",
+    full: "W = 1000 (the paper's width), 60,000 / 10,000 images, 10 epochs per run (hours)",
+  },
+  async run(ctx: ExperimentContext): Promise<ExperimentResult> {
+    const width = ctx.quick ? 256 : 1000;
+    const size = ctx.quick
+      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 600, epochs: 100 }
+      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 10 };
+    const runs: ProbedRun[] = [];
+    for (const [i, p] of PLAN.entries()) {
+      runs.push(
+        await trainRun(
+          ctx,
+          p.label,
+          i,
+          PLAN.length,
+          {
+            data: "mnist",
+            preprocess: "unit",
+            hidden: new Array(5).fill(width),
+            activation: p.activation,
+            init: p.init,
+            optimizer: "sgd",
+            lr: 0.1,
+            momentum: 0,
+            batchSize: 32,
+            seed: ctx.seed,
+            lossEvery: 10,
+            ...size,
+          },
+          { probeEvery: 0, predict: true, probeBatch: 256 },
+        ),
+      );
+    }
+    const byKey = (k: string) => runs[PLAN.findIndex((p) => p.key === k)];
+    const err = (r: ProbedRun) => 100 * (1 - r.record.final.testAccuracy);
+    const spreadStd = gradSpread(byKey("tanh"));
+    const spreadN = gradSpread(byKey("tanhN"));
+    const worst = Math.max(...runs.map(err));
+    const checks = [
+      check(
+        "tanh: Var(dL/dz) first/last hidden layer, normalized over standard",
+        spreadN / spreadStd,
+        ">=",
+        10,
+      ),
+      check(
+        "tanh N minus tanh standard test error (points)",
+        err(byKey("tanhN")) - err(byKey("tanh")),
+        "<=",
+        0,
+      ),
+      check(
+        "sigmoid test error minus the highest of the five (points)",
+        err(byKey("sigmoid")) - worst,
+        ">=",
+        0,
+      ),
+      check(
+        "softsign's sensitivity to the init minus tanh's: |err(softsign) - err(softsign N)| - |err(tanh) - err(tanh N)| (points)",
+        Math.abs(err(byKey("softsign")) - err(byKey("softsignN"))) -
+          Math.abs(err(byKey("tanh")) - err(byKey("tanhN"))),
+        "<",
+        0,
+      ),
+    ];
+    const tanhStd = byKey("tanh");
+    const tanhN = byKey("tanhN");
+    const charts: ChartSpec[] = [
+      layerLineChart(
+        "grad-var-step0",
+        "Back-propagated gradient Var(dL/dz) per layer at step 0",
+        runs,
+        METRICS.gradVar,
+        "Var(dL/dz)",
+        {
+          log: true,
+          caption:
+            "With the standard initialization the gradient variance drops toward the input (left) by about 3x per tanh layer (the paper's eq. 14 with n Var(W) = 1/3); normalized keeps it nearly level.",
+        },
+      ),
+      layerLineChart(
+        "act-var-step0",
+        "Activation Var(a) per layer at step 0",
+        runs,
+        METRICS.actVar,
+        "Var(a)",
+        {
+          log: true,
+          caption:
+            "Forward: standard initialization shrinks the activations layer after layer, normalized much less (the paper's Figure 3 / eq. 10).",
+        },
+      ),
+      layerHistogram(
+        "grad-hist-tanh-standard",
+        "tanh, standard init: back-propagated gradients per layer at step 0 (cf. Fig. 7 top)",
+        tanhStd.probes[0],
+        "grad",
+        "log10 |dL/dz|",
+        { hiddenOnly: true },
+      ),
+      layerHistogram(
+        "grad-hist-tanh-normalized",
+        "tanh, normalized init: back-propagated gradients per layer at step 0 (cf. Fig. 7 bottom)",
+        tanhN.probes[0],
+        "grad",
+        "log10 |dL/dz|",
+        { hiddenOnly: true },
+      ),
+      layerHistogram(
+        "act-hist-tanh-end",
+        "tanh, standard init: activation values per layer after training (cf. Fig. 6 top)",
+        tanhStd.probes[tanhStd.probes.length - 1],
+        "act",
+        "activation value",
+        { hiddenOnly: true },
+      ),
+      layerHistogram(
+        "act-hist-softsign-end",
+        "softsign, standard init: activation values per layer after training (cf. Fig. 6 bottom)",
+        byKey("softsign").probes[byKey("softsign").probes.length - 1],
+        "act",
+        "activation value",
+        { hiddenOnly: true },
+      ),
+      layerHistogram(
+        "act-hist-sigmoid-end",
+        "sigmoid, standard init: activation values per layer after training (cf. Fig. 2)",
+        byKey("sigmoid").probes[byKey("sigmoid").probes.length - 1],
+        "act",
+        "activation value",
+        { hiddenOnly: true },
+      ),
+      {
+        kind: "bar",
+        id: "test-error",
+        title: "Test error: ours (quick/full size) and Glorot & Bengio 2010, Table 1",
+        caption: "Ours are much higher (smaller network, a short run); compare the ordering, not the values.",
+        categories: PLAN.map((p) => p.label),
+        xLabel: "configuration",
+        y: { label: "test error (%)", min: 0 },
+        series: [
+          { name: "ours", values: runs.map(err) },
+          { name: "Glorot & Bengio 2010", values: PLAN.map((p) => GLOROT_TABLE1_MNIST[p.key]) },
+        ],
+      },
+      lossCurveChart("loss", "Training loss", runs, { logY: true }),
+    ];
+    return {
+      verdict: verdict(
+        checks,
+        `At step 0, tanh's gradient variance falls ${fmt(1 / spreadStd, 3)}x from the last to the first hidden layer with the standard initialization and ${fmt(1 / spreadN, 3)}x with the normalized one. ` +
+          `Test error (ours / paper): ${PLAN.map((p) => `${p.label} ${fmt(err(byKey(p.key)), 3)}% / ${GLOROT_TABLE1_MNIST[p.key]}%`).join("; ")}.`,
+      ),
+      numbers: PLAN.map((p) => ({
+        label: `test error, ${p.label} (paper ${GLOROT_TABLE1_MNIST[p.key]}%)`,
+        value: `${fmt(err(byKey(p.key)), 3)}%`,
+      })),
+      charts,
+      tables: [
+        {
+          id: "table1",
+          title: "Test error (%), ours next to Glorot & Bengio 2010, Table 1 (MNIST)",
+          caption:
+            "Paper: 5 hidden layers of 1000 units, trained to convergence with a tuned learning rate. Ours: the size stated above.",
+          columns: ["configuration", "ours", "Glorot & Bengio 2010"],
+          rows: PLAN.map((p) => [p.label, err(byKey(p.key)), GLOROT_TABLE1_MNIST[p.key]]),
+        },
+        {
+          id: "grad-spread",
+          title:
+            "Var(dL/dz) at step 0: first hidden layer / last hidden layer (measured; theory from src/theory)",
+          columns: ["configuration", "measured", "theory"],
+          rows: runs.map((r) => {
+            const L = r.probes[0].layers;
+            const a = L[0].predicted?.gradVar ?? null;
+            const b = L[L.length - 2].predicted?.gradVar ?? null;
+            return [r.label, gradSpread(r), a !== null && b !== null ? a / b : null];
+          }),
+        },
+        finalTable("final", "Final numbers", runs),
+      ],
+      series: [lossSeries("loss", runs), probeSeries("probes", runs)],
+      configurations: runs.map(runConfiguration),
+      notes: [
+        "The paper's Table 1 numbers are transcribed from the published PDF (MNIST column: Softsign 1.64, Softsign N 1.72, Tanh 1.76, Tanh N 1.64, Sigmoid 2.21).",
+        "The paper trained with minibatches of 10 and a learning rate tuned per configuration; we use one learning rate (0.1, batch 32) for all five runs.",
+        "'Standard' is U[-1/sqrt(n), 1/sqrt(n)] with n the fan-in (the paper's eq. 1), which is also PyTorch's default for nn.Linear (torch_default).",
+      ],
+    };
+  },
+};

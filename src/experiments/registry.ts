@@ -1,0 +1,48 @@
+/**
+ * The named experiments, in the issue's order. Adding one is one import and one entry here.
+ */
+import { UserError } from "../errors.js";
+import { dyingReluExperiment } from "./dying-relu.js";
+import { edgeOfChaosExperiment } from "./edge-of-chaos.js";
+import { explodingExperiment } from "./exploding.js";
+import { glorot2010Experiment } from "./glorot2010.js";
+import { he2015DepthExperiment } from "./he2015-depth.js";
+import { initZooExperiment } from "./init-zoo.js";
+import { lsuvExperiment } from "./lsuv.js";
+import { momentsExperiment } from "./moments.js";
+import { rawPixelsExperiment } from "./raw-pixels.js";
+import { saxeOrthogonalExperiment } from "./saxe-orthogonal.js";
+import type { Experiment } from "./types.js";
+import { vanishingDepthExperiment } from "./vanishing-depth.js";
+import { varianceFlowExperiment } from "./variance-flow.js";
+
+export const EXPERIMENTS: readonly Experiment[] = [
+  rawPixelsExperiment,
+  vanishingDepthExperiment,
+  explodingExperiment,
+  dyingReluExperiment,
+  momentsExperiment,
+  varianceFlowExperiment,
+  initZooExperiment,
+  glorot2010Experiment,
+  he2015DepthExperiment,
+  saxeOrthogonalExperiment,
+  lsuvExperiment,
+  edgeOfChaosExperiment,
+].sort((a, b) => a.order - b.order);
+
+export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);
+
+/** The experiment named `name`; throws a UserError listing the valid names. */
+export function getExperiment(name: string): Experiment {
+  const e = EXPERIMENTS.find((x) => x.name === name);
+  if (!e)
+    throw new UserError(`unknown experiment "${name}"; valid: ${EXPERIMENT_NAMES.join(", ")}, or "all"`);
+  return e;
+}
+
+/** `all` or a comma-separated list of names, in registry order for `all`. */
+export function selectExperiments(spec: string): Experiment[] {
+  if (spec === "all") return [...EXPERIMENTS];
+  return spec.split(",").map((s) => getExperiment(s.trim()));
+}

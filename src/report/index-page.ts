@@ -1,0 +1,30 @@
+/** The index page of `experiment run all`: one row per experiment with its verdict and a link. */
+import type { ExperimentReport } from "../experiments/execute.js";
+import { fmt } from "../experiments/verdict.js";
+import { esc } from "./html-escape.js";
+import { REPORT_CSS } from "./report-style.js";
+
+export function indexHtml(reports: ExperimentReport[], totalSeconds: number): string {
+  const confirmed = reports.filter((r) => r.result.verdict.confirmed).length;
+  const rows = reports
+    .map(
+      (r) =>
+        `<tr><td class="num">${r.order}</td><td><a href="${esc(r.name)}/index.html">${esc(r.title)}</a><br><code>${esc(r.name)}</code></td>` +
+        `<td><span class="badge ${r.result.verdict.confirmed ? "ok" : "bad"}">${r.result.verdict.confirmed ? "confirmed" : "not confirmed"}</span></td>` +
+        `<td>${esc(r.result.verdict.summary)}</td><td class="num">${fmt(r.seconds, 3)} s</td></tr>`,
+    )
+    .join("\n");
+  const first = reports[0];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>initlab experiments</title><style>${REPORT_CSS}</style></head>
+<body><main>
+<h1>initlab experiments</h1>
+<p class="sub">${confirmed} of ${reports.length} claims confirmed · ${first ? `${esc(first.size)} size · seed ${first.seed} · ${esc(first.backend)} backend · ` : ""}${fmt(totalSeconds, 3)} s in total</p>
+<table><tr><th>#</th><th>experiment</th><th>verdict</th><th>summary</th><th>time</th></tr>
+${rows}
+</table>
+<p class="files"><a href="summary.json">summary.json</a></p>
+</main></body></html>
+`;
+}

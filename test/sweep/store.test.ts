@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { openRunStore, runsHome, STORE_FILE, storePath } from "../../src/store/index.js";
+import { openSqlite } from "../../src/store/sqlite-driver.js";
+import { resolveConfig } from "../../src/train/config.js";
+import type { RunRecord } from "../../src/train/record.js";
+
+const dir = mkdtempSync(join(tmpdir(), "initlab-store-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function record(seed: number, acc: number, diverged = false): RunRecord {
+  const config = resolveConfig({ data: "xor", seed, hidden: [4] });
+  return {
+    config,
+    meta: {
+      initlab: "0.1.0",
+      backend: "ts",
+      threads: 1,
+      node: process.version,
+      startedAt: "2025-01-01T00:00:00.000Z",
+      sizes: [2, 4, 2],
+    },
+    epochs: [
+      { epoch: 1, trainLoss: 0.7, testLoss: 0.6, testAccuracy: acc - 0.1, seconds: 0.01 },
+      {
+        epoch: 2,
+        trainLoss: diverged ? null : 0.5,
+        testLoss: diverged ? null : 0.4,
+        testAccuracy: acc,
+        seconds: 0.02,
+      },
+    ],
+    lossCurve: [{ step: 1, loss: 0.7, lr: 0.05, gradNorm: 1.5 }],
+    final: {
+      trainLoss: diverged ? null : 0.5,
+      testLoss: diverged ? null : 0.4,
+      testAccuracy: acc,
+      diverged,
+      divergedAtStep: diverged ? 12 : null,
+      samplesPerSecond: 1000,
+      steps: 20,
+      trainSeconds: 0.02,
+      totalSeconds: 0.03,
+    },
+    probes: [
+      { step: 0, layers: [{ std: 1 }] },
+      { step: 10, layers: [{ std: Number.NaN }] },
+    ],
+    findings: [{ rule: "saturation", layer: 1 }],
+  };
+}
+
+test("the runs folder: --home, then INITLAB_HOME, then ./runs", () => {
+  assert.equal(runsHome("/x/y", { INITLAB_HOME: "/a" }), "/x/y");
+  assert.equal(runsHome(undefined, { INITLAB_HOME: "/a/b" }), "/a/b");
+  assert.equal(runsHome(undefined, {}), join(process.cwd(), "runs"));
+  assert.equal(storePath("/a"), join("/a", STORE_FILE));
+});
+
+test("a run round-trips: record, epochs, probes, verdicts, timings; WAL mode", () => {
+  const home = join(dir, "roundtrip");
+  const store = openRunStore(home);
+  const rec = record(1, 0.9);
+  assert.equal(
+    store.putRun({ id: "a1", sweep: "s", status: "ok", config: rec.config, record: rec, worker: "w1" }),
+    true,
+  );
+  const got = store.getRun("a1")!;
+  assert.equal(got.status, "ok");
+  assert.deepEqual(got.sweeps, ["s"]);
+  assert.equal(got.worker, "w1");
+  assert.deepEqual(got.config, rec.config);
+  assert.deepEqual(got.record!.epochs, rec.epochs);
+  assert.deepEqual(got.record!.final, rec.final);
+  assert.deepEqual(got.record!.lossCurve, rec.lossCurve);
+  assert.deepEqual(got.record!.findings, rec.findings);
+  // NaN has no JSON form: it comes back as null, everything else as it was.
+  assert.deepEqual(got.record!.probes, [
+    { step: 0, layers: [{ std: 1 }] },
+    { step: 10, layers: [{ std: null }] },
+  ]);
+  assert.equal(store.hasRun("a1"), true);
+  assert.equal(store.getRun("nope"), null);
+  store.close();
+  const db = openSqlite(storePath(home), { readonly: true });
+  assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+  assert.deepEqual(db.prepare("SELECT test_accuracy, steps, train_seconds FROM runs").get(), {
+    test_accuracy: 0.9,
+    steps: 20,
+    train_seconds: 0.02,
+  });
+  db.close();
+});
+
+test("a result is written once; a failure is replaced by a later result and counted", () => {
+  const store = openRunStore(join(dir, "precedence"));
+  const r1 = record(1, 0.8);
+  const r2 = record(1, 0.1);
+  assert.equal(store.putRun({ id: "b", status: "failed", error: "boom", config: r1.config }), true);
+  assert.equal(store.hasRun("b"), false, "a failed attempt is not a result");
+  assert.equal(store.putRun({ id: "b", status: "failed", error: "boom again", config: r1.config }), true);
+  assert.equal(store.getRun("b")!.failedAttempts, 2);
+  assert.equal(store.getRun("b")!.error, "boom again");
+  assert.equal(store.putRun({ id: "b", sweep: "s1", status: "ok", config: r1.config, record: r1 }), true);
+  assert.equal(store.putRun({ id: "b", sweep: "s2", status: "ok", config: r2.config, record: r2 }), false);
+  const got = store.getRun("b")!;
+  assert.equal(got.record!.final.testAccuracy, 0.8);
+  assert.equal(got.failedAttempts, 2);
+  assert.equal(got.error, null);
+  assert.deepEqual(got.sweeps, ["s1", "s2"], "a second put still adds the sweep membership");
+  store.close();
+});
+
+test("listRuns filters by sweep (plan order, with axes), status and ids; sweeps count their runs", () => {
+  const store = openRunStore(join(dir, "list"));
+  const recs = [record(1, 0.7), record(2, 0.9, true), record(3, 0.5)];
+  store.putSweep({
+    name: "grid",
+    spec: { name: "grid" },
+    source: "grid.yaml",
+    runs: [
+      { id: "c3", axes: { seed: 3 } },
+      { id: "c1", axes: { seed: 1 } },
+      { id: "c2", axes: { seed: 2 } },
+      { id: "c4", axes: { seed: 4 } },
+    ],
+  });
+  store.putRun({ id: "c1", sweep: "grid", status: "ok", config: recs[0].config, record: recs[0] });
+  store.putRun({ id: "c2", sweep: "grid", status: "diverged", config: recs[1].config, record: recs[1] });
+  store.putRun({ id: "c3", sweep: "grid", status: "failed", error: "bad", config: recs[2].config });
+  store.putRun({ id: "other", status: "ok", config: recs[0].config, record: recs[0] });
+  const bySweep = store.listRuns({ sweep: "grid" });
+  assert.deepEqual(
+    bySweep.map((r) => r.id),
+    ["c3", "c1", "c2"],
+  );
+  assert.deepEqual(bySweep[1].axes, { seed: 1 });
+  assert.deepEqual(
+    store
+      .listRuns({ status: ["ok", "diverged"] })
+      .map((r) => r.id)
+      .sort(),
+    ["c1", "c2", "other"],
+  );
+  assert.deepEqual(
+    store.listRuns({ ids: ["c2", "zzz"] }).map((r) => r.id),
+    ["c2"],
+  );
+  assert.equal(store.listRuns().length, 4);
+  assert.equal(store.listRuns({ limit: 2 }).length, 2);
+  assert.deepEqual(
+    store.listSweeps().map(({ updatedAt: _u, ...s }) => s),
+    [{ name: "grid", planned: 4, ok: 1, diverged: 1, failed: 1 }],
+  );
+  const sw = store.getSweep("grid")!;
+  assert.equal(sw.source, "grid.yaml");
+  assert.deepEqual(
+    sw.runs.map((r) => r.id),
+    ["c3", "c1", "c2", "c4"],
+  );
+  store.close();
+});
+
+test("findIds matches prefixes; a missing store is a clear error when reading", () => {
+  const store = openRunStore(join(dir, "ids"));
+  const rec = record(1, 0.5);
+  for (const id of ["abc123", "abd456", "ffff00"])
+    store.putRun({ id, status: "ok", config: rec.config, record: rec });
+  assert.deepEqual(store.findIds("ab"), ["abc123", "abd456"]);
+  assert.deepEqual(store.findIds("ABD"), ["abd456"]);
+  assert.deepEqual(store.findIds("9"), []);
+  store.close();
+  assert.throws(
+    () => openRunStore(join(dir, "nothing-here"), { readonly: true }),
+    /no run store at .*nothing-here.*INITLAB_HOME/,
+  );
+});
