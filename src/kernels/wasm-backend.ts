@@ -3,7 +3,7 @@ import { nodeBuiltins, packageRoot } from "./node-env.js";
 import type { BackendFactory } from "./registry.js";
 import { TsBackend } from "./ts-backend.js";
 import { WasmHeap } from "./wasm-heap.js";
-import { WasmThreadPool } from "./wasm-pool.js";
+import { type GemmFn, WasmThreadPool } from "./wasm-pool.js";
 
 /**
  * The WebAssembly SIMD backend: the AssemblyScript kernels of asc/ (built into build/wasm/ by
@@ -18,23 +18,7 @@ import { WasmThreadPool } from "./wasm-pool.js";
  */
 
 interface WasmExports {
-  gemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    b: number,
-    beta: number,
-    c: number,
-    i0: number,
-    i1: number,
-    j0: number,
-    j1: number,
-    work: number,
-  ): void;
+  gemm: GemmFn;
   heapBase(): number;
   workBytes(): number;
   relaxed(): number;

@@ -35,7 +35,8 @@ export interface GemmJob {
   c: number;
 }
 
-type GemmFn = (
+/** The kernel module's exported gemm over a block [i0, i1) x [j0, j1) of C, with a per-thread workspace. */
+export type GemmFn = (
   transA: number,
   transB: number,
   m: number,
