@@ -2,3 +2,4 @@
 // Memory is imported from the host (env.memory), which owns allocation above heapBase().
 export { gemm, heapBase, relaxed, tileRows, workBytes } from "./gemm";
 export { addRowVector, sumRows } from "./vector";
+export { activationBackward, adamStep, biasActivation, sgdStep, sumSquares } from "./elementwise";

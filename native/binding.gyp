@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "initlab_kernels",
-      "sources": ["initlab_kernels.c"],
+      "sources": ["initlab_kernels.c", "elementwise.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-O3", "-ffp-contract=off", "-pthread", "-Wall", "-Wno-unknown-pragmas"],
       "cflags!": ["-O2"],

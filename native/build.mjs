@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = join(here, "build", "Release", "initlab_kernels.node");
-const sources = ["initlab_kernels.c", "binding.gyp", "build.mjs"].map((f) => join(here, f));
+const sources = ["initlab_kernels.c", "elementwise.c", "elementwise.h", "binding.gyp", "build.mjs"].map((f) => join(here, f));
 const log = join(here, "build.log");
 
 function skip(reason) {

@@ -22,6 +22,8 @@
 #endif
 #include <node_api.h>
 
+#include "elementwise.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -774,6 +776,122 @@ static napi_value js_sum_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Reads argv[i] as a double / int32 (the CHECK macro returns NULL on failure). */
+#define ARG_F64(i, var) \
+  double var;           \
+  CHECK(napi_get_value_double(env, argv[i], &var))
+#define ARG_I32(i, var) \
+  int32_t var;          \
+  CHECK(napi_get_value_int32(env, argv[i], &var))
+
+static napi_value make_double(napi_env env, double x) {
+  napi_value r;
+  if (napi_create_double(env, x, &r) != napi_ok) return NULL;
+  return r;
+}
+
+/* biasActivation(z, b, a, rows, cols, act, param) */
+static napi_value js_bias_activation(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(3, rows);
+  ARG_I32(4, cols);
+  ARG_I32(5, act);
+  ARG_F64(6, param);
+  if (act < 0 || act >= ACT_COUNT) {
+    napi_throw_range_error(env, NULL, "biasActivation: unknown activation code");
+    return NULL;
+  }
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols;
+  float *z, *b, *a;
+  if (!get_f32(env, argv[0], n, &z, "biasActivation: z must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[1], (size_t)cols, &b, "biasActivation: b must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[2], n, &a, "biasActivation: a must be a Float32Array of rows*cols")) return NULL;
+  ew_bias_activation(z, b, a, (size_t)rows, (size_t)cols, act, param);
+  return NULL;
+}
+
+/* activationBackward(z, a, dA, dZ, n, act, param) */
+static napi_value js_activation_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(4, n);
+  ARG_I32(5, act);
+  ARG_F64(6, param);
+  if (act < 0 || act >= ACT_COUNT) {
+    napi_throw_range_error(env, NULL, "activationBackward: unknown activation code");
+    return NULL;
+  }
+  if (n <= 0) return NULL;
+  float *z, *a, *da, *dz;
+  if (!get_f32(env, argv[0], (size_t)n, &z, "activationBackward: z must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[1], (size_t)n, &a, "activationBackward: a must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[2], (size_t)n, &da, "activationBackward: dA must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[3], (size_t)n, &dz, "activationBackward: dZ must be a Float32Array of n")) return NULL;
+  ew_activation_backward(z, a, da, dz, (size_t)n, act, param);
+  return NULL;
+}
+
+/* sumSquares(x, n) -> number */
+static napi_value js_sum_squares(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(1, n);
+  if (n <= 0) return make_double(env, 0);
+  float *x;
+  if (!get_f32(env, argv[0], (size_t)n, &x, "sumSquares: x must be a Float32Array of n")) return NULL;
+  return make_double(env, ew_sum_squares(x, (size_t)n));
+}
+
+/* sgdStep(w, g, v | null, n, lr, momentum, weightDecay, nesterov, first) -> sum of squared updates */
+static napi_value js_sgd_step(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(3, n);
+  ARG_F64(4, lr);
+  ARG_F64(5, mu);
+  ARG_F64(6, wd);
+  bool nesterov, first;
+  CHECK(napi_get_value_bool(env, argv[7], &nesterov));
+  CHECK(napi_get_value_bool(env, argv[8], &first));
+  if (n <= 0) return make_double(env, 0);
+  float *w, *g, *v = NULL;
+  if (!get_f32(env, argv[0], (size_t)n, &w, "sgdStep: w must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[1], (size_t)n, &g, "sgdStep: grad must be a Float32Array of n")) return NULL;
+  napi_valuetype vt;
+  CHECK(napi_typeof(env, argv[2], &vt));
+  if (vt != napi_null && !get_f32(env, argv[2], (size_t)n, &v, "sgdStep: v must be null or a Float32Array of n"))
+    return NULL;
+  return make_double(env, ew_sgd_step(w, g, v, (size_t)n, lr, mu, wd, nesterov, first));
+}
+
+/* adamStep(w, g, m, v, n, lr, beta1, beta2, eps, weightDecay, c1, c2) -> sum of squared updates */
+static napi_value js_adam_step(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(4, n);
+  ARG_F64(5, lr);
+  ARG_F64(6, b1);
+  ARG_F64(7, b2);
+  ARG_F64(8, eps);
+  ARG_F64(9, wd);
+  ARG_F64(10, c1);
+  ARG_F64(11, c2);
+  if (n <= 0) return make_double(env, 0);
+  float *w, *g, *m, *v;
+  if (!get_f32(env, argv[0], (size_t)n, &w, "adamStep: w must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[1], (size_t)n, &g, "adamStep: grad must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[2], (size_t)n, &m, "adamStep: m must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[3], (size_t)n, &v, "adamStep: v must be a Float32Array of n")) return NULL;
+  return make_double(env, ew_adam_step(w, g, m, v, (size_t)n, lr, b1, b2, eps, wd, c1, c2));
+}
+
 /* cpu() -> { avx2: boolean (with FMA), avx512f: boolean, x86: boolean } */
 static napi_value js_cpu(napi_env env, napi_callback_info info) {
   (void)info;
@@ -795,6 +913,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
       {"addRowVector", NULL, js_add_row_vector, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, js_sum_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"biasActivation", NULL, js_bias_activation, NULL, NULL, NULL, napi_default, NULL},
+      {"activationBackward", NULL, js_activation_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_default, NULL},
+      {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_default, NULL},
+      {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_default, NULL},
       {"cpu", NULL, js_cpu, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

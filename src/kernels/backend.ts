@@ -11,6 +11,41 @@ export type FloatArray = Float32Array | Float64Array;
 
 export type BackendName = "ts" | "wasm" | "native";
 
+/**
+ * The activations the backends compute in fused kernels (bias + activation forward, activation
+ * derivative backward). Other activations run as TypeScript loops in the layer.
+ * The numeric codes are the ABI of the wasm and native kernels.
+ */
+export type KernelActivation = "identity" | "relu" | "leaky_relu" | "sigmoid" | "tanh";
+export const KERNEL_ACTIVATION_CODE: Readonly<Record<KernelActivation, number>> = {
+  identity: 0,
+  relu: 1,
+  leaky_relu: 2,
+  sigmoid: 3,
+  tanh: 4,
+};
+
+/** Hyper-parameters of one SGD step (PyTorch's torch.optim.SGD semantics). */
+export interface SgdStepArgs {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** The first step: the velocity is set to the gradient instead of mu v + g. */
+  first: boolean;
+}
+
+/** Hyper-parameters of one Adam step; c1 = 1 - beta1^t and c2 = 1 - beta2^t are the bias corrections. */
+export interface AdamStepArgs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  c1: number;
+  c2: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** Threads this backend may use for one call (1 = single-threaded). */
@@ -43,6 +78,48 @@ export interface Backend {
   addRowVector(y: FloatArray, v: FloatArray, rows: number, cols: number): void;
   /** out[j] = beta * out[j] + sum_i x[i, j] over the rows of a rows x cols matrix (bias gradient). */
   sumRows(x: FloatArray, rows: number, cols: number, out: FloatArray, beta: number): void;
+  /**
+   * Fused bias and activation, row-major rows x cols: z[i, j] += b[j], then a[i, j] = phi(z[i, j]).
+   * a may be z (identity). param is the leaky_relu slope (ignored by the others).
+   * relu and leaky_relu are exact; sigmoid and tanh are within a few float32 ulps of the
+   * double-precision formula (the tests state the tolerance).
+   */
+  biasActivation(
+    z: FloatArray,
+    b: FloatArray,
+    a: FloatArray,
+    rows: number,
+    cols: number,
+    act: KernelActivation,
+    param: number,
+  ): void;
+  /**
+   * dZ[i] = dA[i] * phi'(z[i]) for i < n: from z for the ReLU family (phi'(0) = 0 for relu, the
+   * slope for leaky_relu), from a = phi(z) for sigmoid (a (1 - a)) and tanh (1 - a^2).
+   */
+  activationBackward(
+    z: FloatArray,
+    a: FloatArray,
+    dA: FloatArray,
+    dZ: FloatArray,
+    n: number,
+    act: KernelActivation,
+    param: number,
+  ): void;
+  /** sum over i < n of x[i]^2, accumulated in double precision (the order may differ by backend). */
+  sumSquares(x: FloatArray, n: number): number;
+  /**
+   * One SGD step over n parameters in place (torch.optim.SGD):
+   *   g = grad + wd w;  v = first ? g : mu v + g;  w -= lr (nesterov ? g + mu v : v)
+   * (v is null without momentum: w -= lr g). Returns the sum of the squared updates.
+   */
+  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number;
+  /**
+   * One Adam step over n parameters in place (torch.optim.Adam with L2 weight decay):
+   *   g = grad + wd w;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+   *   w -= lr (m / c1) / (sqrt(v / c2) + eps). Returns the sum of the squared updates.
+   */
+  adamStep(w: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number, o: AdamStepArgs): number;
   /** Releases threads or memory held by the backend (a no-op for the TypeScript one). */
   dispose(): void;
 }

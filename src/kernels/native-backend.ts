@@ -1,4 +1,12 @@
-import type { Backend, FloatArray } from "./backend.js";
+import {
+  type AdamStepArgs,
+  type Backend,
+  type FloatArray,
+  KERNEL_ACTIVATION_CODE,
+  type KernelActivation,
+  type SgdStepArgs,
+} from "./backend.js";
+import * as ew from "./elementwise.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
 import type { BackendFactory } from "./registry.js";
 import { TsBackend } from "./ts-backend.js";
@@ -37,7 +45,53 @@ interface Addon {
   ): void;
   addRowVector(y: Float32Array, v: Float32Array, rows: number, cols: number): void;
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, beta: number): void;
+  biasActivation(
+    z: Float32Array,
+    b: Float32Array,
+    a: Float32Array,
+    rows: number,
+    cols: number,
+    act: number,
+    param: number,
+  ): void;
+  activationBackward(
+    z: Float32Array,
+    a: Float32Array,
+    dA: Float32Array,
+    dZ: Float32Array,
+    n: number,
+    act: number,
+    param: number,
+  ): void;
+  sumSquares(x: Float32Array, n: number): number;
+  sgdStep(
+    w: Float32Array,
+    g: Float32Array,
+    v: Float32Array | null,
+    n: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+    first: boolean,
+  ): number;
+  adamStep(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    c1: number,
+    c2: number,
+  ): number;
 }
+
+const f32 = (x: FloatArray | null): x is Float32Array => x instanceof Float32Array;
 
 export class NativeBackend implements Backend {
   readonly name = "native" as const;
@@ -85,6 +139,57 @@ export class NativeBackend implements Backend {
     if (x instanceof Float32Array && out instanceof Float32Array)
       this.addon.sumRows(x, rows, cols, out, beta);
     else this.ts.sumRows(x, rows, cols, out, beta);
+  }
+
+  biasActivation(
+    z: FloatArray,
+    b: FloatArray,
+    a: FloatArray,
+    rows: number,
+    cols: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    if (f32(z) && f32(b) && f32(a))
+      this.addon.biasActivation(z, b, a, rows, cols, KERNEL_ACTIVATION_CODE[act], param);
+    else this.ts.biasActivation(z, b, a, rows, cols, act, param);
+  }
+
+  activationBackward(
+    z: FloatArray,
+    a: FloatArray,
+    dA: FloatArray,
+    dZ: FloatArray,
+    n: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    if (f32(z) && f32(a) && f32(dA) && f32(dZ))
+      this.addon.activationBackward(z, a, dA, dZ, n, KERNEL_ACTIVATION_CODE[act], param);
+    else ew.activationBackward(z, a, dA, dZ, n, act, param);
+  }
+
+  sumSquares(x: FloatArray, n: number): number {
+    return f32(x) ? this.addon.sumSquares(x, n) : ew.sumSquares(x, n);
+  }
+
+  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
+    if (f32(w) && f32(grad) && (v === null || f32(v)))
+      return this.addon.sgdStep(w, grad, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first);
+    return ew.sgdStep(w, grad, v, n, o);
+  }
+
+  adamStep(
+    w: FloatArray,
+    grad: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    n: number,
+    o: AdamStepArgs,
+  ): number {
+    if (f32(w) && f32(grad) && f32(m) && f32(v))
+      return this.addon.adamStep(w, grad, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2);
+    return ew.adamStep(w, grad, m, v, n, o);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
-import type { Backend, FloatArray } from "./backend.js";
+import type { AdamStepArgs, Backend, FloatArray, KernelActivation, SgdStepArgs } from "./backend.js";
+import * as ew from "./elementwise.js";
 
 /**
  * The reference backend: plain TypeScript loops, the oracle every faster backend is tested
@@ -76,6 +77,50 @@ export class TsBackend implements Backend {
       const o = i * cols;
       for (let j = 0; j < cols; j++) out[j] += x[o + j];
     }
+  }
+
+  biasActivation(
+    z: FloatArray,
+    b: FloatArray,
+    a: FloatArray,
+    rows: number,
+    cols: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    this.addRowVector(z, b, rows, cols);
+    ew.activationForward(z, a, rows * cols, act, param);
+  }
+
+  activationBackward(
+    z: FloatArray,
+    a: FloatArray,
+    dA: FloatArray,
+    dZ: FloatArray,
+    n: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    ew.activationBackward(z, a, dA, dZ, n, act, param);
+  }
+
+  sumSquares(x: FloatArray, n: number): number {
+    return ew.sumSquares(x, n);
+  }
+
+  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
+    return ew.sgdStep(w, grad, v, n, o);
+  }
+
+  adamStep(
+    w: FloatArray,
+    grad: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    n: number,
+    o: AdamStepArgs,
+  ): number {
+    return ew.adamStep(w, grad, m, v, n, o);
   }
 
   dispose(): void {}

@@ -1,4 +1,12 @@
-import type { Backend, FloatArray } from "./backend.js";
+import {
+  type AdamStepArgs,
+  type Backend,
+  type FloatArray,
+  KERNEL_ACTIVATION_CODE,
+  type KernelActivation,
+  type SgdStepArgs,
+} from "./backend.js";
+import * as ew from "./elementwise.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
 import type { BackendFactory } from "./registry.js";
 import { TsBackend } from "./ts-backend.js";
@@ -25,6 +33,50 @@ interface WasmExports {
   tileRows(): number;
   addRowVector(y: number, v: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, beta: number): void;
+  biasActivation(
+    z: number,
+    b: number,
+    a: number,
+    rows: number,
+    cols: number,
+    act: number,
+    param: number,
+  ): void;
+  activationBackward(
+    z: number,
+    a: number,
+    dA: number,
+    dZ: number,
+    n: number,
+    act: number,
+    param: number,
+  ): void;
+  sumSquares(x: number, n: number): number;
+  sgdStep(
+    w: number,
+    g: number,
+    v: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: number,
+    first: number,
+  ): number;
+  adamStep(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    c1: number,
+    c2: number,
+  ): number;
 }
 
 export interface WasmBackendOptions {
@@ -145,6 +197,93 @@ export class WasmBackend implements Backend {
     const po = this.heap.addressOf(out);
     if (px < 0 || po < 0) this.ts.sumRows(x, rows, cols, out, beta);
     else this.ex.sumRows(px, Math.max(rows, 0), cols, po, beta);
+  }
+
+  biasActivation(
+    z: FloatArray,
+    b: FloatArray,
+    a: FloatArray,
+    rows: number,
+    cols: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    if (rows <= 0 || cols <= 0) return;
+    need(z, rows * cols, "z");
+    need(b, cols, "b");
+    need(a, rows * cols, "a");
+    const h = this.heap;
+    const pz = h.addressOf(z);
+    const pb = h.addressOf(b);
+    const pa = h.addressOf(a);
+    if (pz < 0 || pb < 0 || pa < 0) this.ts.biasActivation(z, b, a, rows, cols, act, param);
+    else this.ex.biasActivation(pz, pb, pa, rows, cols, KERNEL_ACTIVATION_CODE[act], param);
+  }
+
+  activationBackward(
+    z: FloatArray,
+    a: FloatArray,
+    dA: FloatArray,
+    dZ: FloatArray,
+    n: number,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    if (n <= 0) return;
+    need(z, n, "z");
+    need(a, n, "a");
+    need(dA, n, "dA");
+    need(dZ, n, "dZ");
+    const h = this.heap;
+    const pz = h.addressOf(z);
+    const pa = h.addressOf(a);
+    const pda = h.addressOf(dA);
+    const pdz = h.addressOf(dZ);
+    if (pz < 0 || pa < 0 || pda < 0 || pdz < 0) ew.activationBackward(z, a, dA, dZ, n, act, param);
+    else this.ex.activationBackward(pz, pa, pda, pdz, n, KERNEL_ACTIVATION_CODE[act], param);
+  }
+
+  sumSquares(x: FloatArray, n: number): number {
+    if (n <= 0) return 0;
+    need(x, n, "x");
+    const px = this.heap.addressOf(x);
+    return px < 0 ? ew.sumSquares(x, n) : this.ex.sumSquares(px, n);
+  }
+
+  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
+    if (n <= 0) return 0;
+    need(w, n, "w");
+    need(grad, n, "grad");
+    if (v) need(v, n, "v");
+    const h = this.heap;
+    const pw = h.addressOf(w);
+    const pg = h.addressOf(grad);
+    const pv = v ? h.addressOf(v) : 0; // 0: no momentum buffer (never a heap address)
+    if (pw < 0 || pg < 0 || pv < 0) return ew.sgdStep(w, grad, v, n, o);
+    const nesterov = o.nesterov ? 1 : 0;
+    return this.ex.sgdStep(pw, pg, pv, n, o.lr, o.momentum, o.weightDecay, nesterov, o.first ? 1 : 0);
+  }
+
+  adamStep(
+    w: FloatArray,
+    grad: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    n: number,
+    o: AdamStepArgs,
+  ): number {
+    if (n <= 0) return 0;
+    need(w, n, "w");
+    need(grad, n, "grad");
+    need(m, n, "m");
+    need(v, n, "v");
+    const h = this.heap;
+    const pw = h.addressOf(w);
+    const pg = h.addressOf(grad);
+    const pm = h.addressOf(m);
+    const pv = h.addressOf(v);
+    if (pw < 0 || pg < 0 || pm < 0 || pv < 0) return ew.adamStep(w, grad, m, v, n, o);
+    return this.ex.adamStep(pw, pg, pm, pv, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import type { FloatArray } from "../kernels/backend.js";
+import type { FloatArray, KernelActivation } from "../kernels/backend.js";
 
 /**
  * An activation function phi, with its value and derivative side by side.
@@ -29,6 +29,11 @@ export interface Activation {
   readonly linearization: { offset: number; slope: number };
   /** True for PReLU: the negative slope is a parameter that learns (one per unit or shared). */
   readonly learnable: boolean;
+  /**
+   * The backend's fused kernel that computes this activation (Backend.biasActivation and
+   * activationBackward), with its parameter; null when the layer runs `forward`/`backward` loops.
+   */
+  readonly kernel: { op: KernelActivation; param: number } | null;
   f(z: number): number;
   /** d phi / dz at z. */
   df(z: number): number;

@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { calculateGain } from "../init/index.js";
-import type { FloatArray } from "../kernels/backend.js";
+import type { FloatArray, KernelActivation } from "../kernels/backend.js";
+import { activationForward, sigmoid } from "../kernels/elementwise.js";
 import { normalCdf, normalPdf } from "../tensor/erf.js";
 import type { Activation } from "./activation.js";
 
@@ -26,7 +27,6 @@ interface ActivationDef {
   dfFromA?: (a: number) => number;
 }
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
 /** One table: adding an activation is one entry here. */
@@ -268,6 +268,9 @@ function build(def: ActivationDef, p: number): Activation {
     torchGain: def.torchGain(p),
     linearization: { offset: def.linearization.offset, slope: def.linearization.slope(p) },
     learnable: def.name === "prelu",
+    kernel: KERNEL_OPS.includes(def.name as KernelActivation)
+      ? { op: def.name as KernelActivation, param: p }
+      : null,
     f,
     df,
     forward: forwardFor(def.name, p, f),
@@ -281,35 +284,16 @@ function build(def: ActivationDef, p: number): Activation {
   };
 }
 
-/** Batched forward, with tight loops for the common cases. */
+/** Activations with a fused backend kernel (prelu's slopes learn, so the layer handles it). */
+const KERNEL_OPS: readonly KernelActivation[] = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"];
+
+/** Batched forward: the reference loops of src/kernels/elementwise.ts where there is one. */
 function forwardFor(name: string, p: number, f: (z: number) => number) {
-  switch (name) {
-    case "identity":
-      return (z: FloatArray, a: FloatArray, n: number) => {
-        if (a !== z) a.set(z.subarray(0, n));
-      };
-    case "relu":
-      return (z: FloatArray, a: FloatArray, n: number) => {
-        for (let i = 0; i < n; i++) {
-          const v = z[i];
-          a[i] = v > 0 ? v : 0;
-        }
-      };
-    case "leaky_relu":
-    case "prelu":
-      return (z: FloatArray, a: FloatArray, n: number) => {
-        for (let i = 0; i < n; i++) {
-          const v = z[i];
-          a[i] = v > 0 ? v : p * v;
-        }
-      };
-    case "tanh":
-      return (z: FloatArray, a: FloatArray, n: number) => {
-        for (let i = 0; i < n; i++) a[i] = Math.tanh(z[i]);
-      };
-    default:
-      return (z: FloatArray, a: FloatArray, n: number) => {
-        for (let i = 0; i < n; i++) a[i] = f(z[i]);
-      };
+  if (KERNEL_OPS.includes(name as KernelActivation) || name === "prelu") {
+    const op = (name === "prelu" ? "leaky_relu" : name) as KernelActivation;
+    return (z: FloatArray, a: FloatArray, n: number) => activationForward(z, a, n, op, p);
   }
+  return (z: FloatArray, a: FloatArray, n: number) => {
+    for (let i = 0; i < n; i++) a[i] = f(z[i]);
+  };
 }

@@ -103,6 +103,11 @@ export class Dense {
     this.X = X;
     const n = B * this.outDim;
     this.backend.gemm(false, true, B, this.outDim, this.inDim, 1, X, this.W, 0, this.Z);
+    const k = this.activation.kernel;
+    if (k && !this.slopes) {
+      this.backend.biasActivation(this.Z, this.b, this.A, B, this.outDim, k.op, k.param);
+      return this.A;
+    }
     this.backend.addRowVector(this.Z, this.b, B, this.outDim);
     if (this.slopes) this.preluForward(n);
     else this.activation.forward(this.Z, this.A, n);
@@ -116,10 +121,10 @@ export class Dense {
   backward(dA: FloatArray, needDX: boolean): FloatArray {
     const B = this.batch;
     const n = B * this.outDim;
+    const k = this.activation.kernel;
     if (this.slopes) this.preluBackward(dA, n);
-    else if (this.activation.name === "identity") {
-      if (dA !== this.dZ) this.dZ.set(dA.subarray(0, n));
-    } else this.activation.backward(this.Z, this.A, dA, this.dZ, n);
+    else if (k) this.backend.activationBackward(this.Z, this.A, dA, this.dZ, n, k.op, k.param);
+    else this.activation.backward(this.Z, this.A, dA, this.dZ, n);
     this.backend.gemm(true, false, this.outDim, this.inDim, B, 1, this.dZ, this.X, 0, this.dW);
     this.backend.sumRows(this.dZ, B, this.outDim, this.db, 0);
     if (needDX) this.backend.gemm(false, false, B, this.inDim, this.outDim, 1, this.dZ, this.W, 0, this.dX);

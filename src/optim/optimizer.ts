@@ -1,5 +1,16 @@
-import type { FloatArray } from "../kernels/backend.js";
+import type { Backend, FloatArray } from "../kernels/backend.js";
+import { TsBackend } from "../kernels/ts-backend.js";
 import type { Param } from "../nn/dense.js";
+
+const reference = new TsBackend();
+
+/**
+ * Optimizer state next to a parameter: float32 in the backend's memory for float32 parameters
+ * (like PyTorch's state), float64 for float64 parameters (gradient checks).
+ */
+function stateLike(p: Param, backend: Backend): FloatArray {
+  return p.value instanceof Float64Array ? new Float64Array(p.value.length) : backend.alloc(p.value.length);
+}
 
 /** An optimizer updates parameters in place from their gradients, at a given learning rate. */
 export interface Optimizer {
@@ -20,6 +31,7 @@ export interface SgdOptions {
  * SGD with momentum, Nesterov and L2 weight decay, exactly PyTorch's torch.optim.SGD:
  *   g = grad + wd * w;  v = mu * v + g (v = g on the first step);
  *   w -= lr * (nesterov ? g + mu * v : v).
+ * The update runs in the backend's fused kernel (Backend.sgdStep); the velocity is float32.
  */
 export class Sgd implements Optimizer {
   readonly name = "sgd";
@@ -30,34 +42,26 @@ export class Sgd implements Optimizer {
   constructor(
     private readonly params: Param[],
     private readonly opts: SgdOptions = {},
+    private readonly backend: Backend = reference,
   ) {
     this.lastUpdateNorms = new Float64Array(params.length);
-    this.velocity = params.map((p) => ((opts.momentum ?? 0) > 0 ? new Float64Array(p.value.length) : null));
+    this.velocity = params.map((p) => ((opts.momentum ?? 0) > 0 ? stateLike(p, backend) : null));
   }
 
   step(lr: number): void {
-    const mu = this.opts.momentum ?? 0;
-    const wd = this.opts.weightDecay ?? 0;
-    const nesterov = this.opts.nesterov ?? false;
-    const first = !this.started;
+    const args = {
+      lr,
+      momentum: this.opts.momentum ?? 0,
+      weightDecay: this.opts.weightDecay ?? 0,
+      nesterov: this.opts.nesterov ?? false,
+      first: !this.started,
+    };
     this.started = true;
-    this.params.forEach((p, k) => {
-      const w = p.value;
-      const gr = p.grad;
-      const v = this.velocity[k];
-      let sq = 0;
-      for (let i = 0; i < w.length; i++) {
-        let g = gr[i] + wd * w[i];
-        if (v) {
-          v[i] = first ? g : mu * v[i] + g;
-          g = nesterov ? g + mu * v[i] : v[i];
-        }
-        const u = lr * g;
-        w[i] -= u;
-        sq += u * u;
-      }
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k];
+      const sq = this.backend.sgdStep(p.value, p.grad, this.velocity[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);
-    });
+    }
   }
 }
 
@@ -73,21 +77,23 @@ export interface AdamOptions {
  *   g = grad + wd * w;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
  *   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
  * On the first step m_hat = g and v_hat = g^2, so the update is -lr * sign(g) (up to eps).
+ * The update runs in the backend's fused kernel (Backend.adamStep); m and v are float32.
  */
 export class Adam implements Optimizer {
   readonly name = "adam";
   readonly lastUpdateNorms: Float64Array;
-  private readonly m: Float64Array[];
-  private readonly v: Float64Array[];
+  private readonly m: FloatArray[];
+  private readonly v: FloatArray[];
   private t = 0;
 
   constructor(
     private readonly params: Param[],
     private readonly opts: AdamOptions = {},
+    private readonly backend: Backend = reference,
   ) {
     this.lastUpdateNorms = new Float64Array(params.length);
-    this.m = params.map((p) => new Float64Array(p.value.length));
-    this.v = params.map((p) => new Float64Array(p.value.length));
+    this.m = params.map((p) => stateLike(p, backend));
+    this.v = params.map((p) => stateLike(p, backend));
   }
 
   step(lr: number): void {
@@ -96,34 +102,27 @@ export class Adam implements Optimizer {
     const eps = this.opts.eps ?? 1e-8;
     const wd = this.opts.weightDecay ?? 0;
     this.t++;
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
-    this.params.forEach((p, k) => {
-      const w = p.value;
-      const gr = p.grad;
-      const m = this.m[k];
-      const v = this.v[k];
-      let sq = 0;
-      for (let i = 0; i < w.length; i++) {
-        const g = gr[i] + wd * w[i];
-        m[i] = b1 * m[i] + (1 - b1) * g;
-        v[i] = b2 * v[i] + (1 - b2) * g * g;
-        const u = (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-        w[i] -= u;
-        sq += u * u;
-      }
+    const args = {
+      lr,
+      beta1: b1,
+      beta2: b2,
+      eps,
+      weightDecay: wd,
+      c1: 1 - b1 ** this.t,
+      c2: 1 - b2 ** this.t,
+    };
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k];
+      const sq = this.backend.adamStep(p.value, p.grad, this.m[k], this.v[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);
-    });
+    }
   }
 }
 
-/** The global L2 norm of all gradients, sqrt(sum_p ||grad_p||^2). */
-export function globalGradNorm(params: Param[]): number {
+/** The global L2 norm of all gradients, sqrt(sum_p ||grad_p||^2) (sums of squares in double). */
+export function globalGradNorm(params: Param[], backend: Backend = reference): number {
   let sq = 0;
-  for (const p of params) {
-    const g = p.grad;
-    for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
-  }
+  for (const p of params) sq += backend.sumSquares(p.grad, p.grad.length);
   return Math.sqrt(sq);
 }
 
@@ -132,8 +131,8 @@ export function globalGradNorm(params: Param[]): number {
  * if the global norm exceeds maxNorm, every gradient is scaled by maxNorm / (norm + 1e-6).
  * Returns the norm before clipping.
  */
-export function clipGradNorm(params: Param[], maxNorm: number): number {
-  const norm = globalGradNorm(params);
+export function clipGradNorm(params: Param[], maxNorm: number, backend: Backend = reference): number {
+  const norm = globalGradNorm(params, backend);
   if (norm > maxNorm) {
     const s = maxNorm / (norm + 1e-6);
     for (const p of params) {

@@ -70,17 +70,16 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
 export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
   const params = net.params();
   return config.optimizer === "adam"
-    ? new Adam(params, {
-        beta1: config.beta1,
-        beta2: config.beta2,
-        eps: config.eps,
-        weightDecay: config.weightDecay,
-      })
-    : new Sgd(params, {
-        momentum: config.momentum,
-        nesterov: config.nesterov,
-        weightDecay: config.weightDecay,
-      });
+    ? new Adam(
+        params,
+        { beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weightDecay },
+        net.backend,
+      )
+    : new Sgd(
+        params,
+        { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay },
+        net.backend,
+      );
 }
 
 /** Mean loss and accuracy over a whole split, in fixed order and fixed batches. */
@@ -209,7 +208,9 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       const l = loss.forward(logits, batchY, B, C, dLogits);
       net.backward(dLogits);
       const gradNorm =
-        config.clipNorm !== null ? clipGradNorm(params, config.clipNorm) : globalGradNorm(params);
+        config.clipNorm !== null
+          ? clipGradNorm(params, config.clipNorm, net.backend)
+          : globalGradNorm(params, net.backend);
       const lr = learningRate(schedule, step, epoch);
       const diverged = !Number.isFinite(l) || !Number.isFinite(gradNorm);
       if (!diverged) optimizer.step(lr);

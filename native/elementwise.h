@@ -1,0 +1,24 @@
+/*
+ * initlab native element-wise kernels: fused bias + activation, activation derivatives, the
+ * squared norm and the optimizer updates. The contract of each function is the one of the
+ * Backend method of the same name in src/kernels/backend.ts; the reference is
+ * src/kernels/elementwise.ts.
+ */
+#ifndef INITLAB_ELEMENTWISE_H
+#define INITLAB_ELEMENTWISE_H
+
+#include <stddef.h>
+
+/* The activation codes of KERNEL_ACTIVATION_CODE in src/kernels/backend.ts. */
+enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_SIGMOID = 3, ACT_TANH = 4, ACT_COUNT = 5 };
+
+void ew_bias_activation(float *z, const float *b, float *a, size_t rows, size_t cols, int act, double param);
+void ew_activation_backward(const float *z, const float *a, const float *da, float *dz, size_t n, int act,
+                            double param);
+double ew_sum_squares(const float *x, size_t n);
+double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, double mu, double wd, int nesterov,
+                   int first);
+double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1, double b2,
+                    double eps, double wd, double c1, double c2);
+
+#endif

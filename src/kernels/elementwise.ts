@@ -1,0 +1,130 @@
+import type { AdamStepArgs, FloatArray, KernelActivation, SgdStepArgs } from "./backend.js";
+
+/**
+ * The reference element-wise kernels (plain TypeScript, double-precision temporaries): the
+ * TypeScript backend runs them, the other backends fall back to them for arrays they cannot
+ * address, and the tests hold the fast kernels to them.
+ */
+
+/** The logistic function 1 / (1 + e^-z), written so that neither branch overflows. */
+export function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** a[i] = phi(z[i]) for i < n (a may be z). NaN gives 0 for relu (z > 0 is false), like the layer's loop. */
+export function activationForward(
+  z: FloatArray,
+  a: FloatArray,
+  n: number,
+  act: KernelActivation,
+  param: number,
+): void {
+  switch (act) {
+    case "identity":
+      if (a !== z) for (let i = 0; i < n; i++) a[i] = z[i];
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        // biome-ignore lint/complexity/useMathMinMax: NaN must give 0 (Math.max would keep NaN)
+        a[i] = v > 0 ? v : 0;
+      }
+      return;
+    case "leaky_relu":
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        a[i] = v > 0 ? v : param * v;
+      }
+      return;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) a[i] = sigmoid(z[i]);
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) a[i] = Math.tanh(z[i]);
+      return;
+  }
+}
+
+/** dZ[i] = dA[i] * phi'(z[i]); see Backend.activationBackward. */
+export function activationBackward(
+  z: FloatArray,
+  a: FloatArray,
+  dA: FloatArray,
+  dZ: FloatArray,
+  n: number,
+  act: KernelActivation,
+  param: number,
+): void {
+  switch (act) {
+    case "identity":
+      if (dZ !== dA) for (let i = 0; i < n; i++) dZ[i] = dA[i];
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : 0;
+      return;
+    case "leaky_relu":
+      for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : dA[i] * param;
+      return;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) {
+        const s = a[i];
+        dZ[i] = dA[i] * (s * (1 - s));
+      }
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) {
+        const t = a[i];
+        dZ[i] = dA[i] * (1 - t * t);
+      }
+      return;
+  }
+}
+
+export function sumSquares(x: FloatArray, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i] * x[i];
+  return s;
+}
+
+export function sgdStep(
+  w: FloatArray,
+  grad: FloatArray,
+  v: FloatArray | null,
+  n: number,
+  o: SgdStepArgs,
+): number {
+  const { lr, momentum: mu, weightDecay: wd, nesterov, first } = o;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    let g = grad[i] + wd * w[i];
+    if (v) {
+      v[i] = first ? g : mu * v[i] + g;
+      g = nesterov ? g + mu * v[i] : v[i];
+    }
+    const u = lr * g;
+    w[i] -= u;
+    sq += u * u;
+  }
+  return sq;
+}
+
+export function adamStep(
+  w: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  n: number,
+  o: AdamStepArgs,
+): number {
+  const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, c1, c2 } = o;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i] + wd * w[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    const u = (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+    w[i] -= u;
+    sq += u * u;
+  }
+  return sq;
+}
