@@ -49,7 +49,17 @@ typedef struct {
   const char *name;
   int mr, nr, mc, kc, nc;
   kernel_fn kernel;
+  /* C = A B^T (A not transposed, B transposed) with m <= dot_max_m and k >= DOT_MIN_K runs on the
+   * dot-product kernel (no packing); 0 = never. */
+  int dot_max_m;
 } isa_t;
+
+typedef struct {
+  int trans_a, trans_b, m, n, k;
+  float alpha, beta;
+  const float *a, *b;
+  float *c;
+} gemm_args;
 
 #define MAX_MR 12
 #define MAX_NR 32
@@ -209,9 +219,77 @@ __attribute__((target("avx2,fma"))) static void kernel_emul512(int kc, const flo
   store_edge(t, 32, c, ldc, h, w, alpha, beta);
 }
 
-static const isa_t ISA_AVX512 = {"avx512", 12, 32, 144, 256, 3072, kernel_avx512};
-static const isa_t ISA_EMUL512 = {"emul512", 12, 32, 144, 256, 3072, kernel_emul512};
-static const isa_t ISA_AVX2 = {"avx2", 6, 16, 144, 256, 3072, kernel_avx2};
+
+/* ---- dot-product kernel for C = A B^T with few rows ------------------------------------------ */
+
+/* Forward passes multiply a small batch X (m x k) by W^T with W stored n x k: both operands are
+ * contiguous along k, so C[i][j] = dot(A[i,:], B[j,:]) needs no packing (packing W^T costs as much
+ * as the product when m is small). A 3 x 4 block of dot products keeps 12 ymm accumulators; each
+ * element sums lanes l = q mod 8 in q order with FMA (the k tail through a masked load), then
+ * reduces its 8 lanes in one fixed pairwise order: the order depends on k only. */
+#define DOT_MAX_M 64
+#define DOT_MIN_K 256 /* below, the 8-lane reductions cost more than packing saves */
+
+__attribute__((target("avx2,fma"), always_inline)) static inline float hsum8(__m256 v) {
+  __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+  x = _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
+  return _mm_cvtss_f32(x);
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void dot_tile(
+    const int h, const int w, int k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+    size_t ldc, float alpha, float beta, __m256i tail) {
+  __m256 acc[3][4];
+  for (int i = 0; i < h; i++)
+    for (int j = 0; j < w; j++) acc[i][j] = _mm256_setzero_ps();
+  int q = 0;
+  for (; q + 8 <= k; q += 8) {
+    __m256 bv[4];
+    for (int j = 0; j < w; j++) bv[j] = _mm256_loadu_ps(b + (size_t)j * ldb + q);
+    for (int i = 0; i < h; i++) {
+      __m256 av = _mm256_loadu_ps(a + (size_t)i * lda + q);
+      for (int j = 0; j < w; j++) acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+    }
+  }
+  if (q < k) {
+    __m256 bv[4];
+    for (int j = 0; j < w; j++) bv[j] = _mm256_maskload_ps(b + (size_t)j * ldb + q, tail);
+    for (int i = 0; i < h; i++) {
+      __m256 av = _mm256_maskload_ps(a + (size_t)i * lda + q, tail);
+      for (int j = 0; j < w; j++) acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+    }
+  }
+  for (int i = 0; i < h; i++)
+    for (int j = 0; j < w; j++) {
+      float v = alpha * hsum8(acc[i][j]);
+      float *cij = c + (size_t)i * ldc + j;
+      *cij = beta == 0.0f ? v : beta * *cij + v;
+    }
+}
+
+/* C[i0..i1, j0..j1] for trans_a = 0, trans_b = 1 with the dot-product kernel. */
+__attribute__((target("avx2,fma"))) static void dot_gemm(const gemm_args *g, int i0, int i1, int j0, int j1) {
+  const int k = g->k;
+  const size_t lda = (size_t)k, ldb = (size_t)k, ldc = (size_t)g->n;
+  int rem = k & 7;
+  __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32(rem), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  for (int j = j0; j < j1; j += 4) {
+    int w = j1 - j < 4 ? j1 - j : 4;
+    const float *bj = g->b + (size_t)j * ldb;
+    for (int i = i0; i < i1; i += 3) {
+      int h = i1 - i < 3 ? i1 - i : 3;
+      const float *ai = g->a + (size_t)i * lda;
+      float *cij = g->c + (size_t)i * ldc + j;
+      if (h == 3 && w == 4) dot_tile(3, 4, k, ai, lda, bj, ldb, cij, ldc, g->alpha, g->beta, tail);
+      else dot_tile(h, w, k, ai, lda, bj, ldb, cij, ldc, g->alpha, g->beta, tail);
+    }
+  }
+}
+
+static const isa_t ISA_AVX512 = {"avx512", 12, 32, 144, 256, 3072, kernel_avx512, 0};
+static const isa_t ISA_EMUL512 = {"emul512", 12, 32, 144, 256, 3072, kernel_emul512, 0};
+static const isa_t ISA_AVX2 = {"avx2", 6, 16, 144, 256, 3072, kernel_avx2, DOT_MAX_M};
 
 static int cpu_avx2(void) {
   __builtin_cpu_init();
@@ -303,17 +381,22 @@ TARGET_AVX2 static void pack_a(const float *a, size_t lda, int trans, int i0, in
  * trans = 0: B stored k x n (op(B)(q,j) = b[q*ldb + j]); trans = 1: stored n x k. */
 TARGET_AVX2 static void pack_b(const float *b, size_t ldb, int trans, int k0, int kc, int j0,
                                                    int nc, int nr, float *dst) {
+  if (!trans) {
+    /* row by row: B is read sequentially (one page at a time), each row scattered to the panels */
+    for (int q = 0; q < kc; q++) {
+      const float *s = b + (size_t)(k0 + q) * ldb + j0;
+      for (int p = 0; p < nc; p += nr) {
+        int w = nc - p < nr ? nc - p : nr;
+        float *d = dst + (size_t)p * kc + (size_t)q * nr;
+        memcpy(d, s + p, sizeof(float) * (size_t)w);
+        if (w < nr) memset(d + w, 0, sizeof(float) * (size_t)(nr - w));
+      }
+    }
+    return;
+  }
   for (int p = 0; p < nc; p += nr) {
     int w = nc - p < nr ? nc - p : nr;
     float *d = dst + (size_t)p * kc;
-    if (!trans) {
-      const float *s = b + (size_t)k0 * ldb + j0 + p;
-      for (int q = 0; q < kc; q++, s += ldb, d += nr) {
-        memcpy(d, s, sizeof(float) * (size_t)w);
-        if (w < nr) memset(d + w, 0, sizeof(float) * (size_t)(nr - w));
-      }
-      continue;
-    }
     const float *s = b + (size_t)(j0 + p) * ldb + k0;
     int q = 0;
 #if INITLAB_X86
@@ -333,12 +416,6 @@ TARGET_AVX2 static void pack_b(const float *b, size_t ldb, int trans, int k0, in
 
 /* ---- gemm driver -------------------------------------------------------------------------- */
 
-typedef struct {
-  int trans_a, trans_b, m, n, k;
-  float alpha, beta;
-  const float *a, *b;
-  float *c;
-} gemm_args;
 
 typedef struct {
   float *pa, *pb; /* packed A block (MC x KC), packed B block (KC x NC), 64-byte aligned */
@@ -351,6 +428,13 @@ static void gemm_block(const isa_t *isa, const gemm_args *g, int i0, int i1, int
   const size_t ldb = g->trans_b ? (size_t)g->k : (size_t)g->n;
   const size_t ldc = (size_t)g->n;
   const int k = g->k;
+#if INITLAB_X86
+  /* decided by the whole product's shape: every part of a threaded product takes the same path */
+  if (!g->trans_a && g->trans_b && g->m <= isa->dot_max_m && g->k >= DOT_MIN_K) {
+    dot_gemm(g, i0, i1, j0, j1);
+    return;
+  }
+#endif
   const int nkb = (k + isa->kc - 1) / isa->kc;
   const int kcb = (k + nkb - 1) / nkb; /* k-blocks of nearly equal depth, fixed by k alone */
   for (int jc = j0; jc < j1; jc += isa->nc) {

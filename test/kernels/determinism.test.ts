@@ -11,6 +11,7 @@ const SHAPES: [number, number, number, boolean, boolean][] = [
   [784, 128, 256, true, false],
   [129, 257, 65, false, false],
   [30, 300, 301, true, true],
+  [32, 300, 301, false, true], // the native dot-product path, split by columns at 2 threads
 ];
 
 function bits(be: Backend, [m, k, n, ta, tb]: (typeof SHAPES)[number]): Uint32Array {

@@ -14,6 +14,9 @@ const SHAPES: [number, number, number][] = [
   [64, 100, 100],
   [129, 257, 65],
   [128, 784, 256],
+  // m <= 64, k >= 256: the native dot-product path for A B^T (odd m, n and k reach its edges)
+  [31, 259, 66],
+  [64, 1001, 37],
 ];
 const TRANS: [boolean, boolean][] = [
   [false, false],
