@@ -123,29 +123,32 @@ function packAScalar(a: usize, lda: i32, trans: bool, i0: i32, mc: i32, k0: i32,
  */
 export function packB(b: usize, ldb: i32, trans: bool, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   const ldbB = <usize>ldb << 2;
+  if (!trans) {
+    // Row by row: b is read sequentially (one page at a time) and each row scattered to the
+    // panels; walking a panel down the rows instead touches a new page per row (a TLB miss each).
+    const full = nc - (nc % NR);
+    for (let q = 0; q < kc; q++) {
+      const src = b + ((<usize>(k0 + q) * <usize>ldb + <usize>j0) << 2);
+      const row = dst + (<usize>q << 5);
+      let p = 0;
+      for (; p < full; p += NR) {
+        const o = row + (<usize>(p * kc) << 2);
+        const s = src + (<usize>p << 2);
+        v128.store(o, v128.load(s));
+        v128.store(o, v128.load(s, 16), 16);
+      }
+      if (p < nc) {
+        const o = row + (<usize>(p * kc) << 2);
+        v128.store(o, f32x4.splat(0));
+        v128.store(o, f32x4.splat(0), 16);
+        for (let c = 0; c < nc - p; c++) store<f32>(o + (<usize>c << 2), load<f32>(src + (<usize>(p + c) << 2)));
+      }
+    }
+    return;
+  }
   for (let p = 0; p < nc; p += NR) {
     const w = min(NR, nc - p);
     const d = dst + (<usize>(p * kc) << 2);
-    if (!trans) {
-      let src = b + ((<usize>k0 * <usize>ldb + <usize>(j0 + p)) << 2);
-      if (w == NR) {
-        for (let q = 0; q < kc; q++) {
-          const o = d + (<usize>q << 5);
-          v128.store(o, v128.load(src));
-          v128.store(o, v128.load(src, 16), 16);
-          src += ldbB;
-        }
-      } else {
-        for (let q = 0; q < kc; q++) {
-          const o = d + (<usize>q << 5);
-          v128.store(o, f32x4.splat(0));
-          v128.store(o, f32x4.splat(0), 16);
-          for (let c = 0; c < w; c++) store<f32>(o + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
-          src += ldbB;
-        }
-      }
-      continue;
-    }
     // Columns of op(B) are rows of b, contiguous along q: two 4x4 transposes per 4 values of q.
     const r0 = b + ((<usize>(j0 + p) * <usize>ldb + <usize>k0) << 2);
     if (w == NR) {
