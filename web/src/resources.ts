@@ -1,11 +1,15 @@
 import plainWasmUrl from "../../build/wasm/kernels.wasm?url";
+import plainRelaxedWasmUrl from "../../build/wasm/kernels-relaxed.wasm?url";
 import sharedWasmUrl from "../../build/wasm/kernels-shared.wasm?url";
+import sharedRelaxedWasmUrl from "../../build/wasm/kernels-shared-relaxed.wasm?url";
 import { isTwoD, type LabState, testSamples } from "./state.js";
 
 /**
  * What a worker needs from the network, fetched once and kept: the image data sets in the
- * server's binary form and the WebAssembly kernels (the SIMD builds the CLI uses; the relaxed-SIMD
- * builds are left out so the browser computes the same bits as the CLI).
+ * server's binary form and the WebAssembly kernels. Like the CLI (src/kernels/wasm-backend.ts),
+ * the page takes the relaxed-SIMD builds (fused multiply-add) when the browser validates them
+ * (Chrome 114+, Firefox 120+), else the plain SIMD builds: so the page computes the CLI's bits
+ * on the same machine.
  */
 const cache = new Map<string, Promise<ArrayBuffer>>();
 
@@ -38,10 +42,15 @@ export function datasetBytes(s: LabState): Promise<ArrayBuffer> | null {
 }
 
 export async function wasmBytes(): Promise<{ shared: ArrayBuffer | null; plain: ArrayBuffer | null } | null> {
+  /** The relaxed build when this engine accepts it, else the plain one. */
+  const pick = async (relaxedUrl: string, url: string): Promise<ArrayBuffer> => {
+    const relaxed = await fetchBytes(relaxedUrl).catch(() => null);
+    return relaxed && WebAssembly.validate(relaxed) ? relaxed : fetchBytes(url);
+  };
   try {
     const [shared, plain] = await Promise.all([
-      crossOriginIsolated ? fetchBytes(sharedWasmUrl) : Promise.resolve(null),
-      fetchBytes(plainWasmUrl),
+      crossOriginIsolated ? pick(sharedRelaxedWasmUrl, sharedWasmUrl) : Promise.resolve(null),
+      pick(plainRelaxedWasmUrl, plainWasmUrl),
     ]);
     return { shared, plain };
   } catch {
