@@ -1,5 +1,4 @@
-import { Command, CommanderError } from "commander";
-import { UserError } from "../errors.js";
+import { Command } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
@@ -11,6 +10,7 @@ import { startCommand } from "./commands/start.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { trainCommand } from "./commands/train.js";
 import { workerCommand } from "./commands/worker.js";
+import { reportError } from "./exit-code.js";
 import { type CliIO, processIO } from "./io.js";
 import "../kernels/available.js";
 
@@ -49,7 +49,8 @@ function configure(cmd: Command, io: CliIO): void {
 
 /**
  * Runs the CLI with argv (without "node initlab") and returns the exit code:
- * 0 success, 2 bad input (the message names the bad value), 1 an unexpected error.
+ * 0 success, 2 bad input (the message names the bad value), 1 an unexpected error,
+ * 130 / 143 a long command (sweep) stopped by SIGINT / SIGTERM after its cleanup.
  */
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
@@ -57,21 +58,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (
-        e.code === "commander.helpDisplayed" ||
-        e.code === "commander.version" ||
-        e.code === "commander.help"
-      )
-        return 0;
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    if (e instanceof UserError) {
-      io.stderr(`initlab: ${e.message}\n`);
-      return e.exitCode;
-    }
-    io.stderr(`initlab: unexpected error: ${(e as Error).stack ?? e}\n`);
-    return 1;
+    return reportError(e, io);
   }
 }
 

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -34,46 +37,80 @@ export function ping(host: string, port: number): Promise<boolean> {
 
 /**
  * A Redis for the queue tests: $INITLAB_TEST_REDIS (a redis:// URL, e.g. from scripts/ci-redis.sh)
- * if set, otherwise a private redis-server on a free loopback port, without persistence, stopped
- * by `stop()`.
+ * if set, otherwise a private redis-server on a free loopback port, without persistence, in a
+ * temporary folder (nothing written to the working folder), stopped by `stop()` or when this process
+ * exits. The tests use their own queue names too, so they never share jobs with another process.
  */
 export async function testRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const given = process.env.INITLAB_TEST_REDIS;
   if (given) return { url: given, stop: async () => undefined };
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--protected-mode",
-      "yes",
-    ],
-    { stdio: "ignore" },
-  );
+  // The free port may be taken by someone else before redis-server binds it: then it exits, and
+  // another port is tried (never a ping answered by another process's server).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedis(await freePort());
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt === 3) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startRedis(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "initlab-redis-"));
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  args.push("--protected-mode", "yes", "--dir", dir);
+  const child: ChildProcess = spawn("redis-server", args, { stdio: ["ignore", "pipe", "ignore"] });
+  let log = "";
+  child.stdout?.on("data", (d) => {
+    log += d;
+  });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.on("exit", killOnExit);
+  const cleanup = () => {
+    process.off("exit", killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
   const failed = new Promise<never>((_, reject) => {
     child.on("error", (e) =>
       reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${e.message}`)),
     );
+    // "close": after the output is read, so the log has the reason.
+    child.on("close", (code) =>
+      reject(
+        /Address already in use/i.test(log)
+          ? new PortTaken(`port ${port} is taken`)
+          : new Error(`redis-server on port ${port} exited with code ${code}: ${log.slice(-500)}`),
+      ),
+    );
   });
   failed.catch(() => undefined);
   const t0 = Date.now();
-  while (!(await Promise.race([ping("127.0.0.1", port), failed]))) {
-    if (Date.now() - t0 > 15_000) throw new Error(`redis-server on port ${port} did not answer within 15 s`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    // Ready once this server says so and answers (a PONG alone could come from another server).
+    for (;;) {
+      if (/Ready to accept connections/.test(log) && (await Promise.race([ping("127.0.0.1", port), failed])))
+        break;
+      if (Date.now() - t0 > 15_000)
+        throw new Error(`redis-server on port ${port} did not answer within 15 s`);
+      await Promise.race([new Promise((r) => setTimeout(r, 100)), failed]);
+    }
+  } catch (e) {
+    child.kill("SIGKILL");
+    cleanup();
+    throw e;
   }
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.on("exit", () => resolve());
+        const done = () => {
+          cleanup();
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.on("exit", done);
         child.kill("SIGTERM");
       }),
   };

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { UserError } from "../../errors.js";
 import { openRunStore, runsHome } from "../../store/index.js";
 import { defaultPoolSize } from "../../sweep/local-pool.js";
 import { redactUrl } from "../../sweep/queue-connection.js";
@@ -7,6 +6,7 @@ import { shortId } from "../../sweep/run-id.js";
 import { runSweep, type SweepReport } from "../../sweep/run-sweep.js";
 import { readSweepFile, type SweepSpec } from "../../sweep/sweep-file.js";
 import { describeAxes, planSweep } from "../../sweep/sweep-plan.js";
+import { InterruptedError, interruptSignal } from "../interrupt.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
 import { Progress } from "../progress.js";
@@ -77,14 +77,18 @@ export function sweepCommand(io: CliIO): Command {
         store.close();
       }
       if (report.interrupted) {
+        // Only a signal interrupts a sweep (a store failure throws): exit 130 (SIGINT) or 143 (SIGTERM),
+        // after the cleanup above; every finished run is stored, so --resume computes only the rest.
+        const signal = interrupt.received() ?? "SIGINT";
         const again = ["initlab sweep", file, "--resume"];
         if (opts.home) again.push("--home", opts.home);
         if (opts.queue) again.push("--queue", redactUrl(opts.queue));
         if (opts.queueName) again.push("--queue-name", opts.queueName);
-        throw new UserError(
-          `sweep ${report.name} interrupted: ${report.alreadyStored + report.done} of ${report.planned} runs stored in ${home}; ` +
+        throw new InterruptedError(
+          `sweep ${report.name} interrupted (${signal}): ${report.alreadyStored + report.done} of ${report.planned} runs stored in ${home}; ` +
             `run "${again.join(" ")}" to finish it` +
             (opts.queue ? " (the queued runs continue on the workers)" : ""),
+          signal,
         );
       }
       progress.log(
@@ -122,25 +126,4 @@ function dryRun(io: CliIO, spec: SweepSpec, json: boolean): void {
   }
   io.stdout(`sweep ${plan.name}: ${plan.runs.length} runs\n`);
   for (const r of plan.runs) io.stdout(`${shortId(r.id)}  ${describeAxes(r.axes)}\n`);
-}
-
-/**
- * An AbortSignal that fires on the first SIGINT or SIGTERM (Ctrl-C): the sweep stops scheduling
- * and returns; a second signal exits at once with code 130.
- */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
 }
