@@ -8,14 +8,22 @@
 // data set, and storing every result in SQLite. Each round also times
 // pure arithmetic in 1 and in N threads: on a machine busy with other work, that control ratio
 // shows how much parallelism there was to be had.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { openRunStore } from "../src/store/index.js";
-import { runLocalSweep } from "../src/sweep/run-local.js";
-import { planSweep } from "../src/sweep/sweep-plan.js";
+import type * as StoreModule from "../src/store/index.js";
+import type * as RunLocalModule from "../src/sweep/run-local.js";
+import type * as PlanModule from "../src/sweep/sweep-plan.js";
 import type { TrainConfig } from "../src/train/config.js";
+
+// The compiled code (dist/, built by npm ci) when it is there, as `initlab sweep` runs it: from
+// the sources every pool thread would compile the TypeScript again (tsx), seconds per sweep.
+const compiled = existsSync(new URL("../dist/src/sweep/run-local.js", import.meta.url));
+const lib = compiled ? "../dist/src" : "../src";
+const { openRunStore } = (await import(`${lib}/store/index.js`)) as typeof StoreModule;
+const { runLocalSweep } = (await import(`${lib}/sweep/run-local.js`)) as typeof RunLocalModule;
+const { planSweep } = (await import(`${lib}/sweep/sweep-plan.js`)) as typeof PlanModule;
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -113,6 +121,7 @@ const load = loadavg()
   .join(" ");
 
 const doc = {
+  code: compiled ? "dist" : "src",
   runs: n,
   workers,
   cpu: `${cpus()[0]?.model ?? "?"} x ${cpus().length}`,
@@ -128,7 +137,7 @@ if (process.argv.includes("--json")) console.log(JSON.stringify(doc, null, 2));
 else {
   const c = plan.runs[0].config;
   console.log(
-    `${n} runs of ${c.data} (${c.trainLimit} examples, hidden ${c.hidden.join(",")}, ${c.epochs} epochs, backend ${c.backend}, 1 thread each)`,
+    `${n} runs of ${c.data} (${c.trainLimit} examples, hidden ${c.hidden.join(",")}, ${c.epochs} epochs, backend ${c.backend}, 1 thread each; code from ${compiled ? "dist/" : "src/ via tsx"})`,
   );
   for (const [i, r] of rounds.entries()) {
     console.log(
