@@ -170,6 +170,66 @@ export function sumSquares(x: usize, n: i32): f64 {
   return s;
 }
 
+/**
+ * Shifted sums (see Backend.shiftedSums): with d = x[i] - shift in double, stores sum d at out and
+ * sum d^2 at out + 8 (two lanes each, then the tail in order).
+ */
+export function shiftedSums(x: usize, n: i32, shift: f64, out: usize): void {
+  const k = f64x2.splat(shift);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const d = f64x2.sub(widen(x + (<usize>i << 2)), k);
+    a1 = f64x2.add(a1, d);
+    a2 = f64x2.add(a2, f64x2.mul(d, d));
+  }
+  let s1 = hsum(a1);
+  let s2 = hsum(a2);
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(x + (<usize>i << 2)) - shift;
+    s1 += d;
+    s2 += d * d;
+  }
+  store<f64>(out, s1);
+  store<f64>(out + 8, s2);
+}
+
+/** Linear-bin counts (see Backend.countLinearBins) into the bins + 3 i32 at counts. */
+export function countLinearBins(x: usize, n: i32, lo: f64, inv: f64, bins: i32, counts: usize): void {
+  memory.fill(counts, 0, <usize>(bins + 3) << 2);
+  const b = <f64>bins;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    const t = (v - lo) * inv;
+    let k: i32;
+    if (t >= 0 && t < b) k = <i32>t;
+    else if (v - v != 0) k = bins + 2;
+    else if (t < 0) k = bins;
+    else k = bins + 1;
+    const p = counts + (<usize>k << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  }
+}
+
+/** Cell-table counts of |x| (see Backend.countCellBins); cell: 16384 i8, edgeBits: bins + 1 i32. */
+export function countCellBins(x: usize, n: i32, cell: usize, edgeBits: usize, bins: i32, counts: usize): void {
+  memory.fill(counts, 0, <usize>(bins + 4) << 2);
+  for (let i = 0; i < n; i++) {
+    const a = load<i32>(x + (<usize>i << 2)) & 0x7fffffff;
+    let c = <i32>load<i8>(cell + <usize>(<u32>a >>> 17));
+    let k: i32;
+    if (c >= 0) {
+      if (c <= bins && a >= load<i32>(edgeBits + (<usize>c << 2))) c++;
+      k = c;
+    } else if (c == -2) k = bins + 3;
+    else if (a == 0) k = bins + 2;
+    else k = 0;
+    const p = counts + (<usize>k << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  }
+}
+
 /** SGD step (see Backend.sgdStep); v = 0 means no momentum buffer. Returns the sum of squared updates. */
 export function sgdStep(
   w: usize,

@@ -2,4 +2,13 @@
 // Memory is imported from the host (env.memory), which owns allocation above heapBase().
 export { gemm, heapBase, relaxed, tileRows, workBytes } from "./gemm";
 export { addRowVector, sumRows } from "./vector";
-export { activationBackward, adamStep, biasActivation, sgdStep, sumSquares } from "./elementwise";
+export {
+  activationBackward,
+  adamStep,
+  biasActivation,
+  countCellBins,
+  countLinearBins,
+  sgdStep,
+  shiftedSums,
+  sumSquares,
+} from "./elementwise";

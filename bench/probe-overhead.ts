@@ -1,6 +1,6 @@
 // What probing costs during training: the MNIST MLP (784-256-256-10, ReLU, He normal, SGD momentum,
 // batch 128: the `train` defaults) trained for a fixed number of steps with a probe every k steps
-// (default 10), for each probe batch size given (default: 256, the config default, and 128).
+// (default 10), for each probe batch size given (default: 256, and 128, the config default).
 //
 // Two estimates of the overhead, both relative to the training time of k steps:
 // - per step (robust to a busy machine): the time between consecutive onStep calls is one training step,

@@ -190,6 +190,65 @@ EW_TARGET double ew_sum_squares(const float *x, size_t n) {
   return s;
 }
 
+EW_TARGET void ew_shifted_sums(const float *x, size_t n, double shift, double out[2]) {
+  size_t i = 0;
+  double s1 = 0, s2 = 0;
+#if EW_X86
+  const __m256d k = _mm256_set1_pd(shift);
+  __m256d a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd();
+  for (; i + 4 <= n; i += 4) {
+    __m256d d = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), k);
+    a1 = _mm256_add_pd(a1, d);
+    a2 = _mm256_add_pd(a2, _mm256_mul_pd(d, d));
+  }
+  double l1[4], l2[4];
+  _mm256_storeu_pd(l1, a1);
+  _mm256_storeu_pd(l2, a2);
+  s1 = (l1[0] + l1[1]) + (l1[2] + l1[3]);
+  s2 = (l2[0] + l2[1]) + (l2[2] + l2[3]);
+#endif
+  for (; i < n; i++) {
+    double d = (double)x[i] - shift;
+    s1 += d;
+    s2 += d * d;
+  }
+  out[0] = s1;
+  out[1] = s2;
+}
+
+/* The reference's arithmetic: t = (x - lo) * inv in double; bin floor(t) when 0 <= t < bins, else
+ * counts[bins] (under), counts[bins + 1] (over), counts[bins + 2] (NaN, infinite). */
+void ew_count_linear_bins(const float *x, size_t n, double lo, double inv_width, int bins, int32_t *counts) {
+  memset(counts, 0, sizeof(int32_t) * (size_t)(bins + 3));
+  const double b = (double)bins;
+  for (size_t i = 0; i < n; i++) {
+    double v = (double)x[i];
+    double t = (v - lo) * inv_width;
+    int k;
+    if (t >= 0 && t < b) k = (int)t;
+    else if (v - v != 0) k = bins + 2;
+    else if (t < 0) k = bins;
+    else k = bins + 1;
+    counts[k]++;
+  }
+}
+
+void ew_count_cell_bins(const float *x, size_t n, const int8_t *cell, const int32_t *edge_bits, int bins,
+                        int32_t *counts) {
+  memset(counts, 0, sizeof(int32_t) * (size_t)(bins + 4));
+  const uint32_t *bits = (const uint32_t *)(const void *)x;
+  for (size_t i = 0; i < n; i++) {
+    int32_t a = (int32_t)(bits[i] & 0x7fffffffu);
+    int c = cell[(uint32_t)a >> 17];
+    if (c >= 0) {
+      if (c <= bins && a >= edge_bits[c]) c++;
+      counts[c]++;
+    } else if (c == -2) counts[bins + 3]++;
+    else if (a == 0) counts[bins + 2]++;
+    else counts[0]++;
+  }
+}
+
 /* One SGD element, exactly the reference's double-precision formula (see elementwise.ts). */
 static inline double sgd_one(float *w, const float *g, float *v, size_t i, double lr, double mu, double wd,
                              int nesterov, int first) {

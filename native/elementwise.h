@@ -8,6 +8,7 @@
 #define INITLAB_ELEMENTWISE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The activation codes of KERNEL_ACTIVATION_CODE in src/kernels/backend.ts. */
 enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_SIGMOID = 3, ACT_TANH = 4, ACT_COUNT = 5 };
@@ -16,6 +17,10 @@ void ew_bias_activation(float *z, const float *b, float *a, size_t rows, size_t 
 void ew_activation_backward(const float *z, const float *a, const float *da, float *dz, size_t n, int act,
                             double param);
 double ew_sum_squares(const float *x, size_t n);
+void ew_shifted_sums(const float *x, size_t n, double shift, double out[2]);
+void ew_count_linear_bins(const float *x, size_t n, double lo, double inv_width, int bins, int32_t *counts);
+void ew_count_cell_bins(const float *x, size_t n, const int8_t *cell, const int32_t *edge_bits, int bins,
+                        int32_t *counts);
 double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, double mu, double wd, int nesterov,
                    int first);
 double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1, double b2,

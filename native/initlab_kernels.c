@@ -931,6 +931,94 @@ static napi_value js_sum_squares(napi_env env, napi_callback_info info) {
   return make_double(env, ew_sum_squares(x, (size_t)n));
 }
 
+/* shiftedSums(x, n, shift, out: Float64Array(2)) */
+static napi_value js_shifted_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(1, n);
+  ARG_F64(2, shift);
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *out = NULL;
+  if (napi_is_typedarray(env, argv[3], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[3], &type, &len, &out, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || len < 2) {
+    napi_throw_type_error(env, NULL, "shiftedSums: out must be a Float64Array of 2");
+    return NULL;
+  }
+  double r[2] = {0, 0};
+  if (n > 0) {
+    float *x;
+    if (!get_f32(env, argv[0], (size_t)n, &x, "shiftedSums: x must be a Float32Array of n")) return NULL;
+    ew_shifted_sums(x, (size_t)n, shift, r);
+  }
+  ((double *)out)[0] = r[0];
+  ((double *)out)[1] = r[1];
+  return NULL;
+}
+
+/* A typed array of the given type with at least `need` elements, or a thrown TypeError. */
+static void *get_typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char *what) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL) != napi_ok || type != want || len < need) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  static int32_t empty; /* an empty array: a non-NULL pointer that is never read */
+  return data ? data : (void *)&empty;
+}
+
+/* countLinearBins(x, n, lo, invWidth, bins, counts: Int32Array(bins + 3)) */
+static napi_value js_count_linear_bins(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(1, n);
+  ARG_F64(2, lo);
+  ARG_F64(3, inv);
+  ARG_I32(4, bins);
+  if (bins < 1 || n < 0) {
+    napi_throw_range_error(env, NULL, "countLinearBins: bins must be >= 1 and n >= 0");
+    return NULL;
+  }
+  int32_t *counts = get_typed(env, argv[5], napi_int32_array, (size_t)bins + 3, "countLinearBins: counts must be an Int32Array of bins + 3");
+  if (!counts) return NULL;
+  float *x = NULL;
+  if (n > 0 && !get_f32(env, argv[0], (size_t)n, &x, "countLinearBins: x must be a Float32Array of n")) return NULL;
+  ew_count_linear_bins(x, (size_t)n, lo, inv, bins, counts);
+  return NULL;
+}
+
+/* countCellBins(x, n, cell: Int8Array(1 << 14), edgeBits: Int32Array(bins + 1), bins, counts: Int32Array(bins + 4)) */
+static napi_value js_count_cell_bins(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ARG_I32(1, n);
+  ARG_I32(4, bins);
+  if (bins < 1 || bins > 126 || n < 0) {
+    napi_throw_range_error(env, NULL, "countCellBins: bins must be in 1..126 and n >= 0");
+    return NULL;
+  }
+  int8_t *cell = get_typed(env, argv[2], napi_int8_array, (size_t)1 << 14, "countCellBins: cell must be an Int8Array of 16384");
+  if (!cell) return NULL;
+  int32_t *edges = get_typed(env, argv[3], napi_int32_array, (size_t)bins + 1, "countCellBins: edgeBits must be an Int32Array of bins + 1");
+  if (!edges) return NULL;
+  int32_t *counts = get_typed(env, argv[5], napi_int32_array, (size_t)bins + 4, "countCellBins: counts must be an Int32Array of bins + 4");
+  if (!counts) return NULL;
+  /* the entries of cell must lie in -2..bins + 1: the loader (native-backend.ts) checks each table once */
+  float *x = NULL;
+  if (n > 0 && !get_f32(env, argv[0], (size_t)n, &x, "countCellBins: x must be a Float32Array of n")) return NULL;
+  ew_count_cell_bins(x, (size_t)n, cell, edges, bins, counts);
+  return NULL;
+}
+
 /* sgdStep(w, g, v | null, n, lr, momentum, weightDecay, nesterov, first) -> sum of squared updates */
 static napi_value js_sgd_step(napi_env env, napi_callback_info info) {
   size_t argc = 9;
@@ -1000,6 +1088,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"biasActivation", NULL, js_bias_activation, NULL, NULL, NULL, napi_default, NULL},
       {"activationBackward", NULL, js_activation_backward, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_default, NULL},
+      {"shiftedSums", NULL, js_shifted_sums, NULL, NULL, NULL, napi_default, NULL},
+      {"countLinearBins", NULL, js_count_linear_bins, NULL, NULL, NULL, napi_default, NULL},
+      {"countCellBins", NULL, js_count_cell_bins, NULL, NULL, NULL, napi_default, NULL},
       {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_default, NULL},
       {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_default, NULL},
       {"cpu", NULL, js_cpu, NULL, NULL, NULL, napi_default, NULL},

@@ -109,6 +109,41 @@ export interface Backend {
   /** sum over i < n of x[i]^2, accumulated in double precision (the order may differ by backend). */
   sumSquares(x: FloatArray, n: number): number;
   /**
+   * Shifted sums for the mean and variance (Chan, Golub & LeVeque 1983): with d_i = x[i] - shift
+   * in double precision, out[0] = sum d_i and out[1] = sum d_i^2 over i < n (the order may differ
+   * by backend; NaN and Inf propagate).
+   */
+  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void;
+  /**
+   * Histogram counts on linear bins (the probes' histograms): counts (bins + 3) is zeroed, then for
+   * i < n, t = (x[i] - lo) * invWidth (in double): counts[floor(t)]++ when 0 <= t < bins, else
+   * counts[bins]++ (t < 0: under), counts[bins + 1]++ (above) or counts[bins + 2]++ (NaN, infinite).
+   */
+  countLinearBins(
+    x: FloatArray,
+    n: number,
+    lo: number,
+    invWidth: number,
+    bins: number,
+    counts: Int32Array,
+  ): void;
+  /**
+   * Histogram counts of |x| on bins given by float32 bit patterns, for float32 x (the probes'
+   * log-scale histograms; see probe/histogram.ts for the tables). counts (bins + 4) is zeroed, then
+   * for i < n, with a = bits(x[i]) & 0x7fffffff and c = cell[a >>> 17]: c >= 0 counts
+   * counts[c + (c <= bins && a >= edgeBits[c] ? 1 : 0)] (0 = below the first edge, bins + 1 = above
+   * the last); c = -1 (zero or subnormal) counts counts[bins + 2] for a zero and counts[0] otherwise;
+   * c = -2 (NaN, infinite) counts counts[bins + 3].
+   */
+  countCellBins(
+    x: Float32Array,
+    n: number,
+    cell: Int8Array,
+    edgeBits: Int32Array,
+    bins: number,
+    counts: Int32Array,
+  ): void;
+  /**
    * One SGD step over n parameters in place (torch.optim.SGD):
    *   g = grad + wd w;  v = first ? g : mu v + g;  w -= lr (nesterov ? g + mu v : v)
    * (v is null without momentum: w -= lr g). Returns the sum of the squared updates.

@@ -86,6 +86,59 @@ export function sumSquares(x: FloatArray, n: number): number {
   return s;
 }
 
+export function shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = x[i] - shift;
+    s1 += d;
+    s2 += d * d;
+  }
+  out[0] = s1;
+  out[1] = s2;
+}
+
+export function countLinearBins(
+  x: FloatArray,
+  n: number,
+  lo: number,
+  invWidth: number,
+  bins: number,
+  counts: Int32Array,
+): void {
+  counts.fill(0, 0, bins + 3);
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = (v - lo) * invWidth;
+    if (t >= 0 && t < bins) counts[t | 0]++;
+    else if (v - v !== 0) counts[bins + 2]++;
+    else if (t < 0) counts[bins]++;
+    else counts[bins + 1]++;
+  }
+}
+
+export function countCellBins(
+  x: Float32Array,
+  n: number,
+  cell: Int8Array,
+  edgeBits: Int32Array,
+  bins: number,
+  counts: Int32Array,
+): void {
+  counts.fill(0, 0, bins + 4);
+  const bits = new Int32Array(x.buffer, x.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const a = bits[i] & 0x7fffffff;
+    let c = cell[a >>> 17];
+    if (c >= 0) {
+      if (c <= bins && a >= edgeBits[c]) c++;
+      counts[c]++;
+    } else if (c === -2) counts[bins + 3]++;
+    else if (a === 0) counts[bins + 2]++;
+    else counts[0]++;
+  }
+}
+
 export function sgdStep(
   w: FloatArray,
   grad: FloatArray,

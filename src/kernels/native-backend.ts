@@ -64,6 +64,23 @@ interface Addon {
     param: number,
   ): void;
   sumSquares(x: Float32Array, n: number): number;
+  shiftedSums(x: Float32Array, n: number, shift: number, out: Float64Array): void;
+  countLinearBins(
+    x: Float32Array,
+    n: number,
+    lo: number,
+    inv: number,
+    bins: number,
+    counts: Int32Array,
+  ): void;
+  countCellBins(
+    x: Float32Array,
+    n: number,
+    cell: Int8Array,
+    edgeBits: Int32Array,
+    bins: number,
+    counts: Int32Array,
+  ): void;
   sgdStep(
     w: Float32Array,
     g: Float32Array,
@@ -172,6 +189,44 @@ export class NativeBackend implements Backend {
   sumSquares(x: FloatArray, n: number): number {
     return f32(x) ? this.addon.sumSquares(x, n) : ew.sumSquares(x, n);
   }
+
+  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
+    if (f32(x) && n > 0) this.addon.shiftedSums(x, n, shift, out);
+    else ew.shiftedSums(x, n, shift, out);
+  }
+
+  countLinearBins(
+    x: FloatArray,
+    n: number,
+    lo: number,
+    invWidth: number,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    if (f32(x)) this.addon.countLinearBins(x, n, lo, invWidth, bins, counts);
+    else ew.countLinearBins(x, n, lo, invWidth, bins, counts);
+  }
+
+  countCellBins(
+    x: Float32Array,
+    n: number,
+    cell: Int8Array,
+    edgeBits: Int32Array,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    // the addon trusts the table to index counts: checked here once per table object
+    if (!this.checkedTables.has(cell)) {
+      if (cell.length < 1 << 14 || cell.some((c) => c < -2 || c > bins + 1) || edgeBits.length < bins + 1)
+        throw new RangeError(
+          "countCellBins: the table must have 16384 entries in -2..bins + 1 and bins + 1 edges",
+        );
+      this.checkedTables.add(cell);
+    }
+    this.addon.countCellBins(x, n, cell, edgeBits, bins, counts);
+  }
+
+  private readonly checkedTables = new WeakSet<Int8Array>();
 
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     if (f32(w) && f32(grad) && (v === null || f32(v)))

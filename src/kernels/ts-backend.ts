@@ -108,6 +108,32 @@ export class TsBackend implements Backend {
     return ew.sumSquares(x, n);
   }
 
+  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
+    ew.shiftedSums(x, n, shift, out);
+  }
+
+  countLinearBins(
+    x: FloatArray,
+    n: number,
+    lo: number,
+    invWidth: number,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    ew.countLinearBins(x, n, lo, invWidth, bins, counts);
+  }
+
+  countCellBins(
+    x: Float32Array,
+    n: number,
+    cell: Int8Array,
+    edgeBits: Int32Array,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    ew.countCellBins(x, n, cell, edgeBits, bins, counts);
+  }
+
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     return ew.sgdStep(w, grad, v, n, o);
   }

@@ -52,6 +52,9 @@ interface WasmExports {
     param: number,
   ): void;
   sumSquares(x: number, n: number): number;
+  shiftedSums(x: number, n: number, shift: number, out: number): void;
+  countLinearBins(x: number, n: number, lo: number, inv: number, bins: number, counts: number): void;
+  countCellBins(x: number, n: number, cell: number, edgeBits: number, bins: number, counts: number): void;
   sgdStep(
     w: number,
     g: number,
@@ -250,6 +253,59 @@ export class WasmBackend implements Backend {
     return px < 0 ? ew.sumSquares(x, n) : this.ex.sumSquares(px, n);
   }
 
+  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
+    const px = n > 0 ? this.heap.addressOf(x) : -1;
+    if (px < 0) {
+      ew.shiftedSums(x, n, shift, out);
+      return;
+    }
+    need(x, n, "x");
+    const po = this.sumsOut();
+    this.ex.shiftedSums(px, n, shift, po);
+    const r = this.heap.f64(po, 2);
+    out[0] = r[0];
+    out[1] = r[1];
+  }
+
+  countLinearBins(
+    x: FloatArray,
+    n: number,
+    lo: number,
+    invWidth: number,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    const px = n > 0 ? this.heap.addressOf(x) : -1;
+    const pc = px >= 0 ? this.scratch(4 * (bins + 3)) : -1;
+    if (px < 0 || pc < 0) {
+      ew.countLinearBins(x, n, lo, invWidth, bins, counts);
+      return;
+    }
+    need(x, n, "x");
+    this.ex.countLinearBins(px, n, lo, invWidth, bins, pc);
+    counts.set(this.heap.i32(pc, bins + 3));
+  }
+
+  countCellBins(
+    x: Float32Array,
+    n: number,
+    cell: Int8Array,
+    edgeBits: Int32Array,
+    bins: number,
+    counts: Int32Array,
+  ): void {
+    const px = n > 0 ? this.heap.addressOf(x) : -1;
+    const tables = px >= 0 ? this.tables(cell, edgeBits) : null;
+    const pc = tables ? this.scratch(4 * (bins + 4)) : -1;
+    if (px < 0 || !tables || pc < 0) {
+      ew.countCellBins(x, n, cell, edgeBits, bins, counts);
+      return;
+    }
+    need(x, n, "x");
+    this.ex.countCellBins(px, n, tables[0], tables[1], bins, pc);
+    counts.set(this.heap.i32(pc, bins + 4));
+  }
+
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     if (n <= 0) return 0;
     need(w, n, "w");
@@ -290,6 +346,54 @@ export class WasmBackend implements Backend {
     if (this.disposed) return;
     this.disposed = true;
     this.pool?.dispose();
+  }
+
+  private scratchPtr = -1;
+  private scratchBytes = 0;
+  /** Byte address of a scratch block of at least `bytes` for kernel results (-1: no memory). */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      const p = this.heap.tryAlloc(Math.max(bytes, 1024));
+      if (p < 0) return -1;
+      this.scratchPtr = p;
+      this.scratchBytes = Math.max(bytes, 1024);
+    }
+    return this.scratchPtr;
+  }
+
+  /** Copies of histogram tables in this memory, made once per table object. */
+  private readonly tableCopies = new WeakMap<object, number>();
+  private tables(cell: Int8Array, edgeBits: Int32Array): [number, number] | null {
+    const copy = (t: Int8Array | Int32Array): number => {
+      let p = this.tableCopies.get(t) ?? -1;
+      if (p < 0) {
+        p = this.heap.tryAlloc(t.byteLength);
+        if (p < 0) return -1;
+        new Uint8Array(this.heap.memory.buffer, p, t.byteLength).set(
+          new Uint8Array(t.buffer, t.byteOffset, t.byteLength),
+        );
+        this.tableCopies.set(t, p);
+      }
+      return p;
+    };
+    if (cell.length < 1 << 14 || edgeBits.length < 1) return null;
+    // every entry must index the counts (-2 .. bins + 1): the kernel does not check
+    if (!this.tableCopies.has(cell) && cell.some((c) => c < -2 || c > edgeBits.length)) {
+      throw new RangeError("countCellBins: a cell entry is outside -2..bins + 1");
+    }
+    const pc = copy(cell);
+    const pe = copy(edgeBits);
+    return pc < 0 || pe < 0 ? null : [pc, pe];
+  }
+
+  private sumsPtr = -1;
+  /** Byte address of 2 doubles in this memory for kernel results (allocated once). */
+  private sumsOut(): number {
+    if (this.sumsPtr < 0) {
+      this.sumsPtr = this.heap.tryAlloc(16);
+      if (this.sumsPtr < 0) throw new Error("wasm backend: out of memory for 16 bytes");
+    }
+    return this.sumsPtr;
   }
 
   /** Byte address of a staging block of at least `bytes` (grown by half again when outgrown). */

@@ -57,6 +57,16 @@ export class WasmHeap {
     return new Float32Array(buf, ptr, n);
   }
 
+  /** A float64 view of n elements at byte address ptr (8-byte aligned), for kernel results. */
+  f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, n);
+  }
+
+  /** An int32 view of n elements at byte address ptr (4-byte aligned), for kernel results. */
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
+
   /** Byte address of x in this memory, or -1 when x lives elsewhere (or is not float32). */
   addressOf(x: FloatArray): number {
     if (!(x instanceof Float32Array)) return -1;

@@ -82,6 +82,7 @@ const DEFS: ActivationDef[] = [
     linearization: { offset: 0, slope: () => Math.SQRT1_2 },
     formula: "phi(z) = max(0, z); phi' = 1[z > 0]",
     reference: "Nair & Hinton 2010; Glorot, Bordes & Bengio 2011",
+    // biome-ignore lint/complexity/useMathMinMax: relu(NaN) = 0 like the kernels (Math.max keeps NaN)
     f: (z) => (z > 0 ? z : 0),
     df: (z) => (z > 0 ? 1 : 0),
   },
@@ -197,6 +198,7 @@ const DEFS: ActivationDef[] = [
     linearization: { offset: 0, slope: () => 1 },
     formula: "phi(z) = max(-1, min(1, z)); phi' = 1[|z| < 1]",
     reference: "Collobert 2004",
+    // biome-ignore lint/complexity/useMathMinMax: the definition as written in the formula above
     f: (z) => (z > 1 ? 1 : z < -1 ? -1 : z),
     df: (z) => (z > -1 && z < 1 ? 1 : 0),
   },

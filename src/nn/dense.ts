@@ -44,7 +44,8 @@ export class Dense {
     readonly inDim: number,
     readonly outDim: number,
     readonly activation: Activation,
-    private readonly backend: Backend,
+    /** The kernels this layer runs on (the probes use them too). */
+    readonly backend: Backend,
     private readonly alloc: Alloc,
     preluShared = false,
   ) {

@@ -18,20 +18,28 @@ export const LOSS_NAMES: readonly LossName[] = ["cross_entropy", "mse", "bce"];
  * Softmax cross-entropy: L = mean_i [ logsumexp(y_i) - y_i[t_i] ], computed with the max
  * subtracted (stable for any logits); dL/dy_ij = (softmax(y_i)_j - 1[j = t_i]) / B.
  */
+let expScratch = new Float64Array(16);
+
 export const crossEntropy: Loss = {
   name: "cross_entropy",
   forward(y, t, B, C, d) {
     let total = 0;
+    if (expScratch.length < C) expScratch = new Float64Array(C);
+    const e = expScratch;
     for (let i = 0; i < B; i++) {
       const o = i * C;
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < C; j++) if (y[o + j] > max) max = y[o + j];
       let sum = 0;
-      for (let j = 0; j < C; j++) sum += Math.exp(y[o + j] - max);
-      const lse = max + Math.log(sum);
-      total += lse - y[o + t[i]];
+      for (let j = 0; j < C; j++) {
+        e[j] = Math.exp(y[o + j] - max);
+        sum += e[j];
+      }
+      total += max + Math.log(sum) - y[o + t[i]];
       if (d) {
-        for (let j = 0; j < C; j++) d[o + j] = Math.exp(y[o + j] - lse) / B;
+        // softmax_j / B = e^(y_j - max) / (sum B): one exponential per logit
+        const scale = 1 / (sum * B);
+        for (let j = 0; j < C; j++) d[o + j] = e[j] * scale;
         d[o + t[i]] -= 1 / B;
       }
     }

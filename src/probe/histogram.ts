@@ -1,4 +1,5 @@
-import type { FloatArray } from "../kernels/backend.js";
+import type { Backend, FloatArray } from "../kernels/backend.js";
+import { TsBackend } from "../kernels/ts-backend.js";
 import type { Histogram } from "./types.js";
 
 /** Every probe histogram has this many bins (odd, so one bin is centred on 0 or on 10^0). */
@@ -62,8 +63,14 @@ export function binEdges(spec: BinSpec): number[] {
   return [...e];
 }
 
-/** Counts x[0..n) into the bins of `spec` (see `Histogram` for under/over/zeros/nonFinite). */
-export function histogram(x: FloatArray, n: number, spec: BinSpec): Histogram {
+const reference = new TsBackend();
+
+/**
+ * Counts x[0..n) into the bins of `spec` (see `Histogram` for under/over/zeros/nonFinite). The
+ * counting loops run in `backend`'s kernels (Backend.countLinearBins, countCellBins), by default
+ * in the TypeScript reference; every backend gives the same counts.
+ */
+export function histogram(x: FloatArray, n: number, spec: BinSpec, backend: Backend = reference): Histogram {
   const h: Histogram = {
     scale: spec.scale,
     edges: binEdges(spec),
@@ -73,47 +80,21 @@ export function histogram(x: FloatArray, n: number, spec: BinSpec): Histogram {
     zeros: 0,
     nonFinite: 0,
   };
-  if (spec.scale === "linear") linearCounts(x, n, spec, h);
-  else if (x instanceof Float32Array) log10AbsCountsF32(x, n, spec, h);
+  if (spec.scale === "linear") linearCounts(x, n, spec, h, backend);
+  else if (x instanceof Float32Array) log10AbsCountsF32(x, n, spec, h, backend);
   else log10AbsCounts(x, n, spec, h);
   return h;
 }
 
-/**
- * Linear bins. Two count arrays, alternating between even and odd elements, so that runs of values
- * in the same bin do not wait on each other's increments (about 2x faster).
- */
-function linearCounts(x: FloatArray, n: number, spec: BinSpec, h: Histogram): void {
+/** Linear bins, counted by the backend (with under, over and non-finite). */
+function linearCounts(x: FloatArray, n: number, spec: BinSpec, h: Histogram, backend: Backend): void {
   const { lo, width, bins } = spec;
-  const c0 = new Int32Array(bins);
-  const c1 = new Int32Array(bins);
-  const inv = 1 / width;
-  let out = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const t0 = (x[i] - lo) * inv;
-    const t1 = (x[i + 1] - lo) * inv;
-    if (t0 >= 0 && t0 < bins) c0[t0 | 0]++;
-    else out++;
-    if (t1 >= 0 && t1 < bins) c1[t1 | 0]++;
-    else out++;
-  }
-  if (i < n) {
-    const t = (x[i] - lo) * inv;
-    if (t >= 0 && t < bins) c0[t | 0]++;
-    else out++;
-  }
-  for (let k = 0; k < bins; k++) h.counts[k] = c0[k] + c1[k];
-  if (out === 0) return;
-  for (let j = 0; j < n; j++) {
-    const v = x[j];
-    const t = (v - lo) * inv;
-    if (t >= 0 && t < bins) continue;
-    if (v - v !== 0)
-      h.nonFinite++; // NaN or an infinity
-    else if (t < 0) h.under++;
-    else h.over++;
-  }
+  const counts = new Int32Array(bins + 3);
+  backend.countLinearBins(x, n, lo, 1 / width, bins, counts);
+  for (let k = 0; k < bins; k++) h.counts[k] = counts[k];
+  h.under = counts[bins];
+  h.over = counts[bins + 1];
+  h.nonFinite = counts[bins + 2];
 }
 
 /** Edge values 10^(lo + k width) on |x|: bin k holds 10^edges[k] <= |x| < 10^edges[k+1]. */
@@ -134,8 +115,8 @@ const NOT_FINITE = -2;
  * NOT_FINITE for exponents 0 and 255). A cell spans a factor 1 + 1/64 (0.0067 decades), far less than
  * a bin, so at most one edge falls inside it. Cached per bin spec.
  */
-const log10Tables = new Map<string, { e: Float64Array; cell: Int8Array }>();
-function log10Table(spec: BinSpec): { e: Float64Array; cell: Int8Array } {
+const log10Tables = new Map<string, { e: Float64Array; cell: Int8Array; edgeBits: Int32Array }>();
+function log10Table(spec: BinSpec): { e: Float64Array; cell: Int8Array; edgeBits: Int32Array } {
   const key = `${spec.lo}/${spec.width}/${spec.bins}`;
   let t = log10Tables.get(key);
   if (!t) {
@@ -155,7 +136,7 @@ function log10Table(spec: BinSpec): { e: Float64Array; cell: Int8Array } {
         }
       }
     }
-    t = { e, cell };
+    t = { e, cell, edgeBits: edgeBitsOf(e) };
     if (log10Tables.size > 100) log10Tables.clear();
     log10Tables.set(key, t);
   }
@@ -188,30 +169,36 @@ function log10AbsCounts(x: FloatArray, n: number, spec: BinSpec, h: Histogram): 
 }
 
 /**
+ * For each edge value, the bit pattern of the smallest float32 >= it: for a float32 a >= 0,
+ * edge <= a exactly when bits(a) >= that pattern (the order of non-negative floats is the order of
+ * their bits), so the kernels compare integers.
+ */
+function edgeBitsOf(e: Float64Array): Int32Array {
+  const f = new Float32Array(1);
+  const u = new Int32Array(f.buffer);
+  const out = new Int32Array(e.length);
+  for (let k = 0; k < e.length; k++) {
+    f[0] = e[k];
+    if (f[0] < e[k]) u[0]++; // rounded down: the next float32 up (Infinity past the largest)
+    out[k] = u[0];
+  }
+  return out;
+}
+
+/**
  * Fast path for float32: the bits of |x| (exponent and top 6 mantissa bits) index a table that gives
  * the number of edges below the value's cell; one comparison with the exact edge inside the cell
- * finishes it. Same bins as the reference path, without a logarithm or a search per element.
+ * finishes it (Backend.countCellBins). Same bins as the reference path, without a logarithm or a
+ * search per element.
  */
-function log10AbsCountsF32(x: Float32Array, n: number, spec: BinSpec, h: Histogram): void {
-  const { e, cell } = log10Table(spec);
+function log10AbsCountsF32(x: Float32Array, n: number, spec: BinSpec, h: Histogram, backend: Backend): void {
+  const { cell, edgeBits } = log10Table(spec);
   const bins = spec.bins;
-  const bits = new Uint32Array(x.buffer, x.byteOffset, n);
-  const shift = 23 - CELL_BITS;
-  const counts = new Int32Array(bins + 2); // [under, bin 0 .. bin bins-1, over]
-  let zeros = 0;
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    let c = cell[(bits[i] & 0x7fffffff) >>> shift];
-    if (c >= 0) {
-      if (c <= bins && e[c] <= Math.abs(x[i])) c++;
-      counts[c]++;
-    } else if (c === NOT_FINITE) bad++;
-    else if ((bits[i] & 0x7fffffff) === 0) zeros++;
-    else counts[0]++; // subnormal, far below 10^-10
-  }
+  const counts = new Int32Array(bins + 4); // [under, bin 0 .. bin bins-1, over, zeros, non-finite]
+  backend.countCellBins(x, n, cell, edgeBits, bins, counts);
   h.under = counts[0];
   for (let k = 0; k < bins; k++) h.counts[k] = counts[k + 1];
   h.over = counts[bins + 1];
-  h.zeros = zeros;
-  h.nonFinite = bad;
+  h.zeros = counts[bins + 2];
+  h.nonFinite = counts[bins + 3];
 }

@@ -14,13 +14,14 @@ export function measureLayer(layer: Dense, updateNorm: number | null): LayerProb
   const n = layer.outDim;
   const count = B * n;
   const act = layer.activation;
-  const z = tensorStats(layer.Z, count);
-  const a = layer.A === layer.Z ? z : tensorStats(layer.A, count);
-  const g = tensorStats(layer.dZ, count);
-  const w = tensorStats(layer.W, layer.W.length);
-  const dw = tensorStats(layer.dW, layer.dW.length);
-  const b = tensorStats(layer.b, layer.b.length);
-  const db = tensorStats(layer.db, layer.db.length);
+  const be = layer.backend;
+  const z = tensorStats(layer.Z, count, be);
+  const a = layer.A === layer.Z ? z : tensorStats(layer.A, count, be);
+  const g = tensorStats(layer.dZ, count, be);
+  const w = tensorStats(layer.W, layer.W.length, be);
+  const dw = tensorStats(layer.dW, layer.dW.length, be);
+  const b = tensorStats(layer.b, layer.b.length, be);
+  const db = tensorStats(layer.db, layer.db.length, be);
   const weightNorm = Math.sqrt(w.sumSq);
   const dead = canDie(act) ? deadUnits(layer.Z, B, n, act, layer.slopes) : null;
   const zBins = symmetricBins(Math.sqrt(z.var + z.mean * z.mean));
@@ -53,9 +54,9 @@ export function measureLayer(layer: Dense, updateNorm: number | null): LayerProb
       biasGrad: db.nonFinite,
     },
     hist: {
-      preact: histogram(layer.Z, count, zBins),
-      act: histogram(layer.A, count, aBins),
-      grad: histogram(layer.dZ, count, GRAD_BINS),
+      preact: histogram(layer.Z, count, zBins, be),
+      act: histogram(layer.A, count, aBins, be),
+      grad: histogram(layer.dZ, count, GRAD_BINS, be),
     },
     predicted: null,
   };

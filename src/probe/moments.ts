@@ -1,4 +1,4 @@
-import type { FloatArray } from "../kernels/backend.js";
+import type { Backend, FloatArray } from "../kernels/backend.js";
 
 /** Mean, population variance, sum of squares and the number of non-finite entries of x[0..n). */
 export interface TensorStats {
@@ -9,6 +9,8 @@ export interface TensorStats {
   nonFinite: number;
 }
 
+const sums = new Float64Array(2);
+
 /**
  * One pass over x[0..n) with float64 sums of the SHIFTED values d_i = x_i - K, K = x[0]
  * ("shifted data" algorithm, Chan, Golub & LeVeque 1983):
@@ -16,16 +18,24 @@ export interface TensorStats {
  * The shift keeps the variance accurate when the mean dominates (sigmoid outputs near 1/2 with a
  * variance of 1e-6), where E[x^2] - E[x]^2 would cancel. NaN or Inf anywhere: mean = var = NaN,
  * and `nonFinite` counts them (a second pass, only then: NaN/Inf propagate into the sums). n = 0: NaN.
+ * With a backend the sums run in its kernel (Backend.shiftedSums: SIMD lanes, the same sums in
+ * another order); without, in the loop of the reference.
  */
-export function tensorStats(x: FloatArray, n: number): TensorStats {
+export function tensorStats(x: FloatArray, n: number, backend?: Backend): TensorStats {
   if (n === 0) return { mean: Number.NaN, var: Number.NaN, sumSq: 0, nonFinite: 0 };
   const K = x[0];
   let s1 = 0;
   let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[i] - K;
-    s1 += d;
-    s2 += d * d;
+  if (backend) {
+    backend.shiftedSums(x, n, K, sums);
+    s1 = sums[0];
+    s2 = sums[1];
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = x[i] - K;
+      s1 += d;
+      s2 += d * d;
+    }
   }
   // sum x^2 = sum (d + K)^2 = S2 + 2 K S1 + n K^2: no cancellation beyond ~n eps K^2, and K^2 <= sum x^2.
   const sq = s2 + 2 * K * s1 + n * K * K;

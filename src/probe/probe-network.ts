@@ -18,6 +18,16 @@ export interface ProbeOptions {
   updateNorms?: ArrayLike<number> | null;
   /** scratch buffer for dL/dlogits (B x outputs); allocated when absent */
   dLogits?: FloatArray;
+  /** mean over the batch of the per-example input second moments, when already known (a fixed probe batch) */
+  inputSecond?: number;
+}
+
+/** Mean over the first B rows of x (B x d) of the per-example second moment (1 / d) sum_i x_ei^2. */
+export function meanInputSecond(x: FloatArray, B: number, d: number): number {
+  const m = rowSecondMoments(x, B, d);
+  let s = 0;
+  for (let e = 0; e < B; e++) s += m[e] / B;
+  return s;
 }
 
 /** Index in net.params() of each layer's weight, so update norms can be matched to layers. */
@@ -71,8 +81,6 @@ export function probeNetwork(
       if (!(e instanceof RangeError)) throw e;
     }
   }
-  const m = rowSecondMoments(x, B, net.inputDim);
-  let inputSecond = 0;
-  for (let e = 0; e < B; e++) inputSecond += m[e] / B;
+  const inputSecond = opts.inputSecond ?? meanInputSecond(x, B, net.inputDim);
   return { step: opts.step ?? 0, batch: B, loss: value, inputSecond, nonFinite, layers };
 }

@@ -3,7 +3,7 @@ import type { Loss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
 import { diagnose } from "./diagnose.js";
 import { type ProbeBatch, probeBatch } from "./probe-batch.js";
-import { probeNetwork } from "./probe-network.js";
+import { meanInputSecond, probeNetwork } from "./probe-network.js";
 import { biasSecondMoment, recommend } from "./recommend.js";
 import type { Finding, ProbeSnapshot, Recommendation } from "./types.js";
 
@@ -34,6 +34,7 @@ function findingKey(f: Finding): string {
 export class TrainingProbe {
   readonly batch: ProbeBatch;
   private readonly dLogits: FloatArray;
+  private readonly inputSecond: number;
   private active = new Set<string>();
   private rec: Recommendation | null | undefined;
 
@@ -46,6 +47,7 @@ export class TrainingProbe {
     this.batch = probeBatch(data, opts.size, opts.seed);
     const n = this.batch.B * net.outputDim;
     this.dLogits = net.dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+    this.inputSecond = meanInputSecond(this.batch.x, this.batch.B, net.inputDim);
   }
 
   /** The initializer recommendation for this network (computed once, on the first flow finding). */
@@ -76,6 +78,7 @@ export class TrainingProbe {
       predict: step === 0,
       updateNorms,
       dLogits: this.dLogits,
+      inputSecond: this.inputSecond,
     });
     let all = diagnose(snapshot);
     // "try --init X" only at initialization, and only when X is not the init in use: once training

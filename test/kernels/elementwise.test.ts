@@ -153,6 +153,30 @@ for (const cand of candidates()) {
       assert.equal(be.sumSquares(onBackend(be, Float32Array.from([1, Number.NaN])), 2), Number.NaN);
     });
 
+    test("shiftedSums equal the sequential double sums of x - shift to 1e-12; NaN propagates", () => {
+      for (const n of [...LENGTHS, 100_003]) {
+        const x = inputs(n, `sh ${n}`, 3);
+        for (let i = 0; i < n; i++) x[i] += 0.5; // a mean that dominates, as for sigmoid outputs
+        const K = x[0];
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = 0; i < n; i++) {
+          s1 += x[i] - K;
+          s2 += (x[i] - K) ** 2;
+        }
+        const out = new Float64Array(2);
+        be.shiftedSums(onBackend(be, x), n, K, out);
+        assert.ok(
+          Math.abs(out[0] - s1) <= 1e-12 * s2 ** 0.5 * n ** 0.5 + 1e-300,
+          `n=${n}: sum ${out[0]} vs ${s1}`,
+        );
+        assert.ok(Math.abs(out[1] - s2) <= 1e-12 * s2, `n=${n}: sum of squares ${out[1]} vs ${s2}`);
+      }
+      const out = new Float64Array(2);
+      be.shiftedSums(onBackend(be, Float32Array.from([1, 2, Number.NaN, 4, 5])), 5, 1, out);
+      assert.ok(Number.isNaN(out[0]) && Number.isNaN(out[1]));
+    });
+
     test("SGD steps follow torch.optim.SGD in double, rounded to float32 at each store", () => {
       const settings = [
         { momentum: 0, weightDecay: 0, nesterov: false },
