@@ -4,7 +4,6 @@ import { ConsoleProgress } from "../../experiments/console-progress.js";
 import { type ExperimentReport, executeExperiment } from "../../experiments/execute.js";
 import { EXPERIMENTS, selectExperiments } from "../../experiments/registry.js";
 import { ExperimentAborted } from "../../experiments/types.js";
-import { terminalSummary, terminalTable, writeExperimentReport, writeIndex } from "../../report/index.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseChoice, parseInteger } from "../parse.js";
@@ -60,6 +59,10 @@ export function experimentCommand(io: CliIO): Command {
     .option("--json", "print one JSON document with the verdicts on stdout")
     .option("--quiet", "no progress on stderr")
     .action(async (name: string, opts) => {
+      // Loaded here, not at start-up: the report module brings ECharts and resvg (seconds to load).
+      const { terminalSummary, terminalTable, writeExperimentReport, writeIndex } = await import(
+        "../../report/index.js"
+      );
       const selected = selectExperiments(name);
       const backend = await chooseBackend(opts.backend, opts.threads ?? null, io);
       // No SIGINT handler: training runs synchronously, so a handler would only run between runs.
