@@ -1,3 +1,4 @@
+import type { Finding, ProbeSnapshot } from "../probe/types.js";
 import type { TrainConfig } from "../train/config.js";
 import type { EpochRecord, RunRecord } from "../train/record.js";
 import type {
@@ -150,11 +151,11 @@ export class SqliteRunStore implements RunStore {
     const probes = this.db
       .prepare("SELECT snapshot FROM probes WHERE run_id = ? ORDER BY seq")
       .all(id)
-      .map((p) => fromJson<unknown>(p.snapshot));
+      .map((p) => fromJson<ProbeSnapshot>(p.snapshot));
     const findings = this.db
       .prepare("SELECT verdict FROM verdicts WHERE run_id = ? ORDER BY seq")
       .all(id)
-      .map((v) => fromJson<unknown>(v.verdict));
+      .map((v) => fromJson<Finding>(v.verdict));
     const record: RunRecord = {
       config: summary.config,
       meta: summary.meta,

@@ -1,3 +1,4 @@
+import type { Finding, ProbeSnapshot } from "../probe/types.js";
 import type { TrainConfig } from "./config.js";
 
 /** One row per epoch. trainLoss is the mean of the batch losses seen during the epoch. */
@@ -23,7 +24,8 @@ export interface FinalRecord {
 }
 
 /**
- * A run record: self-describing, JSON-serializable (non-finite numbers become null).
+ * A run record: self-describing, JSON-serializable (non-finite numbers become null: a record read
+ * back from the run store or a JSON file has null where a probe statistic was NaN or infinite).
  * `lossCurve` holds the batch loss every `config.lossEvery` steps; `probes` and `findings` are
  * filled when probing is on.
  */
@@ -40,8 +42,10 @@ export interface RunRecord {
   epochs: EpochRecord[];
   lossCurve: { step: number; loss: number | null; lr: number; gradNorm: number | null }[];
   final: FinalRecord;
-  probes: unknown[];
-  findings: unknown[];
+  /** Probe snapshots, oldest first (step 0 before training, then every `config.probeEvery` steps). */
+  probes: ProbeSnapshot[];
+  /** Each finding of the diagnosis when it first appears, with the step it appeared at. */
+  findings: Finding[];
 }
 
 /** null for NaN and infinities, so a record always serializes to valid JSON. */

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadDataset } from "../../src/data/index.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
-import type { Finding, ProbeSnapshot } from "../../src/probe/index.js";
 import { resolveConfig } from "../../src/train/config.js";
 import { buildNetwork, train } from "../../src/train/trainer.js";
 
@@ -51,7 +50,7 @@ test("probe steps: 0 and every k-th step; the step-0 snapshot carries the predic
     probeBatch: 64,
   });
   const r = train(config, { dataset, backend });
-  const probes = r.probes as ProbeSnapshot[];
+  const probes = r.probes;
   assert.deepEqual(
     probes.map((p) => p.step),
     [0, 7, 14, 21],
@@ -80,7 +79,7 @@ test("update-to-weight ratio: Adam's first update is lr sign(g), so the ratio is
   });
   const net = buildNetwork(config, dataset, backend);
   const r = train(config, { dataset, backend, network: net });
-  const snap = (r.probes as ProbeSnapshot[])[1];
+  const snap = r.probes[1];
   assert.equal(snap.step, 1);
   net.layers.forEach((layer, l) => {
     let sq = 0;
@@ -108,7 +107,7 @@ test("findings go into the record with the step at which they appeared, once whi
     probeEvery: 5,
   });
   const r = train(config, { dataset, backend });
-  const findings = r.findings as Finding[];
+  const findings = r.findings;
   const vanishing = findings.filter((f) => f.kind === "vanishing_gradient");
   assert.equal(vanishing.length, 1, JSON.stringify(findings.map((f) => [f.step, f.kind])));
   assert.equal(vanishing[0].step, 0);

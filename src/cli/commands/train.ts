@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
-import { compactLayerLines, type Finding, type ProbeSnapshot } from "../../probe/index.js";
+import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
 import { resolveConfig } from "../../train/config.js";
 import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -49,9 +49,8 @@ export function trainCommand(io: CliIO): Command {
         network,
         hooks: {
           onProbe: (_ctx, rec) => {
-            lastProbe = rec.probes[rec.probes.length - 1] as ProbeSnapshot;
-            for (const f of rec.findings.slice(findingsShown) as Finding[])
-              progress.log(`step ${f.step}: ${f.message}`);
+            lastProbe = rec.probes[rec.probes.length - 1];
+            for (const f of rec.findings.slice(findingsShown)) progress.log(`step ${f.step}: ${f.message}`);
             findingsShown = rec.findings.length;
           },
           onStep: (s) =>

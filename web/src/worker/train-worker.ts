@@ -1,6 +1,5 @@
 /// <reference lib="webworker" />
 import { getLoss } from "../../../src/nn/losses.js";
-import type { ProbeSnapshot } from "../../../src/probe/types.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
 import { CTRL_TARGET, type FromWorker, type StartMessage, type ToWorker } from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
@@ -84,7 +83,7 @@ async function run(msg: StartMessage): Promise<void> {
     network: net,
     hooks: {
       onProbe(ctx, rec) {
-        const snapshot = rec.probes[rec.probes.length - 1] as ProbeSnapshot;
+        const snapshot = rec.probes[rec.probes.length - 1];
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
