@@ -1,14 +1,9 @@
 import { UserError } from "../errors.js";
+import { assembleDataset, type DatasetParts } from "./assemble.js";
 import { readCsvTable, splitTable } from "./csv-dataset.js";
 import { loadFashionSource } from "./fashion-mnist.js";
 import { loadMnistSource } from "./mnist.js";
-import {
-  checkPreprocess,
-  type FeatureKind,
-  fitPreprocess,
-  matrixStats,
-  transformInPlace,
-} from "./preprocess.js";
+import { checkPreprocess } from "./preprocess.js";
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_FEATURE_NAMES,
@@ -16,8 +11,9 @@ import {
   type SyntheticName,
   synthetic2D,
 } from "./synthetic.js";
-import type { DataOptions, DataStats, Dataset, ImageSource, ImageSplit, Preprocess } from "./types.js";
+import type { DataOptions, Dataset, ImageSource, Preprocess } from "./types.js";
 
+export { assembleDataset, type DatasetParts, type SplitSource } from "./assemble.js";
 export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
 export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
@@ -94,28 +90,18 @@ function limitOf(what: string, limit: number | null | undefined, available: numb
 }
 
 function imageDataset(name: string, src: ImageSource, preprocess: Preprocess, opts: DataOptions): Dataset {
-  const dim = src.width * src.height;
   const nTrain = limitOf("trainLimit", opts.trainLimit, src.train.n, `${name} training`);
   const nTest = limitOf("testLimit", opts.testLimit, src.test.n, `${name} test`);
-  const toFloat = (s: ImageSplit, n: number) => new Float32Array(s.pixels.subarray(0, n * dim));
-  const train = { x: toFloat(src.train, nTrain), y: new Int32Array(src.train.labels.subarray(0, nTrain)) };
-  const test = { x: toFloat(src.test, nTest), y: new Int32Array(src.test.labels.subarray(0, nTest)) };
-  const stats = preprocessInPlace(preprocess, train.x, test.x, dim, "pixels");
-  return {
+  const parts: DatasetParts = {
     name,
-    inputDim: dim,
-    numClasses: src.classNames.length,
-    classNames: [...src.classNames],
-    trainX: train.x,
-    trainY: train.y,
-    nTrain,
-    testX: test.x,
-    testY: test.y,
-    nTest,
-    preprocess,
-    stats,
+    dim: src.width * src.height,
+    kind: "pixels",
+    classNames: src.classNames,
     image: { width: src.width, height: src.height },
+    train: { x: src.train.pixels, y: src.train.labels },
+    test: { x: src.test.pixels, y: src.test.labels },
   };
+  return assembleDataset(parts, preprocess, nTrain, nTest);
 }
 
 function tableDataset(
@@ -129,35 +115,14 @@ function tableDataset(
 ): Dataset {
   const nTrain = limitOf("trainLimit", opts.trainLimit, s.trainY.length, `${name} training`);
   const nTest = limitOf("testLimit", opts.testLimit, s.testY.length, `${name} test`);
-  const trainX = s.trainX.slice(0, nTrain * dim);
-  const testX = s.testX.slice(0, nTest * dim);
-  const stats = preprocessInPlace(preprocess, trainX, testX, dim, "table");
-  return {
+  const parts: DatasetParts = {
     name,
-    inputDim: dim,
-    numClasses: classNames.length,
-    classNames: [...classNames],
-    featureNames: [...featureNames],
-    trainX,
-    trainY: s.trainY.slice(0, nTrain),
-    nTrain,
-    testX,
-    testY: s.testY.slice(0, nTest),
-    nTest,
-    preprocess,
-    stats,
+    dim,
+    kind: "table",
+    classNames,
+    featureNames,
+    train: { x: s.trainX, y: s.trainY },
+    test: { x: s.testX, y: s.testY },
   };
-}
-
-function preprocessInPlace(
-  mode: Preprocess,
-  trainX: Float32Array,
-  testX: Float32Array,
-  dim: number,
-  kind: FeatureKind,
-): DataStats {
-  const t = fitPreprocess(mode, trainX, dim, kind);
-  transformInPlace(t, trainX, dim);
-  transformInPlace(t, testX, dim);
-  return matrixStats(trainX);
+  return assembleDataset(parts, preprocess, nTrain, nTest);
 }

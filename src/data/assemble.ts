@@ -1,0 +1,59 @@
+import { type FeatureKind, fitPreprocess, matrixStats, transformInPlace } from "./preprocess.js";
+import type { Dataset, Preprocess } from "./types.js";
+
+/** One split as stored: n rows of `dim` features (float or 8-bit pixels) and their labels. */
+export interface SplitSource {
+  x: Float32Array | Uint8Array;
+  y: Int32Array | Uint8Array;
+}
+
+/** What a data set is made of before the limits and the preprocessing. */
+export interface DatasetParts {
+  name: string;
+  dim: number;
+  kind: FeatureKind;
+  classNames: readonly string[];
+  featureNames?: readonly string[];
+  image?: { width: number; height: number };
+  train: SplitSource;
+  test: SplitSource;
+}
+
+/**
+ * A Dataset from its parts: the first nTrain / nTest examples of each split (copied, as float32
+ * features and int32 labels), the preprocessing fitted on the kept training examples and applied to
+ * both splits, and the training matrix's statistics. Browser-safe (no Node module): `loadDataset`
+ * and the browser lab's worker both build their data sets here, so they hold the same numbers.
+ */
+export function assembleDataset(
+  parts: DatasetParts,
+  preprocess: Preprocess,
+  nTrain: number,
+  nTest: number,
+): Dataset {
+  const { dim } = parts;
+  const features = (x: Float32Array | Uint8Array, n: number) =>
+    x instanceof Float32Array ? x.slice(0, n * dim) : new Float32Array(x.subarray(0, n * dim));
+  const trainX = features(parts.train.x, nTrain);
+  const testX = features(parts.test.x, nTest);
+  const t = fitPreprocess(preprocess, trainX, dim, parts.kind);
+  transformInPlace(t, trainX, dim);
+  transformInPlace(t, testX, dim);
+  const dataset: Dataset = {
+    name: parts.name,
+    inputDim: dim,
+    numClasses: parts.classNames.length,
+    classNames: [...parts.classNames],
+    trainX,
+    trainY: Int32Array.from(parts.train.y.subarray(0, nTrain)),
+    nTrain,
+    testX,
+    testY: Int32Array.from(parts.test.y.subarray(0, nTest)),
+    nTest,
+    preprocess,
+    stats: matrixStats(trainX),
+  };
+  if (parts.featureNames) dataset.featureNames = [...parts.featureNames];
+  if (parts.image) dataset.image = { ...parts.image };
+  return dataset;
+}
