@@ -7,7 +7,9 @@ import { toTrainConfig } from "../../web/src/state-config.js";
 import { buildDataset } from "../../web/src/worker/dataset.js";
 
 // The worker builds its data from browser-safe parts of src/data; it must be the very data the
-// CLI trains on with the same settings (loadDataset is the independent reference here).
+// CLI trains on with the same settings. Both end in assembleDataset (limits, copies,
+// preprocessing), so what this holds is the rest of the worker's path: the page state turned into
+// a config, the 2-D generators called the same way, the server's byte codec for the images.
 
 test("2-D sets: the worker's data is loadDataset's, bit for bit, for every set and preprocessing", async () => {
   for (const data of ["circle", "xor", "gauss", "spiral"] as const) {
