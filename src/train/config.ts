@@ -86,9 +86,13 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   lossEvery: 10,
 };
 
-/** Fills defaults and validates; a bad key or value is a UserError naming it and the allowed values. */
+/**
+ * Fills defaults and validates; a bad key or value is a UserError naming it and the allowed values.
+ * A key set to undefined takes its default, as if absent (callers can spread optional values).
+ */
 export function resolveConfig(partial: Partial<TrainConfig> & Record<string, unknown>): TrainConfig {
-  const merged = { ...TRAIN_DEFAULTS, ...partial };
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const merged = { ...TRAIN_DEFAULTS, ...given };
   const r = trainConfigSchema.safeParse(merged);
   if (!r.success) throw new UserError(`invalid configuration:\n${formatZodError(r.error)}`);
   return r.data;

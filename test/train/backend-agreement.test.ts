@@ -43,7 +43,7 @@ function configFor(activation: "relu" | "tanh", maxSteps?: number) {
     momentum: 0.9,
     batchSize: 128,
     epochs: 1,
-    ...(maxSteps === undefined ? {} : { maxSteps }),
+    maxSteps,
     seed: 1,
   });
 }

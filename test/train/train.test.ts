@@ -106,4 +106,7 @@ test("config validation names the bad key and the allowed values", () => {
     () => resolveConfig({ lerningRate: 1 } as Record<string, unknown>),
     /unknown key\(s\) "lerningRate"; valid keys: data, preprocess/,
   );
+  // a key set to undefined is absent: its default, not an error
+  assert.deepEqual(resolveConfig({ maxSteps: undefined, lr: undefined }), resolveConfig({}));
+  assert.equal(resolveConfig({ maxSteps: undefined }).maxSteps, null);
 });
