@@ -6,7 +6,7 @@ import type { Backend, BackendName } from "../kernels/backend.js";
 import { createBackend } from "../kernels/registry.js";
 import "../kernels/available.js";
 import type { RunStatus } from "../store/run-store.js";
-import { resolveConfig, type TrainConfig } from "../train/config.js";
+import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
 import { train } from "../train/trainer.js";
 import { runId } from "./run-id.js";
@@ -62,15 +62,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
         `run ${task.id}: its config hashes to ${id} on this worker (another initlab version?); not run`,
       );
     }
-    const dataset = await loadDataset({
-      data: config.data,
-      preprocess: config.preprocess,
-      trainLimit: config.trainLimit ?? undefined,
-      testLimit: config.testLimit ?? undefined,
-      seed: config.seed,
-      noise: config.noise,
-      target: config.target ?? undefined,
-    });
+    const dataset = await loadDataset(dataOptionsOf(config));
     const backend = await backendFor(config.backend);
     const record = train(config, { dataset, backend });
     const status: RunStatus = record.final.diverged ? "diverged" : "ok";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DataOptions } from "../data/types.js";
 import { UserError } from "../errors.js";
 
 /**
@@ -85,6 +86,19 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   evalBatchSize: 1000,
   lossEvery: 10,
 };
+
+/** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise and CSV target. */
+export function dataOptionsOf(config: TrainConfig): DataOptions {
+  return {
+    data: config.data,
+    preprocess: config.preprocess,
+    trainLimit: config.trainLimit ?? undefined,
+    testLimit: config.testLimit ?? undefined,
+    seed: config.seed,
+    noise: config.noise,
+    target: config.target ?? undefined,
+  };
+}
 
 /**
  * Fills defaults and validates; a bad key or value is a UserError naming it and the allowed values.

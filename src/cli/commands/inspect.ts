@@ -14,7 +14,7 @@ import {
   recommend,
   recommendationText,
 } from "../../probe/index.js";
-import { resolveConfig } from "../../train/config.js";
+import { dataOptionsOf, resolveConfig } from "../../train/config.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
@@ -51,15 +51,7 @@ export function inspectCommand(io: CliIO): Command {
     const config = resolveConfig(configFromOptions(opts));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
-      const dataset = await loadDataset({
-        data: config.data,
-        preprocess: config.preprocess,
-        trainLimit: config.trainLimit ?? undefined,
-        testLimit: config.testLimit ?? undefined,
-        seed: config.seed,
-        noise: config.noise,
-        target: config.target ?? undefined,
-      });
+      const dataset = await loadDataset(dataOptionsOf(config));
       const net = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
       const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
       const snapshot = probeNetwork(net, batch.x, batch.y, batch.B, getLoss(config.loss), { predict: true });

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
-import { resolveConfig } from "../../train/config.js";
+import { dataOptionsOf, resolveConfig } from "../../train/config.js";
 import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { chooseBackend } from "../backend-choice.js";
@@ -24,15 +24,7 @@ export function trainCommand(io: CliIO): Command {
     const progress = new Progress(io, Boolean(opts.quiet));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
-      const dataset = await loadDataset({
-        data: config.data,
-        preprocess: config.preprocess,
-        trainLimit: config.trainLimit ?? undefined,
-        testLimit: config.testLimit ?? undefined,
-        seed: config.seed,
-        noise: config.noise,
-        target: config.target ?? undefined,
-      });
+      const dataset = await loadDataset(dataOptionsOf(config));
       const network = opts.load
         ? loadNetworkFile(opts.load, backend)
         : buildNetwork(config, dataset, backend);
