@@ -14,7 +14,7 @@ import {
   METRICS,
   probeSeries,
 } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, pct, verdict } from "./verdict.js";
 
@@ -65,9 +65,7 @@ export const dyingReluExperiment: Experiment = {
     full: "60,000 / 10,000 images, 2 epochs per run, 6 runs",
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-    const size = ctx.quick
-      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 300, epochs: 100 }
-      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 2 };
+    const size = mnistSize(ctx.quick, 300, 2);
     const runs: Record<string, ProbedRun[]> = {};
     const total = SCENARIOS.length * ACTIVATIONS.length;
     let i = 0;

@@ -1,16 +1,11 @@
 import { INITLAB_VERSION } from "../train/trainer.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 
-/** Everything a report needs about one finished experiment; `result.json` of the report folder. */
-export interface ExperimentReport {
-  name: string;
-  order: number;
-  title: string;
-  claim: string;
-  source: string;
-  method: string;
-  rule: string;
-  sizes: { quick: string; full: string };
+/**
+ * Everything a report needs about one finished experiment (its description, then what was run,
+ * where and how long it took); `result.json` of the report folder.
+ */
+export interface ExperimentReport extends Omit<Experiment, "run"> {
   size: "quick" | "full";
   seed: number;
   backend: string;

@@ -14,7 +14,7 @@ import {
   METRICS,
   probeSeries,
 } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, checkFact, fmt, pct, verdict } from "./verdict.js";
 
@@ -60,9 +60,7 @@ export const explodingExperiment: Experiment = {
     full: "60,000 / 10,000 images, 2 epochs per run, 5 runs",
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-    const size = ctx.quick
-      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 300, epochs: 100 }
-      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 2 };
+    const size = mnistSize(ctx.quick, 300, 2);
     const runs: ProbedRun[] = [];
     for (const [i, p] of PLAN.entries()) {
       const { label, ...cfg } = p;

@@ -16,7 +16,7 @@ import {
   METRICS,
   probeSeries,
 } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, fmt, verdict } from "./verdict.js";
 
@@ -63,9 +63,7 @@ export const glorot2010Experiment: Experiment = {
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const width = ctx.quick ? 256 : 1000;
-    const size = ctx.quick
-      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 600, epochs: 100 }
-      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 10 };
+    const size = mnistSize(ctx.quick, 600, 10);
     const runs: ProbedRun[] = [];
     for (const [i, p] of PLAN.entries()) {
       runs.push(

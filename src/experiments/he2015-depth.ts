@@ -14,7 +14,7 @@ import {
   METRICS,
   probeSeries,
 } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, fmt, verdict } from "./verdict.js";
 
@@ -49,9 +49,7 @@ export const he2015DepthExperiment: Experiment = {
     full: "60,000 / 10,000 images, 3 epochs per run, 4 runs",
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
-    const size = ctx.quick
-      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 400, epochs: 100 }
-      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 3 };
+    const size = mnistSize(ctx.quick, 400, 3);
     const runs: ProbedRun[] = [];
     let i = 0;
     for (const d of DEPTHS) {

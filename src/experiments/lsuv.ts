@@ -14,7 +14,7 @@ import {
   METRICS,
   probeSeries,
 } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, fmt, pct, verdict } from "./verdict.js";
 
@@ -44,9 +44,7 @@ export const lsuvExperiment: Experiment = {
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const depth = ctx.quick ? 20 : 30;
     const width = ctx.quick ? 64 : 128;
-    const size = ctx.quick
-      ? { trainLimit: 10000, testLimit: 2000, maxSteps: 400, epochs: 100 }
-      : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 3 };
+    const size = mnistSize(ctx.quick, 400, 3);
     const runs: ProbedRun[] = [];
     const lsuvInfo = new Map<string, LsuvLayerResult[]>();
     let i = 0;

@@ -6,19 +6,13 @@
  */
 import type { ChartSpec } from "./chart-spec.js";
 import { finalTable, layerBarChart, lossCurveChart, lossSeries, METRICS, probeSeries } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 import { check, checkFact, fmt, pct, verdict } from "./verdict.js";
 
 const FAIL_ACCURACY = 0.3;
 /** "Learns": five times chance (10 classes). */
 const LEARN_ACCURACY = 0.5;
-
-function sizes(quick: boolean) {
-  return quick
-    ? { trainLimit: 10000, testLimit: 2000, maxSteps: 300, epochs: 100 }
-    : { trainLimit: null, testLimit: null, maxSteps: null, epochs: 2 };
-}
 
 export const rawPixelsExperiment: Experiment = {
   name: "raw-pixels",
@@ -46,7 +40,7 @@ export const rawPixelsExperiment: Experiment = {
       batchSize: 64,
       seed: ctx.seed,
       lossEvery: 5,
-      ...sizes(ctx.quick),
+      ...mnistSize(ctx.quick, 300, 2),
     };
     const plan = [
       { label: "ReLU, raw", preprocess: "raw" as const, activation: "relu" },

@@ -9,7 +9,7 @@ import { type Dataset, loadDataset } from "../data/index.js";
 import { getLoss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
 import { type ProbeBatch, type ProbeSnapshot, probeBatch, probeNetwork } from "../probe/index.js";
-import { resolveConfig, type TrainConfig } from "../train/config.js";
+import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
 import { buildNetwork, train } from "../train/trainer.js";
 import { ExperimentAborted, type ExperimentContext } from "./types.js";
@@ -33,28 +33,25 @@ export interface ProbedRun {
   probes: ProbeSnapshot[];
 }
 
+/**
+ * The size settings of an MNIST experiment run: with --quick the first 10,000 training and 2,000
+ * test images for `quickSteps` steps; at full size both whole splits for `fullEpochs` epochs.
+ */
+export function mnistSize(quick: boolean, quickSteps: number, fullEpochs: number) {
+  return quick
+    ? { trainLimit: 10000, testLimit: 2000, maxSteps: quickSteps, epochs: 100 }
+    : { trainLimit: null, testLimit: null, maxSteps: null, epochs: fullEpochs };
+}
+
 const datasets = new Map<string, Promise<Dataset>>();
 
-/** The data set of a config, loaded once per process for the same (data, preprocessing, limits, seed). */
+/** The data set of a config, loaded once per process for the same data options (dataOptionsOf). */
 export function datasetFor(config: TrainConfig): Promise<Dataset> {
-  const key = JSON.stringify([
-    config.data,
-    config.preprocess,
-    config.trainLimit,
-    config.testLimit,
-    config.seed,
-    config.noise,
-  ]);
+  const options = dataOptionsOf(config);
+  const key = JSON.stringify(options);
   let d = datasets.get(key);
   if (!d) {
-    d = loadDataset({
-      data: config.data,
-      preprocess: config.preprocess,
-      trainLimit: config.trainLimit ?? undefined,
-      testLimit: config.testLimit ?? undefined,
-      seed: config.seed,
-      noise: config.noise,
-    });
+    d = loadDataset(options);
     datasets.set(key, d);
     d.catch(() => datasets.delete(key));
   }
