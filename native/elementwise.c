@@ -108,17 +108,10 @@ EW_TARGET static void act_span(const float *z, float *a, size_t n, int act) {
   }
 }
 
-#endif
+#else
 
-/* leaky_relu in double like the reference: a = z > 0 ? z : (float)(param * z). */
-static void leaky_span(const float *z, float *a, size_t n, double param) {
-  for (size_t i = 0; i < n; i++) {
-    float v = z[i];
-    a[i] = v > 0 ? v : (float)(param * (double)v);
-  }
-}
-
-static void scalar_act_span(const float *z, float *a, size_t n, int act) {
+/* a[0..n) = phi(z[0..n)) for relu, sigmoid, tanh, in double (the reference's formulas). */
+static void act_span(const float *z, float *a, size_t n, int act) {
   for (size_t i = 0; i < n; i++) {
     double v = z[i];
     double r = act == ACT_RELU ? (v > 0 ? v : 0)
@@ -126,6 +119,16 @@ static void scalar_act_span(const float *z, float *a, size_t n, int act) {
                : act == ACT_TANH    ? tanh(v)
                                     : v;
     a[i] = (float)r;
+  }
+}
+
+#endif
+
+/* leaky_relu in double like the reference: a = z > 0 ? z : (float)(param * z). */
+static void leaky_span(const float *z, float *a, size_t n, double param) {
+  for (size_t i = 0; i < n; i++) {
+    float v = z[i];
+    a[i] = v > 0 ? v : (float)(param * (double)v);
   }
 }
 
@@ -140,14 +143,9 @@ EW_TARGET void ew_bias_activation(float *z, const float *b, float *a, size_t row
     } else if (act == ACT_LEAKY_RELU) {
       leaky_span(zr, ar, cols, param);
     } else {
-#if EW_X86
       act_span(zr, ar, cols, act);
-#else
-      scalar_act_span(zr, ar, cols, act);
-#endif
     }
   }
-  (void)scalar_act_span;
 }
 
 EW_TARGET void ew_activation_backward(const float *z, const float *a, const float *da, float *dz, size_t n,

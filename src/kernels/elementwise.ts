@@ -117,6 +117,18 @@ export function countLinearBins(
   }
 }
 
+/**
+ * Throws unless a countCellBins table can index the counts: 16384 cells in -2..bins + 1 and
+ * bins + 1 edges. The native and wasm kernels trust the table (they write counts[cell]), so the
+ * backends check each table object once before handing it over.
+ */
+export function checkCellTable(cell: Int8Array, edgeBits: Int32Array, bins: number): void {
+  if (cell.length < 1 << 14 || edgeBits.length < bins + 1 || cell.some((c) => c < -2 || c > bins + 1))
+    throw new RangeError(
+      "countCellBins: the table must have 16384 entries in -2..bins + 1 and bins + 1 edges",
+    );
+}
+
 export function countCellBins(
   x: Float32Array,
   n: number,

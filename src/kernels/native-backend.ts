@@ -215,12 +215,8 @@ export class NativeBackend implements Backend {
     bins: number,
     counts: Int32Array,
   ): void {
-    // the addon trusts the table to index counts: checked here once per table object
     if (!this.checkedTables.has(cell)) {
-      if (cell.length < 1 << 14 || cell.some((c) => c < -2 || c > bins + 1) || edgeBits.length < bins + 1)
-        throw new RangeError(
-          "countCellBins: the table must have 16384 entries in -2..bins + 1 and bins + 1 edges",
-        );
+      ew.checkCellTable(cell, edgeBits, bins);
       this.checkedTables.add(cell);
     }
     this.addon.countCellBins(x, n, cell, edgeBits, bins, counts);

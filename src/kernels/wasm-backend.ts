@@ -260,7 +260,11 @@ export class WasmBackend implements Backend {
       return;
     }
     need(x, n, "x");
-    const po = this.sumsOut();
+    const po = this.scratch(16);
+    if (po < 0) {
+      ew.shiftedSums(x, n, shift, out);
+      return;
+    }
     this.ex.shiftedSums(px, n, shift, po);
     const r = this.heap.f64(po, 2);
     out[0] = r[0];
@@ -295,7 +299,7 @@ export class WasmBackend implements Backend {
     counts: Int32Array,
   ): void {
     const px = n > 0 ? this.heap.addressOf(x) : -1;
-    const tables = px >= 0 ? this.tables(cell, edgeBits) : null;
+    const tables = px >= 0 ? this.tables(cell, edgeBits, bins) : null;
     const pc = tables ? this.scratch(4 * (bins + 4)) : -1;
     if (px < 0 || !tables || pc < 0) {
       ew.countCellBins(x, n, cell, edgeBits, bins, counts);
@@ -363,7 +367,7 @@ export class WasmBackend implements Backend {
 
   /** Copies of histogram tables in this memory, made once per table object. */
   private readonly tableCopies = new WeakMap<object, number>();
-  private tables(cell: Int8Array, edgeBits: Int32Array): [number, number] | null {
+  private tables(cell: Int8Array, edgeBits: Int32Array, bins: number): [number, number] | null {
     const copy = (t: Int8Array | Int32Array): number => {
       let p = this.tableCopies.get(t) ?? -1;
       if (p < 0) {
@@ -376,24 +380,10 @@ export class WasmBackend implements Backend {
       }
       return p;
     };
-    if (cell.length < 1 << 14 || edgeBits.length < 1) return null;
-    // every entry must index the counts (-2 .. bins + 1): the kernel does not check
-    if (!this.tableCopies.has(cell) && cell.some((c) => c < -2 || c > edgeBits.length)) {
-      throw new RangeError("countCellBins: a cell entry is outside -2..bins + 1");
-    }
+    if (!this.tableCopies.has(cell)) ew.checkCellTable(cell, edgeBits, bins);
     const pc = copy(cell);
     const pe = copy(edgeBits);
     return pc < 0 || pe < 0 ? null : [pc, pe];
-  }
-
-  private sumsPtr = -1;
-  /** Byte address of 2 doubles in this memory for kernel results (allocated once). */
-  private sumsOut(): number {
-    if (this.sumsPtr < 0) {
-      this.sumsPtr = this.heap.tryAlloc(16);
-      if (this.sumsPtr < 0) throw new Error("wasm backend: out of memory for 16 bytes");
-    }
-    return this.sumsPtr;
   }
 
   /** Byte address of a staging block of at least `bytes` (grown by half again when outgrown). */
