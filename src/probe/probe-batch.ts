@@ -1,3 +1,4 @@
+import { gatherRows } from "../data/gather.js";
 import { UserError } from "../errors.js";
 import { Rng } from "../tensor/rng.js";
 
@@ -30,11 +31,7 @@ export function gatherBatch(X: Float32Array, Y: Int32Array, d: number, indices: 
   const B = indices.length;
   const x = new Float32Array(B * d);
   const y = new Int32Array(B);
-  for (let r = 0; r < B; r++) {
-    const i = indices[r];
-    x.set(X.subarray(i * d, i * d + d), r * d);
-    y[r] = Y[i];
-  }
+  gatherRows(X, Y, d, indices, 0, B, x, y);
   return { x, y, B, indices };
 }
 

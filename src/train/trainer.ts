@@ -1,3 +1,4 @@
+import { gatherRows } from "../data/gather.js";
 import type { Dataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
@@ -193,16 +194,8 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       }
       const start = s * B0;
       const B = Math.min(B0, dataset.nTrain - start);
-      const trainX = dataset.trainX;
-      // Fetched every step: an evaluation or probe with a larger batch may have replaced the buffer.
-      const batchX = net.inputBuffer(B);
-      for (let r = 0; r < B; r++) {
-        const idx = order[start + r];
-        const src = idx * d;
-        const dst = r * d;
-        for (let j = 0; j < d; j++) batchX[dst + j] = trainX[src + j];
-        batchY[r] = dataset.trainY[idx];
-      }
+      // inputBuffer is fetched every step: an evaluation or probe with a larger batch may have replaced it.
+      gatherRows(dataset.trainX, dataset.trainY, d, order, start, B, net.inputBuffer(B), batchY);
       const ts = performance.now();
       const logits = net.forwardInput(B);
       const l = loss.forward(logits, batchY, B, C, dLogits);
