@@ -1,4 +1,5 @@
 import type { Backend, FloatArray } from "../kernels/backend.js";
+import { TsBackend } from "../kernels/ts-backend.js";
 
 /** Mean, population variance, sum of squares and the number of non-finite entries of x[0..n). */
 export interface TensorStats {
@@ -10,6 +11,7 @@ export interface TensorStats {
 }
 
 const sums = new Float64Array(2);
+const reference = new TsBackend();
 
 /**
  * One pass over x[0..n) with float64 sums of the SHIFTED values d_i = x_i - K, K = x[0]
@@ -18,25 +20,15 @@ const sums = new Float64Array(2);
  * The shift keeps the variance accurate when the mean dominates (sigmoid outputs near 1/2 with a
  * variance of 1e-6), where E[x^2] - E[x]^2 would cancel. NaN or Inf anywhere: mean = var = NaN,
  * and `nonFinite` counts them (a second pass, only then: NaN/Inf propagate into the sums). n = 0: NaN.
- * With a backend the sums run in its kernel (Backend.shiftedSums: SIMD lanes, the same sums in
- * another order); without, in the loop of the reference.
+ * The sums run in `backend`'s kernel (Backend.shiftedSums: SIMD lanes on the fast backends, the
+ * same sums in another order), by default in the TypeScript reference.
  */
-export function tensorStats(x: FloatArray, n: number, backend?: Backend): TensorStats {
+export function tensorStats(x: FloatArray, n: number, backend: Backend = reference): TensorStats {
   if (n === 0) return { mean: Number.NaN, var: Number.NaN, sumSq: 0, nonFinite: 0 };
   const K = x[0];
-  let s1 = 0;
-  let s2 = 0;
-  if (backend) {
-    backend.shiftedSums(x, n, K, sums);
-    s1 = sums[0];
-    s2 = sums[1];
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = x[i] - K;
-      s1 += d;
-      s2 += d * d;
-    }
-  }
+  backend.shiftedSums(x, n, K, sums);
+  const s1 = sums[0];
+  const s2 = sums[1];
   // sum x^2 = sum (d + K)^2 = S2 + 2 K S1 + n K^2: no cancellation beyond ~n eps K^2, and K^2 <= sum x^2.
   const sq = s2 + 2 * K * s1 + n * K * K;
   if (!Number.isFinite(sq) || Number.isNaN(s1)) {
@@ -46,13 +38,6 @@ export function tensorStats(x: FloatArray, n: number, backend?: Backend): Tensor
   const mean = K + s1 / n;
   const variance = Math.max(0, (s2 - (s1 * s1) / n) / n);
   return { mean, var: variance, sumSq: Math.max(0, sq), nonFinite: 0 };
-}
-
-/** Frobenius (Euclidean) norm sqrt(sum x_i^2) of x[0..n), in float64; NaN if any entry is NaN/Inf. */
-export function frobeniusNorm(x: FloatArray, n = x.length): number {
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += x[i] * x[i];
-  return Number.isFinite(sq) ? Math.sqrt(sq) : Number.NaN;
 }
 
 /** Number of NaN or infinite entries in x[0..n). */
