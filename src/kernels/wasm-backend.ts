@@ -260,7 +260,7 @@ export class WasmBackend implements Backend {
       return;
     }
     need(x, n, "x");
-    const po = this.scratch(16);
+    const po = this.stage(16);
     if (po < 0) {
       ew.shiftedSums(x, n, shift, out);
       return;
@@ -280,7 +280,7 @@ export class WasmBackend implements Backend {
     counts: Int32Array,
   ): void {
     const px = n > 0 ? this.heap.addressOf(x) : -1;
-    const pc = px >= 0 ? this.scratch(4 * (bins + 3)) : -1;
+    const pc = px >= 0 ? this.stage(4 * (bins + 3)) : -1;
     if (px < 0 || pc < 0) {
       ew.countLinearBins(x, n, lo, invWidth, bins, counts);
       return;
@@ -300,7 +300,7 @@ export class WasmBackend implements Backend {
   ): void {
     const px = n > 0 ? this.heap.addressOf(x) : -1;
     const tables = px >= 0 ? this.tables(cell, edgeBits, bins) : null;
-    const pc = tables ? this.scratch(4 * (bins + 4)) : -1;
+    const pc = tables ? this.stage(4 * (bins + 4)) : -1;
     if (px < 0 || !tables || pc < 0) {
       ew.countCellBins(x, n, cell, edgeBits, bins, counts);
       return;
@@ -352,19 +352,6 @@ export class WasmBackend implements Backend {
     this.pool?.dispose();
   }
 
-  private scratchPtr = -1;
-  private scratchBytes = 0;
-  /** Byte address of a scratch block of at least `bytes` for kernel results (-1: no memory). */
-  private scratch(bytes: number): number {
-    if (bytes > this.scratchBytes) {
-      const p = this.heap.tryAlloc(Math.max(bytes, 1024));
-      if (p < 0) return -1;
-      this.scratchPtr = p;
-      this.scratchBytes = Math.max(bytes, 1024);
-    }
-    return this.scratchPtr;
-  }
-
   /** Copies of histogram tables in this memory, made once per table object. */
   private readonly tableCopies = new WeakMap<object, number>();
   private tables(cell: Int8Array, edgeBits: Int32Array, bins: number): [number, number] | null {
@@ -386,7 +373,10 @@ export class WasmBackend implements Backend {
     return pc < 0 || pe < 0 ? null : [pc, pe];
   }
 
-  /** Byte address of a staging block of at least `bytes` (grown by half again when outgrown). */
+  /**
+   * Byte address of a staging block of at least `bytes` (grown by half again when outgrown): for
+   * operands that live outside this memory and for kernel results read back right after the call.
+   */
   private stage(bytes: number): number {
     if (bytes <= this.stageBytes) return this.stagePtr;
     const size = Math.max(bytes, Math.ceil(this.stageBytes * 1.5));
