@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { DataError } from "../errors.js";
 import type { Backend } from "../kernels/backend.js";
 import { Network, type NetworkSpec } from "./network.js";
@@ -95,20 +94,4 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
     }
   });
   return net;
-}
-
-export function loadNetworkFile(file: string, backend?: Backend): Network {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new DataError(file, "open", (e as Error).message);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new DataError(file, "parse", `not valid JSON (${(e as Error).message})`);
-  }
-  return networkFromJSON(doc, file, backend);
 }
