@@ -27,7 +27,7 @@ function rawFile(header: string, data: Uint8Array, lengthField?: bigint): Uint8A
 
 function f32(values: number[]): Uint8Array {
   const b = Buffer.alloc(4 * values.length);
-  values.forEach((v, i) => b.writeFloatLE(v, 4 * i));
+  for (let i = 0; i < values.length; i++) b.writeFloatLE(values[i], 4 * i);
   return b;
 }
 
