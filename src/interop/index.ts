@@ -20,3 +20,5 @@ export {
   type StateDictLayer,
   stateDictTensors,
 } from "./state-dict.js";
+export { torchDataTensors } from "./torch-data.js";
+export { type TorchScriptOptions, torchActivation, torchInitCode, torchScript } from "./torch-export.js";

@@ -19,8 +19,8 @@ import { DataError } from "../errors.js";
  * buffer: every offset is checked against the buffer's length before a byte is read.
  */
 
-/** The dtypes initlab reads. F32, F64, I32 and I64 are also written; F16 and BF16 are widened to float32. */
-export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32";
+/** The dtypes initlab reads. F32, F64, I32 and U8 are also written; F16 and BF16 are widened to float32, I64 read as float64 (exact below 2^53). */
+export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "U8";
 
 /** Bytes per element of each dtype. */
 export const DTYPE_SIZE: Readonly<Record<SafetensorsDtype, number>> = {
@@ -30,6 +30,7 @@ export const DTYPE_SIZE: Readonly<Record<SafetensorsDtype, number>> = {
   BF16: 2,
   I64: 8,
   I32: 4,
+  U8: 1,
 };
 
 /**
@@ -38,11 +39,11 @@ export const DTYPE_SIZE: Readonly<Record<SafetensorsDtype, number>> = {
  */
 export const HEADER_LIMIT = 100_000_000;
 
-/** One tensor: its dtype in the file, its shape and its values (float64 for F64/I64, float32 for F32/F16/BF16, int32 for I32). */
+/** One tensor: its dtype in the file, its shape and its values (float64 for F64/I64, float32 for F32/F16/BF16, int32 for I32, uint8 for U8). */
 export interface SafeTensor {
   dtype: SafetensorsDtype;
   shape: number[];
-  data: Float32Array | Float64Array | Int32Array;
+  data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
 /** A decoded file: the tensors in header order and the string-to-string metadata. */
@@ -51,11 +52,11 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-/** A tensor to write: F32, F64 or I32 (the dtype follows the array type unless given). */
+/** A tensor to write: F32, F64, I32 or U8, following the array type. */
 export interface TensorToWrite {
   name: string;
   shape: number[];
-  data: Float32Array | Float64Array | Int32Array;
+  data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
 const METADATA = "__metadata__";
@@ -218,7 +219,7 @@ function readValues(
   count: number,
   name: string,
   bad: Bad,
-): Float32Array | Float64Array | Int32Array {
+): Float32Array | Float64Array | Int32Array | Uint8Array {
   switch (dtype) {
     case "F64": {
       const out = new Float64Array(count);
@@ -247,6 +248,11 @@ function readValues(
     case "I32": {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getInt32(at + 4 * i, true);
+      return out;
+    }
+    case "U8": {
+      const out = new Uint8Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getUint8(at + i);
       return out;
     }
     case "I64": {
@@ -315,6 +321,7 @@ export function firstDuplicateKey(text: string): string | null {
 function dtypeOf(data: TensorToWrite["data"]): SafetensorsDtype {
   if (data instanceof Float64Array) return "F64";
   if (data instanceof Int32Array) return "I32";
+  if (data instanceof Uint8Array) return "U8";
   return "F32";
 }
 
