@@ -3,6 +3,7 @@ import { assembleDataset, type DatasetParts } from "./assemble.js";
 import { readCsvTable, splitTable } from "./csv-dataset.js";
 import { loadFashionSource } from "./fashion-mnist.js";
 import { loadMnistSource } from "./mnist.js";
+import { DATASET_NAMES } from "./names.js";
 import { checkPreprocess } from "./preprocess.js";
 import {
   SYNTHETIC_CLASS_NAMES,
@@ -18,8 +19,7 @@ export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MO
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
 export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
 
-/** The fixed data set names; a CSV file is named "csv:PATH" besides these. */
-export const DATASET_NAMES: string[] = ["mnist", "fashion-mnist", ...SYNTHETIC_NAMES];
+export { DATASET_NAMES } from "./names.js";
 const CHOICES = `${DATASET_NAMES.join(", ")}, csv:PATH`;
 
 /** Examples per split of a synthetic set when `nSynthetic` is not given. */

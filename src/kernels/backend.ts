@@ -9,7 +9,9 @@
  */
 export type FloatArray = Float32Array | Float64Array;
 
-export type BackendName = "ts" | "wasm" | "native";
+import type { BACKEND_NAMES } from "./backend-names.js";
+
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
  * The activations the backends compute in fused kernels (bias + activation forward, activation
