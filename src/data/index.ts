@@ -15,11 +15,11 @@ import {
 import type { DataOptions, Dataset, ImageSource, Preprocess } from "./types.js";
 
 export { assembleDataset, type DatasetParts, type SplitSource } from "./assemble.js";
+export { DATASET_NAMES } from "./names.js";
 export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
 export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
 
-export { DATASET_NAMES } from "./names.js";
 const CHOICES = `${DATASET_NAMES.join(", ")}, csv:PATH`;
 
 /** Examples per split of a synthetic set when `nSynthetic` is not given. */

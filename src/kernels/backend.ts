@@ -1,3 +1,5 @@
+import type { BACKEND_NAMES } from "./backend-names.js";
+
 /**
  * The kernel seam: every heavy numeric loop of training goes through a `Backend`.
  *
@@ -8,8 +10,6 @@
  * float64); fast backends work on the Float32Arrays they hand out with `alloc`.
  */
 export type FloatArray = Float32Array | Float64Array;
-
-import type { BACKEND_NAMES } from "./backend-names.js";
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

@@ -68,7 +68,9 @@ export class Network {
     this.weightInits = spec.parsed?.inits ?? initsFor(spec.init, nLayers);
     this.biasInit = spec.parsed?.biasInit ?? parseInit(spec.biasInit ?? "zeros");
     if (acts.length < Math.max(1, nLayers - 1) || this.weightInits.length !== nLayers) {
-      throw new Error(`network: ${acts.length} activations / ${this.weightInits.length} initializers for ${nLayers} layers`);
+      throw new Error(
+        `network: ${acts.length} activations / ${this.weightInits.length} initializers for ${nLayers} layers`,
+      );
     }
     const identity = parseActivation("identity");
     this.layers = [];

@@ -7,7 +7,14 @@ import { parseActivation } from "../nn/activations.js";
 import { splitTopLevel } from "../nn/layer-specs.js";
 import { closestName } from "./closest-name.js";
 import { kindProblem } from "./setting-kinds.js";
-import { SETTING_KEYS, type SettingKey, SETTINGS, settingOf, TRAIN_DEFAULTS, type TrainConfig } from "./settings.js";
+import {
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  settingOf,
+  TRAIN_DEFAULTS,
+  type TrainConfig,
+} from "./settings.js";
 
 export { SETTING_KEYS, SETTINGS, type SettingKey, TRAIN_DEFAULTS, type TrainConfig } from "./settings.js";
 
@@ -48,7 +55,11 @@ export function settingProblem(key: SettingKey, value: unknown): string | null {
  * or null. Checks the per-layer count, then parses every part: the message a bad initializer or
  * activation gets on every surface.
  */
-export function specProblem(key: "activation" | "init" | "biasInit", value: string, hiddenLayers: number): string | null {
+export function specProblem(
+  key: "activation" | "init" | "biasInit",
+  value: string,
+  hiddenLayers: number,
+): string | null {
   const kindIssue = settingProblem(key, value);
   if (kindIssue) return kindIssue;
   const parts = splitTopLevel(value);
@@ -96,7 +107,9 @@ function configProblems(merged: Record<string, unknown>): string[] {
   for (const k of Object.keys(merged)) {
     if (k in SETTINGS) continue;
     const near = closestName(k, SETTING_KEYS);
-    problems.push(`unknown key "${k}"${near ? ` (did you mean ${near}?)` : ""}; valid keys: ${SETTING_KEYS.join(", ")}`);
+    problems.push(
+      `unknown key "${k}"${near ? ` (did you mean ${near}?)` : ""}; valid keys: ${SETTING_KEYS.join(", ")}`,
+    );
   }
   for (const k of SETTING_KEYS) {
     const p = settingProblem(k, merged[k]);

@@ -22,9 +22,11 @@ const SHOWN = 60;
 
 /** A value as a message shows it: strings quoted and cut, everything else as JSON would print it. */
 export function shown(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > SHOWN ? `${value.slice(0, SHOWN)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > SHOWN ? `${value.slice(0, SHOWN)}...` : value);
   if (typeof value === "number") return String(value);
-  if (Array.isArray(value)) return `[${value.slice(0, 8).map(shown).join(", ")}${value.length > 8 ? ", ..." : ""}]`;
+  if (Array.isArray(value))
+    return `[${value.slice(0, 8).map(shown).join(", ")}${value.length > 8 ? ", ..." : ""}]`;
   const t = JSON.stringify(value);
   return t === undefined ? String(value) : t.length > SHOWN ? `${t.slice(0, SHOWN)}...` : t;
 }
@@ -82,7 +84,8 @@ export function kindProblem(kind: Kind, value: unknown, nullable: boolean): stri
       return typeof value === "boolean" ? null : expected();
     case "sizes": {
       if (!Array.isArray(value)) return expected();
-      if (value.length > kind.maxLayers) return `${value.length} hidden layers, over the limit of ${kind.maxLayers}`;
+      if (value.length > kind.maxLayers)
+        return `${value.length} hidden layers, over the limit of ${kind.maxLayers}`;
       const bad = value.find((w) => !Number.isInteger(w) || w < 1 || w > kind.maxWidth);
       return bad === undefined ? null : `width ${shown(bad)} is not an integer in 1..${kind.maxWidth}`;
     }
@@ -98,7 +101,9 @@ export function kindProblem(kind: Kind, value: unknown, nullable: boolean): stri
       return `unknown data set ${shown(value)}; valid: ${kind.names.join(", ")}, csv:PATH`;
     case "text":
       if (typeof value !== "string") return expected();
-      return value.length > kind.maxLength ? `text of ${value.length} characters, over ${kind.maxLength}` : null;
+      return value.length > kind.maxLength
+        ? `text of ${value.length} characters, over ${kind.maxLength}`
+        : null;
   }
 }
 

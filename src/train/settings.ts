@@ -61,7 +61,9 @@ export const SETTING_GROUPS: Record<SettingGroup, string> = {
   probes: "Probes",
 };
 
-type Extra = Partial<Pick<Setting<unknown>, "flag" | "arg" | "sweep" | "atInit" | "result" | "since" | "lab">>;
+type Extra = Partial<
+  Pick<Setting<unknown>, "flag" | "arg" | "sweep" | "atInit" | "result" | "since" | "lab">
+>;
 
 function setting<T>(
   kind: Kind,
@@ -85,8 +87,13 @@ function setting<T>(
   } as Setting<T>;
 }
 
-const choice = <const V extends readonly string[]>(values: V, def: V[number], group: SettingGroup, doc: string, extra?: Extra) =>
-  setting<V[number]>({ type: "choice", values }, false, def, group, doc, { arg: "<name>", ...extra });
+const choice = <const V extends readonly string[]>(
+  values: V,
+  def: V[number],
+  group: SettingGroup,
+  doc: string,
+  extra?: Extra,
+) => setting<V[number]>({ type: "choice", values }, false, def, group, doc, { arg: "<name>", ...extra });
 const int = (min: number, max: number, def: number, group: SettingGroup, doc: string, extra?: Extra) =>
   setting<number>({ type: "int", min, max }, false, def, group, doc, { arg: "<n>", ...extra });
 const optInt = (min: number, max: number, group: SettingGroup, doc: string, extra?: Extra) =>
@@ -100,12 +107,26 @@ const real = (
 ) => setting<number>({ type: "number", ...range }, false, def, group, doc, { arg: "<x>", ...extra });
 const bool = (group: SettingGroup, doc: string, extra?: Extra) =>
   setting<boolean>({ type: "bool" }, false, false, group, doc, extra);
-const spec = (what: "activation" | "initializer", perLayer: boolean, def: string, group: SettingGroup, doc: string, extra?: Extra) =>
-  setting<string>({ type: "spec", what, perLayer, maxLength: LAB_LIMITS.maxSpecLength }, false, def, group, doc, {
-    arg: "<spec>",
-    atInit: true,
-    ...extra,
-  });
+const spec = (
+  what: "activation" | "initializer",
+  perLayer: boolean,
+  def: string,
+  group: SettingGroup,
+  doc: string,
+  extra?: Extra,
+) =>
+  setting<string>(
+    { type: "spec", what, perLayer, maxLength: LAB_LIMITS.maxSpecLength },
+    false,
+    def,
+    group,
+    doc,
+    {
+      arg: "<spec>",
+      atInit: true,
+      ...extra,
+    },
+  );
 
 const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } as const;
 const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
@@ -119,7 +140,11 @@ export const SETTINGS = {
   data: setting<string>({ type: "data", names: DATASET_NAMES }, false, "mnist", "data", "data set", {
     arg: "<name>",
     atInit: true,
-    lab: { url: "data", label: "data set", values: ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] },
+    lab: {
+      url: "data",
+      label: "data set",
+      values: ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"],
+    },
   }),
   preprocess: choice(PREPROCESS_MODES, "standardize", "data", "input preprocessing (docs/data.md)", {
     arg: "<mode>",
@@ -131,14 +156,27 @@ export const SETTINGS = {
     lab: { url: "n", label: "training examples", min: 10, max: LAB_LIMITS.maxTrain },
   }),
   testLimit: optInt(1, 10_000_000, "data", "use only the first N test examples"),
-  target: setting<string | null>({ type: "text", maxLength: 200 }, true, null, "data", "csv: the label column (default: the last one)", {
-    arg: "<column>",
-    atInit: true,
-  }),
-  noise: real({ min: 0, max: 0.5 }, 0, "data", "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)", {
-    atInit: true,
-    lab: { url: "noise", label: "noise" },
-  }),
+  target: setting<string | null>(
+    { type: "text", maxLength: 200 },
+    true,
+    null,
+    "data",
+    "csv: the label column (default: the last one)",
+    {
+      arg: "<column>",
+      atInit: true,
+    },
+  ),
+  noise: real(
+    { min: 0, max: 0.5 },
+    0,
+    "data",
+    "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)",
+    {
+      atInit: true,
+      lab: { url: "noise", label: "noise" },
+    },
+  ),
   hidden: setting<number[]>(
     { type: "sizes", maxWidth: 100_000, maxLayers: 1000 },
     false,
@@ -150,9 +188,16 @@ export const SETTINGS = {
   activation: spec("activation", true, "relu", "model", "hidden activation, or one per hidden layer", {
     lab: { url: "act", label: "activation" },
   }),
-  init: spec("initializer", true, "he_normal", "model", "weight initializer spec, or one per layer (initlab init list)", {
-    lab: { url: "init", label: "weight init" },
-  }),
+  init: spec(
+    "initializer",
+    true,
+    "he_normal",
+    "model",
+    "weight initializer spec, or one per layer (initlab init list)",
+    {
+      lab: { url: "init", label: "weight init" },
+    },
+  ),
   biasInit: spec("initializer", false, "zeros", "model", "bias initializer spec", {
     lab: { url: "bias", label: "bias init" },
   }),
@@ -161,7 +206,9 @@ export const SETTINGS = {
     atInit: true,
     lab: { url: "loss", label: "loss" },
   }),
-  optimizer: choice(["sgd", "adam"] as const, "sgd", "optimizer", "optimizer", { lab: { url: "opt", label: "optimizer" } }),
+  optimizer: choice(["sgd", "adam"] as const, "sgd", "optimizer", "optimizer", {
+    lab: { url: "opt", label: "optimizer" },
+  }),
   lr: real(POSITIVE, 0.05, "optimizer", "learning rate", {
     lab: { url: "lr", label: "learning rate", min: 1e-7, max: 100 },
   }),
@@ -173,9 +220,16 @@ export const SETTINGS = {
   beta1: real({ min: 0, max: 1, maxExclusive: true }, 0.9, "optimizer", "Adam beta1"),
   beta2: real({ min: 0, max: 1, maxExclusive: true }, 0.999, "optimizer", "Adam beta2"),
   eps: real(POSITIVE, 1e-8, "optimizer", "Adam epsilon"),
-  clipNorm: setting<number | null>({ type: "number", ...POSITIVE }, true, null, "optimizer", "clip gradients by global norm", {
-    arg: "<x>",
-  }),
+  clipNorm: setting<number | null>(
+    { type: "number", ...POSITIVE },
+    true,
+    null,
+    "optimizer",
+    "clip gradients by global norm",
+    {
+      arg: "<x>",
+    },
+  ),
   schedule: choice(["constant", "step", "cosine"] as const, "constant", "schedule", "learning-rate schedule"),
   stepEpochs: int(1, MAX_EPOCHS, 1, "schedule", "step schedule: epochs between decays"),
   gamma: real(POSITIVE, 0.1, "schedule", "step schedule: decay factor"),
@@ -191,10 +245,16 @@ export const SETTINGS = {
     atInit: true,
     lab: { url: "seed", label: "seed" },
   }),
-  backend: choice(BACKEND_CHOICES, "auto", "run", "compute backend (auto: the fastest available; initlab info)", {
-    atInit: true,
-    lab: { url: "backend", label: "backend", values: ["auto", "wasm", "ts"] },
-  }),
+  backend: choice(
+    BACKEND_CHOICES,
+    "auto",
+    "run",
+    "compute backend (auto: the fastest available; initlab info)",
+    {
+      atInit: true,
+      lab: { url: "backend", label: "backend", values: ["auto", "wasm", "ts"] },
+    },
+  ),
   threads: optInt(1, 256, "run", "threads a run may use (default: all cores)", {
     atInit: true,
     result: false,
@@ -207,9 +267,16 @@ export const SETTINGS = {
     atInit: true,
     lab: { url: "pb", label: "probe examples", min: 8, max: 1024 },
   }),
-  evalBatchSize: int(1, 65536, 1000, "run", "batch size of the test-set evaluation (does not change results)", {
-    flag: null,
-  }),
+  evalBatchSize: int(
+    1,
+    65536,
+    1000,
+    "run",
+    "batch size of the test-set evaluation (does not change results)",
+    {
+      flag: null,
+    },
+  ),
   lossEvery: int(1, MAX_STEPS, 10, "run", "keep every N-th step's loss in the run record", { flag: null }),
 } satisfies Record<string, Setting<unknown>>;
 

@@ -24,7 +24,10 @@ test("typos and wrong types are errors naming the key and the allowed values", (
     ].join("\n"),
   );
   assert.match(msg, /^grid\.yaml: invalid sweep file:/);
-  assert.match(msg, /base\.preprocess: unknown value "standardise"; valid: raw, unit, symmetric, standardize/);
+  assert.match(
+    msg,
+    /base\.preprocess: unknown value "standardise"; valid: raw, unit, symmetric, standardize/,
+  );
   assert.match(msg, /base\.lr: expected a number > 0, got "fast"/);
   assert.match(msg, /base\.threads: unknown key: every sweep run uses one thread/);
   assert.match(
@@ -55,7 +58,10 @@ test("names the schema cannot check are checked before anything runs", () => {
     msg,
     /run init=he_nromal activation=relu: init: unknown initializer "he_nromal"; valid: .*he_normal/,
   );
-  assert.match(msg, /activation=tanh,relu,relu: activation: 3 specs \(tanh, relu, relu\) for 2 hidden layers; give one, or one per layer/);
+  assert.match(
+    msg,
+    /activation=tanh,relu,relu: activation: 3 specs \(tanh, relu, relu\) for 2 hidden layers; give one, or one per layer/,
+  );
   assert.match(
     problems("name: t\nbase: {data: mnits}"),
     /data: unknown data set "mnits"; valid: mnist, .*circle.*csv:PATH/,
