@@ -56,7 +56,7 @@ export function inspectCommand(io: CliIO): Command {
       'with --weights: read the tensors under this prefix (e.g. "initial.")',
     )
     .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
-  addTrainOptions(cmd);
+  addTrainOptions(cmd, { atInitOnly: true });
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
     const backend = await chooseBackend(config.backend, config.threads, io);
