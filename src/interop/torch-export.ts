@@ -1,6 +1,6 @@
 import { parseInit } from "../init/index.js";
 import { parseActivation } from "../nn/activations.js";
-import { splitTopLevel } from "../nn/network.js";
+import { perLayer } from "../nn/layer-specs.js";
 import type { TrainConfig } from "../train/config.js";
 import { INITLAB_VERSION } from "../train/trainer.js";
 
@@ -44,11 +44,6 @@ function py(x: number): string {
 /** Python string literal (JSON's escaping is valid Python). */
 function pyStr(s: string): string {
   return JSON.stringify(s);
-}
-
-function perLayer(value: string, count: number): string[] {
-  const list = splitTopLevel(value);
-  return list.length === 1 ? Array.from({ length: count }, () => list[0]) : list;
 }
 
 /** The torch module of an activation spec (PReLU gets its width). */
@@ -155,8 +150,8 @@ const LOSS_CODE: Record<TrainConfig["loss"], string> = {
 export function torchScript(config: TrainConfig, options: TorchScriptOptions): string {
   const sizes = options.sizes;
   const nLayers = sizes.length - 1;
-  const acts = perLayer(config.activation, Math.max(1, nLayers - 1));
-  const inits = perLayer(config.init, nLayers);
+  const acts = perLayer(config.activation, Math.max(1, nLayers - 1), "activation");
+  const inits = perLayer(config.init, nLayers, "init");
   const modules: string[] = [];
   const initLines: string[] = [];
   for (let l = 0; l < nLayers; l++) {

@@ -175,8 +175,12 @@ test("train --save FILE.safetensors: initial and final weights, config metadata;
   assert.equal(r2.code, 0, r2.err);
   assert.deepEqual(JSON.parse(r2.out).lossCurve, rec1.lossCurve);
   // The final weights load too (a state_dict without prefix).
-  const r3 = await cli("inspect", ...ARGV, "--weights", file, "--json");
+  const r3 = await cli("inspect", "--data", FLAGS.data, "--activation", "tanh", "--weights", file, "--json");
   assert.equal(r3.code, 0, r3.err);
+  assert.deepEqual(
+    JSON.parse(r3.out).layers.map((l: { fanOut: number }) => l.fanOut),
+    [48, 32, 3],
+  );
 });
 
 test("export torch: initializers PyTorch lacks are explicit code with initlab's exact variance (Monte Carlo, 512x512)", async (t) => {
