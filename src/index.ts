@@ -23,15 +23,29 @@ export * from "./init/index.js";
 // The same special functions exist in init and theory (one implementation is being merged):
 // the root exports init's, which add normalQuantile, erfinv and normalSf.
 export { erf, erfc, normalCdf, normalPdf } from "./init/index.js";
+export type { TruncatedMoments } from "./init/truncated-normal.js";
 export * from "./interop/index.js";
-export type { Backend, BackendName, FloatArray } from "./kernels/backend.js";
+export type {
+  AdamStepArgs,
+  Backend,
+  BackendName,
+  FloatArray,
+  KernelActivation,
+  SgdStepArgs,
+} from "./kernels/backend.js";
 export { BACKEND_NAMES, createBackend, listBackends } from "./kernels/registry.js";
 export { TsBackend } from "./kernels/ts-backend.js";
-export { createWasmBackendFromBytes } from "./kernels/wasm-backend.js";
+export {
+  createWasmBackendFromBytes,
+  type WasmBackend,
+  type WasmBackendOptions,
+} from "./kernels/wasm-backend.js";
 export * from "./nn/index.js";
 // SELU constants: nn's (the activation) and theory's (the closed forms) are the same numbers.
 export { SELU_ALPHA } from "./nn/index.js";
+export type { BinSpec } from "./probe/histogram.js";
 export * from "./probe/index.js";
+export type { TensorStats } from "./probe/moments.js";
 export { Rng } from "./tensor/rng.js";
 export * from "./theory/index.js";
 export * from "./train/index.js";

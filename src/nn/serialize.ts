@@ -20,6 +20,7 @@ export interface NetworkFile {
   layers: { weight: number[][]; bias: number[]; slopes?: number[] }[];
 }
 
+/** A network as an initlab.network JSON document (weights [out][in], like nn.Linear.weight). */
 export function networkToJSON(net: Network): NetworkFile {
   return {
     format: "initlab.network",
@@ -40,6 +41,10 @@ export function networkToJSON(net: Network): NetworkFile {
   };
 }
 
+/**
+ * A Network from an initlab.network JSON document, strictly checked: a DataError names `file`,
+ * the place in the document and the problem.
+ */
 export function networkFromJSON(doc: unknown, file: string, backend?: Backend): Network {
   const bad = (place: string, problem: string) => new DataError(file, place, problem);
   if (typeof doc !== "object" || doc === null) throw bad("top level", "expected a JSON object");

@@ -15,6 +15,7 @@ export {
 } from "../optim/optimizer.js";
 export { learningRate, SCHEDULE_NAMES, type ScheduleName, type ScheduleOptions } from "../optim/schedule.js";
 export {
+  ConfigError,
   dataOptionsOf,
   resolveConfig,
   TRAIN_DEFAULTS,
@@ -22,6 +23,14 @@ export {
   trainConfigSchema,
 } from "./config.js";
 export type { EpochRecord, FinalRecord, RunRecord } from "./record.js";
+export {
+  SETTING_GROUPS,
+  SETTING_KEYS,
+  SETTINGS,
+  type Setting,
+  type SettingGroup,
+  type SettingKey,
+} from "./settings.js";
 export {
   buildNetwork,
   evaluate,
@@ -33,3 +42,5 @@ export {
   type TrainOptions,
   train,
 } from "./trainer.js";
+export type { Kind } from "./setting-kinds.js";
+export type { LabView } from "./settings.js";

@@ -24,7 +24,17 @@ test("main, types and every exports target exist after the build", () => {
     const targets = typeof v === "string" ? [v] : Object.values(v);
     for (const t of targets) assert.ok(existsSync(join(root, t)), `${k} -> ${t}`);
   }
-  for (const k of [".", "./init", "./theory", "./nn", "./probe", "./train", "./interop", "./node", "./tfjs"]) {
+  for (const k of [
+    ".",
+    "./init",
+    "./theory",
+    "./nn",
+    "./probe",
+    "./train",
+    "./interop",
+    "./node",
+    "./tfjs",
+  ]) {
     assert.ok(entries.includes(k), `exports has no "${k}"`);
   }
 });
