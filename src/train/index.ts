@@ -23,6 +23,8 @@ export {
   trainConfigSchema,
 } from "./config.js";
 export type { EpochRecord, FinalRecord, RunRecord } from "./record.js";
+export type { Kind } from "./setting-kinds.js";
+export type { LabView } from "./settings.js";
 export {
   SETTING_GROUPS,
   SETTING_KEYS,
@@ -42,5 +44,3 @@ export {
   type TrainOptions,
   train,
 } from "./trainer.js";
-export type { Kind } from "./setting-kinds.js";
-export type { LabView } from "./settings.js";

@@ -17,7 +17,7 @@ import { writeTableCsv } from "./table-csv.js";
 const dir = mkdtempSync(join(tmpdir(), "initlab-torchw-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SAVE_AND_FORWARD = String.raw`
+const SAVE_AND_FORWARD = `
 import json, struct, sys
 import numpy as np
 import torch
