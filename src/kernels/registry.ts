@@ -1,4 +1,5 @@
 import type { Backend, BackendName } from "./backend.js";
+import type { BackendFactory } from "./backend-factory.js";
 import { nativeBackendFactory } from "./native-backend.js";
 import { TsBackend } from "./ts-backend.js";
 import { wasmBackendFactory } from "./wasm-backend.js";
@@ -8,12 +9,7 @@ import { wasmBackendFactory } from "./wasm-backend.js";
  * factory here (see the WebAssembly and native backends) and report whether they can run
  * on this machine. `createBackend()` picks the fastest available one.
  */
-export interface BackendFactory {
-  name: BackendName;
-  /** null when available, otherwise the reason it is not (printed once by the CLI). */
-  unavailableReason(): string | null;
-  create(options: { threads: number }): Promise<Backend>;
-}
+export type { BackendFactory } from "./backend-factory.js";
 
 const factories: BackendFactory[] = [
   { name: "ts", unavailableReason: () => null, create: async () => new TsBackend() },

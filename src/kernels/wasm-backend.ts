@@ -6,9 +6,9 @@ import {
   type KernelActivation,
   type SgdStepArgs,
 } from "./backend.js";
+import type { BackendFactory } from "./backend-factory.js";
 import * as ew from "./elementwise.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
-import type { BackendFactory } from "./registry.js";
 import { TsBackend } from "./ts-backend.js";
 import { WasmHeap } from "./wasm-heap.js";
 import { type GemmFn, WasmThreadPool } from "./wasm-pool.js";

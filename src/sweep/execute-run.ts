@@ -4,7 +4,6 @@ import { loadDataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import type { Backend, BackendName } from "../kernels/backend.js";
 import { createBackend } from "../kernels/registry.js";
-import "../kernels/available.js";
 import type { RunStatus } from "../store/run-store.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
