@@ -4,7 +4,7 @@ import { type FastKernels, FastPathBackend } from "./fast-path-backend.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
 
 /**
- * The native backend: the Node-API addon built from native/initlab_kernels.c (AVX-512 or
+ * The native backend: the Node-API addon built from native/*.c (see native/README.md; AVX-512 or
  * AVX2+FMA micro-kernels chosen at run time, a pthread pool for large products). It works on any
  * Float32Array's memory in place, so `alloc` is a plain Float32Array; Float64Arrays go to the
  * TypeScript reference code. Built at install time by native/build.mjs; when the addon is missing
