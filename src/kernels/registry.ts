@@ -1,5 +1,6 @@
 import type { Backend, BackendName } from "./backend.js";
 import type { BackendFactory } from "./backend-factory.js";
+import { type BACKEND_CHOICES, BACKEND_NAMES } from "./backend-names.js";
 import { nativeBackendFactory } from "./native-backend.js";
 import { TsBackend } from "./ts-backend.js";
 import { wasmBackendFactory } from "./wasm-backend.js";
@@ -24,13 +25,13 @@ export function registerBackend(factory: BackendFactory): void {
   else factories.push(factory);
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ["ts", "wasm", "native"];
+export { BACKEND_NAMES } from "./backend-names.js";
 
 /** Order of preference when no backend is named: fastest first. */
 const PREFERENCE: readonly BackendName[] = ["native", "wasm", "ts"];
 
 /** What a run asks for: a backend by name, or "auto" (the fastest available here). */
-export type BackendRequest = "auto" | BackendName;
+export type BackendRequest = (typeof BACKEND_CHOICES)[number];
 
 export function listBackends(): { name: BackendName; available: boolean; reason: string | null }[] {
   return BACKEND_NAMES.map((name) => {
