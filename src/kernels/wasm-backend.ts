@@ -2,6 +2,7 @@ import type { FloatArray } from "./backend.js";
 import type { BackendFactory } from "./backend-factory.js";
 import { type FastKernels, FastPathBackend } from "./fast-path-backend.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
+import { scaleInPlace } from "./ts-backend.js";
 import { WasmHeap } from "./wasm-heap.js";
 import { type GemmFn, WasmThreadPool } from "./wasm-pool.js";
 
@@ -178,7 +179,7 @@ export class WasmBackend extends FastPathBackend<number> {
     if (m <= 0 || n <= 0) return;
     need(c, m * n, "c");
     if (k <= 0 || alpha === 0) {
-      scale(c, m * n, beta);
+      scaleInPlace(c, m * n, beta);
       return;
     }
     need(a, m * k, "a");
@@ -289,12 +290,6 @@ export class WasmBackend extends FastPathBackend<number> {
 function need(x: FloatArray, len: number, what: string): void {
   if (x.length < len)
     throw new RangeError(`gemm/vector kernel: ${what} has ${x.length} elements, needs ${len}`);
-}
-
-/** x[0..n) *= beta; beta = 0 writes zeros (NaN does not survive). */
-function scale(x: FloatArray, n: number, beta: number): void {
-  if (beta === 0) x.fill(0, 0, n);
-  else if (beta !== 1) for (let i = 0; i < n; i++) x[i] *= beta;
 }
 
 function canShareMemory(): boolean {
