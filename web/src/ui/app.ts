@@ -3,8 +3,8 @@ import { findPreset, PRESETS, type Preset } from "../presets.js";
 import { type LabState, parseUrl, toUrl } from "../state.js";
 import { toCliCommand } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
+import { type Child, h, options, replace } from "./dom.js";
 import { LabView } from "./lab-view.js";
-import { escapeHtml } from "./layer-table.js";
 import { RunsBrowser } from "./runs-browser.js";
 import { fmt } from "./theme.js";
 
@@ -34,6 +34,13 @@ export class App {
     if (parsed.problems.length) this.notice(`The link had problems: ${parsed.problems.join("; ")}`);
     this.config = new ConfigPanel(this.a, (s) => this.edited(s));
     $("#config").append(this.config.el);
+    // the settings fold away on narrow screens (the charts come first there), open on wide ones
+    const narrow = matchMedia("(max-width: 900px)");
+    const fold = () => {
+      $<HTMLDetailsElement>("#settings").open = !narrow.matches;
+    };
+    fold();
+    narrow.addEventListener("change", fold);
     this.buildHeader();
     this.renderPresetBox();
     this.renderEditTabs();
@@ -48,7 +55,12 @@ export class App {
 
   private buildHeader(): void {
     const presetSel = $<HTMLSelectElement>("#preset");
-    presetSel.innerHTML = `<option value="">— choose an experiment —</option>${PRESETS.map((p) => `<option value="${p.id}">${escapeHtml(p.title)}</option>`).join("")}`;
+    presetSel.replaceChildren(
+      ...options([
+        { value: "", text: "— choose an experiment —" },
+        ...PRESETS.map((p) => ({ value: p.id, text: p.title })),
+      ]),
+    );
     presetSel.value = this.preset?.id ?? "";
     presetSel.addEventListener("change", () => this.applyPreset(findPreset(presetSel.value)));
     $("#btn-play").addEventListener("click", () => this.togglePlay());
@@ -68,13 +80,16 @@ export class App {
     $("#btn-cli").addEventListener("click", () => {
       const lines = [`# A\n${toCliCommand(this.a)}`];
       if (this.b) lines.push(`# B\n${toCliCommand(this.b)}`);
-      this.notice(`<pre>${escapeHtml(lines.join("\n"))}</pre>`, 0);
+      this.notice(h("pre", { "data-testid": "cli-command" }, lines.join("\n")), 0);
     });
     for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-tab]")) {
       btn.addEventListener("click", () => this.showTab(btn.dataset.tab!));
     }
     document.addEventListener("keydown", (e) => {
-      if ((e.target as HTMLElement).closest("input, select, textarea")) return;
+      // keys typed into a control (or Space/Enter on a focused button or link) belong to it
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.target as HTMLElement).closest("input, select, textarea, button, a, summary, [contenteditable]"))
+        return;
       if (e.key === " ") {
         e.preventDefault();
         this.togglePlay();
@@ -146,9 +161,20 @@ export class App {
   private renderEditTabs(): void {
     const tabs = $("#edit-tabs");
     tabs.hidden = this.b === null;
-    tabs.innerHTML = this.b
-      ? `<button data-edit="a" class="${this.editing === "a" ? "active" : ""}">A</button><button data-edit="b" class="${this.editing === "b" ? "active" : ""}">B</button><span class=muted>B differs from A where marked</span>`
-      : "";
+    const tab = (id: "a" | "b") =>
+      h(
+        "button",
+        {
+          type: "button",
+          "data-edit": id,
+          class: this.editing === id ? "active" : "",
+          "aria-pressed": String(this.editing === id),
+        },
+        id.toUpperCase(),
+      );
+    if (this.b)
+      replace(tabs, tab("a"), tab("b"), h("span", { class: "muted" }, "B differs from A where marked"));
+    else replace(tabs);
     for (const btn of tabs.querySelectorAll<HTMLButtonElement>("[data-edit]")) {
       btn.addEventListener("click", () => {
         this.editing = btn.dataset.edit as "a" | "b";
@@ -166,12 +192,19 @@ export class App {
     const p = this.preset;
     box.hidden = !p;
     if (!p) return;
-    box.innerHTML =
-      `<h2>${escapeHtml(p.title)}</h2><p class=claim>${escapeHtml(p.claim)}</p>` +
-      `<p><b>Look for:</b> ${escapeHtml(p.lookFor)}</p>` +
-      (p.tryNext.length
-        ? `<div class=try>Try: ${p.tryNext.map((t, i) => `<button data-try="${i}">${escapeHtml(t.label)}</button>`).join("")}</div>`
-        : "");
+    replace(
+      box,
+      h("h2", {}, p.title),
+      h("p", { class: "claim" }, p.claim),
+      h("p", {}, h("b", {}, "Look for:"), ` ${p.lookFor}`),
+      p.tryNext.length > 0 &&
+        h(
+          "div",
+          { class: "try" },
+          "Try: ",
+          ...p.tryNext.map((t, i) => h("button", { type: "button", "data-try": i }, t.label)),
+        ),
+    );
     for (const btn of box.querySelectorAll<HTMLButtonElement>("[data-try]")) {
       btn.addEventListener("click", () => {
         const change = p.tryNext[Number(btn.dataset.try)].change;
@@ -220,7 +253,7 @@ export class App {
     for (const v of this.views) {
       if (v.run.status === "error" && !this.errorsShown.has(v.run)) {
         this.errorsShown.add(v.run);
-        this.notice(`This run cannot start: ${escapeHtml(v.run.error ?? "unknown error")}`, 0);
+        this.notice(`This run cannot start: ${v.run.error ?? "unknown error"}`, 0);
       }
     }
     const running = this.views.some((v) => v.run.status === "running");
@@ -234,27 +267,32 @@ export class App {
       !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready") ||
       !this.views[0]?.run.canPause;
     for (const [i, v] of this.views.entries()) {
-      if (this.views.length > 1) v.setTitle(`<b>${i ? "B" : "A"}</b> ${escapeHtml(summary(v.run.state))}`);
+      if (this.views.length > 1) v.setTitle(i ? "B" : "A", summary(v.run.state));
     }
   }
 
-  /** Shows a message at the top (added below any message still shown); ms = 0 keeps it until closed. */
-  private notice(html: string, ms = 8000): void {
+  /**
+   * Shows a message under the top bar, in the page's flow (it pushes the panels down instead of
+   * covering them), each with its own close button; ms = 0 keeps it until closed. The content is
+   * text or nodes, never markup: a link's problems are shown as they were typed.
+   */
+  private notice(content: Child, ms = 8000): void {
     const el = $("#notice");
-    if (el.hidden) el.innerHTML = `<button class=close title="close">×</button>`;
-    const p = document.createElement("div");
-    p.innerHTML = html;
-    el.append(p);
-    el.hidden = false;
-    el.querySelector("button")!.onclick = () => {
-      el.hidden = true;
+    const close = h("button", { type: "button", class: "close", "aria-label": "close this message" }, "×");
+    const item = h(
+      "div",
+      { class: "notice-item", role: "status" },
+      h("div", { class: "notice-text" }, content),
+      close,
+    );
+    const remove = () => {
+      item.remove();
+      if (!el.firstElementChild) el.hidden = true;
     };
-    if (ms > 0) {
-      setTimeout(() => {
-        p.remove();
-        if (!el.querySelector("div")) el.hidden = true;
-      }, ms);
-    }
+    close.addEventListener("click", remove);
+    el.append(item);
+    el.hidden = false;
+    if (ms > 0) setTimeout(remove, ms);
   }
 }
 
