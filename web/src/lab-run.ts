@@ -1,4 +1,11 @@
-import { CTRL_TARGET, CTRL_WORDS, type FromWorker, type ReadyInfo, type StartMessage } from "./protocol.js";
+import {
+  CTRL_TARGET,
+  CTRL_WORDS,
+  type FromWorker,
+  type ReadyInfo,
+  type StartMessage,
+  UNLIMITED_STEPS,
+} from "./protocol.js";
 import { datasetBytes, wasmBytes } from "./resources.js";
 import { RunSeries } from "./series.js";
 import type { LabState } from "./state.js";
@@ -25,11 +32,20 @@ export class LabRun {
   private readonly worker: Worker;
   private readonly ctrl: Int32Array | null;
   private wantRun = false;
+  /**
+   * Where the run stops next: the state's step limit at first; Continue moves it on by as many
+   * steps again, or to no limit at all (UNLIMITED_STEPS). Only with a control word (shared memory).
+   */
+  limit: number;
+  /** True when the run stopped at its limit (done, but it can continue). */
+  atLimit = false;
 
   constructor(
     readonly state: LabState,
     private readonly onChange: () => void,
+    unlimited = false,
   ) {
+    this.limit = unlimited ? UNLIMITED_STEPS : state.steps;
     this.worker = new Worker(new URL("./worker/train-worker.ts", import.meta.url), { type: "module" });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
     this.worker.onerror = (ev) => this.fail(ev.message || "the training worker failed to start");
@@ -59,11 +75,33 @@ export class LabRun {
     this.worker.postMessage(msg);
   }
 
+  /** True when Start would continue a run that reached its step limit. */
+  get canContinue(): boolean {
+    return this.status === "done" && this.atLimit && this.ctrl !== null;
+  }
+
+  /** Trains on without a step limit (true), or stops at the state's limit again (false). */
+  setUnlimited(on: boolean): void {
+    const limit = on ? UNLIMITED_STEPS : Math.max(this.state.steps, this.step);
+    if (limit === this.limit) return;
+    this.limit = limit;
+    if (this.ctrl && this.status === "running") {
+      Atomics.store(this.ctrl, CTRL_TARGET, limit);
+      Atomics.notify(this.ctrl, CTRL_TARGET);
+    }
+  }
+
   play(): void {
+    if (this.canContinue) {
+      // past the limit: as many steps again (or on without a limit)
+      if (this.limit !== UNLIMITED_STEPS) this.limit = this.step + this.state.steps;
+      this.atLimit = false;
+      this.status = "paused";
+    }
     if (this.status === "done" || this.status === "error") return;
     this.wantRun = true;
     if (this.ctrl) {
-      Atomics.store(this.ctrl, CTRL_TARGET, this.state.steps);
+      Atomics.store(this.ctrl, CTRL_TARGET, this.limit);
       Atomics.notify(this.ctrl, CTRL_TARGET);
     } else if (this.status === "ready") this.worker.postMessage({ type: "go" });
     if (this.status === "ready" || this.status === "paused") this.status = "running";
@@ -79,6 +117,11 @@ export class LabRun {
 
   /** One training step, when paused. */
   stepOnce(): void {
+    if (this.canContinue) {
+      this.atLimit = false;
+      this.status = "paused";
+      this.limit = Math.max(this.limit, this.step + 1);
+    }
     if (!this.ctrl || (this.status !== "paused" && this.status !== "ready")) return;
     Atomics.store(this.ctrl, CTRL_TARGET, this.step + 1);
     Atomics.notify(this.ctrl, CTRL_TARGET);
@@ -124,6 +167,12 @@ export class LabRun {
         this.step = m.step;
         // stale when the page has moved the target on since the worker stopped
         this.status = this.ctrl && Atomics.load(this.ctrl, CTRL_TARGET) > m.step ? "running" : "paused";
+        if (this.status === "paused" && m.step >= this.limit) {
+          // the step limit: done, and Start continues
+          this.status = "done";
+          this.atLimit = true;
+          this.wantRun = false;
+        }
         break;
       case "done":
         this.step = m.step;

@@ -8,6 +8,8 @@ import type { LabState } from "./state.js";
 /** Shared control words (Int32Array over a SharedArrayBuffer). */
 export const CTRL_TARGET = 0; // the worker may run while its step < target
 export const CTRL_WORDS = 2;
+/** The step target of a run without a limit (the largest the Int32 control word holds). */
+export const UNLIMITED_STEPS = 2 ** 31 - 1;
 
 export interface StartMessage {
   type: "start";

@@ -1,5 +1,6 @@
 import { LabRun } from "../lab-run.js";
 import { findPreset, PRESETS, type Preset } from "../presets.js";
+import { UNLIMITED_STEPS } from "../protocol.js";
 import { type LabState, parseUrl, toUrl } from "../state.js";
 import { toCliCommand } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
@@ -66,6 +67,11 @@ export class App {
     $("#btn-play").addEventListener("click", () => this.togglePlay());
     $("#btn-step").addEventListener("click", () => this.stepOnce());
     $("#btn-reset").addEventListener("click", () => this.reset());
+    const unlimited = $<HTMLInputElement>("#unlimited");
+    unlimited.addEventListener("change", () => {
+      for (const v of this.views) v.run.setUnlimited(unlimited.checked);
+      this.statusDrawn = "";
+    });
     const cmp = $<HTMLInputElement>("#compare");
     cmp.checked = this.b !== null;
     cmp.addEventListener("change", () => {
@@ -221,8 +227,9 @@ export class App {
     const host = $("#views");
     host.className = this.b ? "views compare" : "views";
     const redraw = () => undefined;
-    this.views = [new LabView(new LabRun(this.a, redraw), this.b !== null, this.b ? "a" : null)];
-    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw), true, "b"));
+    const unlimited = $<HTMLInputElement>("#unlimited").checked;
+    this.views = [new LabView(new LabRun(this.a, redraw, unlimited), this.b !== null, this.b ? "a" : null)];
+    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw, unlimited), true, "b"));
     for (const v of this.views) host.append(v.el);
   }
 
@@ -233,7 +240,9 @@ export class App {
       const speed = r.samplesPerSecond > 0 ? ` · ${fmt(r.samplesPerSecond, 2)} samples/s` : "";
       const what =
         r.status === "error" ? `error: ${r.error}` : r.status === "loading" ? "loading…" : r.status;
-      return `${name}step ${r.step} / ${r.state.steps} · ${what}${speed}${r.info ? ` · ${r.info.backend}` : ""}`;
+      const limit = r.limit === UNLIMITED_STEPS ? "no limit" : String(r.limit);
+      const stop = r.canContinue ? "step limit (Continue trains on)" : what;
+      return `${name}step ${r.step} / ${limit} · ${stop}${speed}${r.info ? ` · ${r.info.backend}` : ""}`;
     });
     const text = parts.join("   ");
     if (text !== this.statusDrawn) {
@@ -258,13 +267,17 @@ export class App {
     }
     const running = this.views.some((v) => v.run.status === "running");
     const btn = $<HTMLButtonElement>("#btn-play");
-    const label = running ? "Pause" : "Start";
+    const more = !running && this.views.some((v) => v.run.canContinue);
+    const label = running ? "Pause" : more ? "Continue" : "Start";
     if (btn.textContent !== label) btn.textContent = label;
     btn.disabled = this.views.every(
-      (v) => v.run.status === "done" || v.run.status === "error" || v.run.status === "loading",
+      (v) =>
+        (v.run.status === "done" && !v.run.canContinue) ||
+        v.run.status === "error" ||
+        v.run.status === "loading",
     );
     $<HTMLButtonElement>("#btn-step").disabled =
-      !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready") ||
+      !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready" || v.run.canContinue) ||
       !this.views[0]?.run.canPause;
     for (const [i, v] of this.views.entries()) {
       if (this.views.length > 1) v.setTitle(i ? "B" : "A", summary(v.run.state));

@@ -13,7 +13,14 @@ import { Timeline } from "./timeline.js";
 import { VarianceChart } from "./variance-chart.js";
 
 function panel(parent: HTMLElement, cls: string, title: string, hint: string): HTMLElement {
-  const body = h("div", { class: "body" });
+  // the panels that scroll can be scrolled from the keyboard (focusable, named by their title)
+  const scrolls = cls === "p-diagnosis" || cls === "p-table";
+  const body = h("div", {
+    class: "body",
+    tabindex: scrolls ? 0 : null,
+    role: scrolls ? "region" : null,
+    "aria-label": scrolls ? title : null,
+  });
   parent.append(h("section", { class: `panel ${cls}` }, h("h3", {}, title, h("small", {}, hint)), body));
   return body;
 }

@@ -1,7 +1,13 @@
 /// <reference lib="webworker" />
 import { getLoss } from "../../../src/nn/losses.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
-import { CTRL_TARGET, type FromWorker, type StartMessage, type ToWorker } from "../protocol.js";
+import {
+  CTRL_TARGET,
+  type FromWorker,
+  type StartMessage,
+  type ToWorker,
+  UNLIMITED_STEPS,
+} from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
 import { makeBackend } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
@@ -33,7 +39,11 @@ const BOUNDARY_N = 64;
 
 async function run(msg: StartMessage): Promise<void> {
   const state = msg.state;
-  const config = toTrainConfig(state);
+  const ctrl = msg.ctrl ? new Int32Array(msg.ctrl) : null;
+  // With a control word the page says where to stop (the step limit, then further when the user
+  // continues, or never): the trainer itself runs without a limit. The numbers do not change:
+  // the lab's runs have a constant learning rate, the only use of the step count besides stopping.
+  const config = ctrl ? { ...toTrainConfig(state), maxSteps: UNLIMITED_STEPS } : toTrainConfig(state);
   const dataset = buildDataset(state, config, msg.dataBytes);
   const backend = await makeBackend(state.backend, msg.wasm);
   const net = buildNetwork(config, dataset, backend);
@@ -41,7 +51,13 @@ async function run(msg: StartMessage): Promise<void> {
   const viewer = new ProbeViewer(net);
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
-  const ctrl = msg.ctrl ? new Int32Array(msg.ctrl) : null;
+  let lastBoundary = -1e9;
+  const postBoundary = (step: number) => {
+    if (!points) return;
+    lastBoundary = performance.now();
+    const g = boundaryGrid(net, points.box, BOUNDARY_N);
+    post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
+  };
   post({
     type: "ready",
     info: {
@@ -66,7 +82,11 @@ async function run(msg: StartMessage): Promise<void> {
       const target = Atomics.load(ctrl, CTRL_TARGET);
       if (step < target) return;
       stream.flush();
-      if (!announced) post({ type: "paused", step });
+      if (!announced) {
+        // the decision boundary of the step where the run stops
+        if (step > 0) postBoundary(step);
+        post({ type: "paused", step });
+      }
       announced = true;
       const t = performance.now();
       Atomics.wait(ctrl, CTRL_TARGET, target);
@@ -75,7 +95,6 @@ async function run(msg: StartMessage): Promise<void> {
   };
   if (!ctrl) await new Promise<void>((resolve) => (go = resolve));
 
-  let lastBoundary = -1e9;
   const t0 = performance.now();
   const record = train(config, {
     dataset,
@@ -91,15 +110,8 @@ async function run(msg: StartMessage): Promise<void> {
         const view = viewer.view(snapshot, ev);
         stream.flush();
         post({ type: "probe", probe: view });
-        const now = performance.now();
-        if (points && (now - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)) {
-          lastBoundary = now;
-          const g = boundaryGrid(ctx.net, points.box, BOUNDARY_N);
-          post({ type: "boundary", step: ctx.step, n: BOUNDARY_N, ...g }, [
-            g.classes.buffer,
-            g.confidence.buffer,
-          ]);
-        }
+        if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
+          postBoundary(ctx.step);
         if (ctx.step === 0) hold(0);
       },
       onStep(s) {
