@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { findPreset } from "../../web/src/presets.js";
@@ -386,4 +387,54 @@ test("a run that reached its step limit continues; without a limit it trains on 
     () => document.querySelector<HTMLElement>("#status")?.dataset.status === "paused",
   );
   await page.uncheck("#unlimited");
+});
+
+test("one worker per column across resets: the next runs train at least as fast as the first", {
+  skip: missing ?? false,
+  timeout: 300_000,
+}, async () => {
+  const p = findPreset("sigmoid-8-layers")!;
+  await page.goto(`${lab.server.url}?${toUrl({ ...p.state, backend: "wasm" }, null, p.id)}`);
+  const speeds: number[] = [];
+  const losses: string[] = [];
+  const canary = monitorEventLoopDelay({ resolution: 10 });
+  canary.enable();
+  for (let run = 1; run <= 3; run++) {
+    if (run > 1) await page.click("#btn-reset");
+    // the status names the run's number in its worker: 1, 2, 3 = the same worker
+    await page.waitForFunction(
+      (n) => {
+        const d = document.querySelector<HTMLElement>("#status")?.dataset;
+        return d?.status === "paused" && d.workerRun === String(n);
+      },
+      run,
+      { timeout: 60_000 },
+    );
+    await page.click("#btn-play");
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>("#status")?.dataset.status === "done",
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    speeds.push(Number(await page.getAttribute("#status", "data-sps")));
+    losses.push(String(await page.getAttribute("#status", "data-loss")));
+  }
+  canary.disable();
+  // a run in a kept worker (and on its kept WebAssembly instance) is the same run, bit for bit
+  assert.deepEqual(losses, [losses[0], losses[0], losses[0]]);
+  const stall = canary.max / 1e6;
+  const later = Math.max(...speeds.slice(1));
+  console.log(
+    `# worker kept across resets: ${speeds.map((s) => Math.round(s)).join(", ")} samples/s in runs 1-3 ` +
+      `(Node canary: longest stall ${stall.toFixed(0)} ms)`,
+  );
+  // a new worker for every run made the first run the fast one's half (17k vs 34k samples/s):
+  // the runs after it, in the same worker, keep its speed (within 15%) or pass it
+  if (stall > 100) {
+    // other processes held the CPU: speeds measured now swing by 2x either way
+    console.log("# machine busy: checking the later runs reach half the first's speed instead of 85%");
+    assert.ok(later >= 0.5 * speeds[0], `runs at ${speeds.join(", ")} samples/s`);
+  } else assert.ok(later >= 0.85 * speeds[0], `runs at ${speeds.join(", ")} samples/s`);
 });

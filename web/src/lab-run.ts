@@ -1,4 +1,5 @@
 import {
+  CTRL_STOP,
   CTRL_TARGET,
   CTRL_WORDS,
   type FromWorker,
@@ -9,6 +10,9 @@ import {
 import { datasetBytes, wasmBytes } from "./resources.js";
 import { RunSeries } from "./series.js";
 import type { LabState } from "./state.js";
+import { type SlotOwner, type WorkerSlot, workerSlot } from "./worker-slot.js";
+
+let runs = 0;
 
 export type RunStatus = "loading" | "ready" | "running" | "paused" | "done" | "error";
 
@@ -17,7 +21,7 @@ export type RunStatus = "loading" | "ready" | "running" | "paused" | "done" | "e
  * steps move a shared step target the worker waits on; reset means a new LabRun (the old worker
  * is terminated).
  */
-export class LabRun {
+export class LabRun implements SlotOwner {
   readonly series = new RunSeries();
   info: ReadyInfo | null = null;
   status: RunStatus = "loading";
@@ -29,9 +33,13 @@ export class LabRun {
   boundary: { step: number; n: number; classes: Uint8Array; confidence: Float32Array } | null = null;
   /** Bumped on every message; views compare it to redraw only on change. */
   version = 0;
+  readonly runId = ++runs;
   private readonly worker: Worker;
   private readonly ctrl: Int32Array | null;
+  /** The kept worker of this run's column, or null when this run has a worker of its own. */
+  private readonly slot: WorkerSlot | null;
   private wantRun = false;
+  private disposed = false;
   /**
    * Where the run stops next: the state's step limit at first; Continue moves it on by as many
    * steps again, or to no limit at all (UNLIMITED_STEPS). Only with a control word (shared memory).
@@ -44,15 +52,25 @@ export class LabRun {
     readonly state: LabState,
     private readonly onChange: () => void,
     unlimited = false,
+    /** The column of the page ("a", "b"): its worker is kept across resets. */
+    column = "a",
   ) {
     this.limit = unlimited ? UNLIMITED_STEPS : state.steps;
-    this.worker = new Worker(new URL("./worker/train-worker.ts", import.meta.url), { type: "module" });
-    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
-    this.worker.onerror = (ev) => this.fail(ev.message || "the training worker failed to start");
     this.ctrl =
       typeof SharedArrayBuffer !== "undefined" && crossOriginIsolated
         ? new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS))
         : null;
+    if (this.ctrl) {
+      // a run can be stopped inside the worker: keep the column's worker
+      this.slot = workerSlot(column);
+      this.worker = this.slot.attach(this);
+    } else {
+      // without shared memory a run cannot be interrupted: a worker of its own, terminated on reset
+      this.slot = null;
+      this.worker = new Worker(new URL("./worker/train-worker.ts", import.meta.url), { type: "module" });
+      this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
+      this.worker.onerror = (ev) => this.fail(ev.message || "the training worker failed to start");
+    }
     this.boot().catch((e) => this.fail((e as Error).message));
   }
 
@@ -65,8 +83,10 @@ export class LabRun {
       datasetBytes(this.state),
       this.state.backend === "ts" ? null : wasmBytes(),
     ]);
+    if (this.disposed) return;
     const msg: StartMessage = {
       type: "start",
+      run: this.runId,
       state: this.state,
       dataBytes,
       wasm,
@@ -130,10 +150,15 @@ export class LabRun {
   }
 
   dispose(): void {
-    this.worker.terminate();
+    this.disposed = true;
+    if (this.slot && this.ctrl) {
+      Atomics.store(this.ctrl, CTRL_STOP, 1);
+      Atomics.notify(this.ctrl, CTRL_TARGET);
+      this.slot.detach(this);
+    } else this.worker.terminate();
   }
 
-  private fail(message: string): void {
+  fail(message: string): void {
     this.status = "error";
     this.error = message;
     this.changed();
@@ -144,7 +169,7 @@ export class LabRun {
     this.onChange();
   }
 
-  private receive(m: FromWorker): void {
+  receive(m: FromWorker): void {
     switch (m.type) {
       case "ready":
         this.info = m.info;

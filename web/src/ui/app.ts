@@ -228,8 +228,10 @@ export class App {
     host.className = this.b ? "views compare" : "views";
     const redraw = () => undefined;
     const unlimited = $<HTMLInputElement>("#unlimited").checked;
-    this.views = [new LabView(new LabRun(this.a, redraw, unlimited), this.b !== null, this.b ? "a" : null)];
-    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw, unlimited), true, "b"));
+    this.views = [
+      new LabView(new LabRun(this.a, redraw, unlimited, "a"), this.b !== null, this.b ? "a" : null),
+    ];
+    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw, unlimited, "b"), true, "b"));
     for (const v of this.views) host.append(v.el);
   }
 
@@ -258,6 +260,7 @@ export class App {
       );
       el.dataset.sps = String(r0?.samplesPerSecond ?? 0);
       el.dataset.wallSps = String(r0?.wallSamplesPerSecond ?? 0);
+      el.dataset.workerRun = String(r0?.info?.runInWorker ?? "");
     }
     for (const v of this.views) {
       if (v.run.status === "error" && !this.errorsShown.has(v.run)) {
