@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { findPreset } from "../../web/src/presets.js";
 import { FIELDS, toUrl } from "../../web/src/state.js";
-import { artifactPath, browserMissing, launchBrowser, serveLab } from "./browser.js";
+import { artifactPath, browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
 
 // The lab for everyone (issue 17), in real headless Chromium: links cannot inject markup, the
 // page fits a phone, every control has a name and axe-core finds no serious violation, keys on a
@@ -22,8 +22,11 @@ const pageErrors: string[] = [];
 const requests: string[] = [];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
+let release: (() => void) | null = null;
+
 before(async () => {
   if (missing) return;
+  release = await browserLock();
   lab = await serveLab(mkdtempSync(join(tmpdir(), "initlab-runs-")));
   browser = await launchBrowser();
   page = await browser.context.newPage();
@@ -40,6 +43,7 @@ after(async () => {
   if (missing) return;
   await browser?.close();
   await lab?.close();
+  release?.();
 });
 
 async function ready(p: Page): Promise<void> {

@@ -185,4 +185,7 @@ function render(): void {
 }
 
 render();
-prefetch();
+// data-ready tells scripts (and the tests) that the labs' data has arrived
+void prefetch().then(() => {
+  document.body.dataset.ready = "1";
+});
