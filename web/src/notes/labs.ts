@@ -71,7 +71,13 @@ export const LABS: readonly LiveLab[] = [
     preset: "relu-raw-pixels",
     experiment: "raw-pixels",
     async run(_input, col) {
-      const base = { ...preset("relu-raw-pixels"), samples: MNIST_EXAMPLES, width: 64, steps: 80, probeEvery: 40 };
+      const base = {
+        ...preset("relu-raw-pixels"),
+        samples: MNIST_EXAMPLES,
+        width: 64,
+        steps: 80,
+        probeEvery: 40,
+      };
       const [raw, std, sig] = await Promise.all([
         runToEnd(base, column(col, 0)),
         runToEnd({ ...base, preprocess: "standardize" }, column(col, 1)),
