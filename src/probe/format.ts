@@ -1,10 +1,11 @@
 import type { DepthSweep } from "./depth-sweep.js";
+import type { NetworkPhase } from "./inspect.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
 
-/** 1.23e-4 style, "NaN" for non-finite, "-" for null. */
+/** 1.23e-4 style, "NaN" / "Infinity" / "-Infinity" for non-finite, "-" for null. */
 export function sci(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined) return "-";
-  if (!Number.isFinite(x)) return "NaN";
+  if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   return x.toExponential(digits).replace("e+", "e");
 }
@@ -76,8 +77,31 @@ export function diagnosisText(findings: readonly Finding[], snapshot: ProbeSnaps
   );
 }
 
+/** "recommended init: X because ..." or, when the network already has it, "init: keep X because ...". */
 export function recommendationText(rec: Recommendation): string {
-  return `recommended init: ${rec.init}\n  because ${rec.reason}.`;
+  return rec.inUse
+    ? `init: keep ${rec.init} (already in use)\n  because ${rec.reason}.`
+    : `recommended init: ${rec.init}\n  because ${rec.reason}.`;
+}
+
+/** One line: the mean-field phase of the initialization with its numbers. */
+export function phaseText(p: NetworkPhase): string {
+  const bias =
+    p.biasMean !== 0
+      ? `bias mean ${p.biasMean} (a deterministic shift), spread sigma_b^2 = ${sci(p.sigmaB2)}`
+      : `sigma_b^2 = ${sci(p.sigmaB2)}`;
+  const crit = Number.isFinite(p.criticalSigmaW2)
+    ? `; critical sigma_w^2 = ${p.criticalSigmaW2.toPrecision(4)}`
+    : "";
+  const depth = Number.isFinite(p.trainableDepth)
+    ? `; trainable to depth ~${p.trainableDepth.toPrecision(2)} (6 xi_c)`
+    : p.trainableDepth === Number.POSITIVE_INFINITY
+      ? "; no depth limit from the correlation (xi_c = Infinity)"
+      : "";
+  return (
+    `phase at initialization: ${p.phase} (chi_1 = ${p.chi1.toPrecision(4)}; critical means |chi_1 - 1| <= ${p.tolerance}) ` +
+    `for ${p.activation} layer ${p.layer} with sigma_w^2 = ${p.sigmaW2.toPrecision(4)}, ${bias}, q* = ${sci(p.qStar)}${crit}${depth}`
+  );
 }
 
 /** Depths shown in the sweep table: 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, ... and the deepest. */

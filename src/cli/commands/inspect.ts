@@ -3,15 +3,13 @@ import { loadDataset } from "../../data/index.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/serialize.js";
 import {
-  biasSecondMoment,
   depthSweep,
   depthSweepText,
-  diagnose,
   diagnosisText,
+  inspect,
   layerTable,
+  phaseText,
   probeBatch,
-  probeNetwork,
-  recommend,
   recommendationText,
 } from "../../probe/index.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
@@ -54,20 +52,14 @@ export function inspectCommand(io: CliIO): Command {
       const dataset = await loadDataset(dataOptionsOf(config));
       const net = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
       const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
-      const snapshot = probeNetwork(net, batch.x, batch.y, batch.B, getLoss(config.loss), { predict: true });
-      const recommendation = recommend(net.spec.activation, net.sizes, { biasVar: biasSecondMoment(net) });
-      const diagnosis = diagnose(
-        snapshot,
-        recommendation.init !== String(net.spec.init) ? recommendation : null,
-      );
+      const { snapshot, diagnosis, recommendation, phase } = inspect(net, batch, getLoss(config.loss));
       const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
       const sweep =
         typeof sweepDepth === "number"
           ? depthSweep(batch.x, batch.B, dataset.inputDim, {
-              activation:
-                typeof net.spec.activation === "string" ? net.spec.activation : net.spec.activation[0],
-              init: typeof net.spec.init === "string" ? net.spec.init : net.spec.init[0],
-              biasInit: net.spec.biasInit,
+              activation: net.layers[0].activation,
+              init: net.weightInits[0],
+              biasInit: net.biasInit,
               width: net.sizes.length > 2 ? net.sizes[net.sizes.length - 2] : 256,
               maxDepth: sweepDepth,
               outputs: dataset.numClasses,
@@ -85,6 +77,7 @@ export function inspectCommand(io: CliIO): Command {
           layers: snapshot.layers,
           diagnosis,
           recommendation,
+          phase,
           ...(sweep ? { depthSweep: sweep } : {}),
         });
         return;
@@ -100,8 +93,9 @@ export function inspectCommand(io: CliIO): Command {
         layerTable(snapshot.layers),
         "",
         diagnosisText(diagnosis, snapshot),
-        recommendationText(recommendation),
       ];
+      if (phase) out.push(phaseText(phase));
+      if (recommendation) out.push(recommendationText(recommendation));
       if (sweep) out.push("", depthSweepText(sweep));
       io.stdout(`${out.join("\n")}\n`);
     } finally {

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { getLoss } from "../../../src/nn/losses.js";
+import { networkPhase } from "../../../src/probe/inspect.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
 import { CTRL_TARGET, type FromWorker, type StartMessage, type ToWorker } from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
@@ -7,7 +8,6 @@ import { makeBackend } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
 import { LossStream } from "./loss-stream.js";
-import { meanFieldView } from "./mean-field-view.js";
 import { ProbeViewer } from "./probe-view.js";
 
 /**
@@ -38,7 +38,7 @@ async function run(msg: StartMessage): Promise<void> {
   const backend = await makeBackend(state.backend, msg.wasm);
   const net = buildNetwork(config, dataset, backend);
   const loss = getLoss(config.loss);
-  const viewer = new ProbeViewer(net);
+  const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
   const ctrl = msg.ctrl ? new Int32Array(msg.ctrl) : null;
@@ -51,7 +51,7 @@ async function run(msg: StartMessage): Promise<void> {
       nTrain: dataset.nTrain,
       nTest: dataset.nTest,
       numClasses: dataset.numClasses,
-      meanField: meanFieldView(state, dataset.inputDim),
+      meanField: networkPhase(net),
       points,
       paused: ctrl !== null,
     },
@@ -82,13 +82,12 @@ async function run(msg: StartMessage): Promise<void> {
     backend,
     network: net,
     hooks: {
-      onProbe(ctx, rec) {
-        const snapshot = rec.probes[rec.probes.length - 1];
+      onProbe(ctx, rec, inspection) {
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
         const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval);
-        const view = viewer.view(snapshot, ev);
+        const view = viewer.view(inspection, ev);
         stream.flush();
         post({ type: "probe", probe: view });
         const now = performance.now();
