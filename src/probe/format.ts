@@ -1,5 +1,6 @@
 import type { DepthSweep } from "./depth-sweep.js";
 import type { NetworkPhase } from "./inspect.js";
+import type { InstanceBand, InstancesReport } from "./instances.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
 
 /** 1.23e-4 style, "NaN" / "Infinity" / "-Infinity" for non-finite, "-" for null. */
@@ -151,4 +152,39 @@ export function compactLayerLines(s: ProbeSnapshot): string[] {
     if (l.slopes) parts.push(`slope ${l.slopes.mean.toFixed(3)}`);
     return parts.join(" ");
   });
+}
+
+/** Relative spread sd / mean as a percentage, "-" when undefined. */
+const relPct = (sd: number, mean: number) =>
+  Number.isFinite(sd) && mean !== 0 ? `${((100 * sd) / Math.abs(mean)).toFixed(1)}%` : "-";
+
+/**
+ * The table of `inspect --instances K`: per layer, Var(z) over the instances (mean, relative sd,
+ * the band of single instances, the 95% t interval of the mean), the theory's value and the
+ * verdict (inside / outside the band); then the same verdicts for Var(dL/dz) in one line.
+ */
+export function instancesText(r: InstancesReport): string {
+  const head =
+    `${pad("layer", 5, true)}  ${pad("activation", 12)} ${pad("theory", 9, true)} ${pad("mean", 9, true)} ${pad("sd", 6, true)}  ` +
+    `${pad("band (mean +- 2 sd)", 21)} ${pad("95% CI of the mean", 21)} verdict`;
+  const verdict = (b: InstanceBand) => (b.inside === null ? "-" : b.inside ? "inside" : "OUTSIDE");
+  const rows = r.layers.map((l) => {
+    const b = l.preactVar;
+    return (
+      `${pad(String(l.index), 5, true)}  ${pad(l.activation, 12)} ${pad(sci(b.theory), 9, true)} ${pad(sci(b.mean), 9, true)} ` +
+      `${pad(relPct(b.sd, b.mean), 6, true)}  ${pad(`${sci(b.band[0])} .. ${sci(b.band[1])}`, 21)} ` +
+      `${pad(`${sci(b.ci95[0])} .. ${sci(b.ci95[1])}`, 21)} ${verdict(b)}`
+    );
+  });
+  const hidden = r.layers.slice(0, -1);
+  const inside = hidden.filter((l) => l.preactVar.inside === true).length;
+  const grads = r.layers.map((l) => `${l.index}: ${verdict(l.gradVar)}`).join(", ");
+  return [
+    `instances: ${r.count} networks initialized with seeds ${r.seeds.join(", ")} (derived from --seed); Var(z) per layer, ` +
+      `band = ${r.band}; theory = the mean of the instances' predictions`,
+    head,
+    ...rows,
+    `Var(z): the theory's value is inside the band at ${inside} of ${hidden.length} hidden layers; ` +
+      `Var(dL/dz) (anchored at each instance's output gradient): ${grads}`,
+  ].join("\n");
 }

@@ -10,6 +10,7 @@ export {
   compactLayerLines,
   depthSweepText,
   diagnosisText,
+  instancesText,
   layerTable,
   logBars,
   phaseText,
@@ -28,6 +29,16 @@ export {
   networkPhase,
   networkRecommendation,
 } from "./inspect.js";
+export {
+  BAND_SDS,
+  type InstanceBand,
+  type InstancesReport,
+  inspectInstances,
+  instanceBand,
+  instanceSeed,
+  type LayerInstances,
+  tQuantile975,
+} from "./instances.js";
 export { layerHasNonFinite, measureLayer } from "./layer-probe.js";
 export { rowSecondMoments, tensorStats } from "./moments.js";
 export { type FlowPrediction, flowLayer, outputGradMoments, predictFlow } from "./predict.js";

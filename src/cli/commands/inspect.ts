@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { UserError } from "../../errors.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/serialize.js";
 import {
@@ -7,6 +8,8 @@ import {
   depthSweepText,
   diagnosisText,
   inspect,
+  inspectInstances,
+  instancesText,
   layerTable,
   phaseText,
   probeBatch,
@@ -42,17 +45,33 @@ export function inspectCommand(io: CliIO): Command {
       `also show Var(z) at the last hidden layer for 1..max hidden layers (default ${DEFAULT_SWEEP_DEPTH})`,
       parseInteger("--depth-sweep", 1),
     )
+    .option(
+      "--instances <k>",
+      "measure K independently initialized networks (seeds derived from --seed): per-layer mean, spread and a band, theory inside or outside",
+      parseInteger("--instances", 2),
+    )
     .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
     .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
+    if (opts.instances !== undefined && opts.load)
+      throw new UserError(
+        "--instances initializes K networks; it cannot be combined with --load (one saved network)",
+      );
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
       const net = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
       const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
-      const { snapshot, diagnosis, recommendation, phase } = inspect(net, batch, getLoss(config.loss));
+      const loss = getLoss(config.loss);
+      const instances =
+        opts.instances !== undefined
+          ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
+          : null;
+      const { snapshot, diagnosis, recommendation, phase } = instances
+        ? instances.inspections[0]
+        : inspect(net, batch, loss);
       const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
       const sweep =
         typeof sweepDepth === "number"
@@ -78,6 +97,7 @@ export function inspectCommand(io: CliIO): Command {
           diagnosis,
           recommendation,
           phase,
+          ...(instances ? { instances: instances.report } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
         });
         return;
@@ -92,6 +112,13 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(instances
+          ? [
+              `(the table above is instance 0, seed ${instances.report.seeds[0]})`,
+              instancesText(instances.report),
+              "",
+            ]
+          : []),
         diagnosisText(diagnosis, snapshot),
       ];
       if (phase) out.push(phaseText(phase));
