@@ -37,8 +37,6 @@ test("the issue's bar: inspect --instances 8 on tanh/xavier 10 x 1000 standardiz
     "8",
     "--train-limit",
     "1000",
-    "--test-limit",
-    "10",
     "--json",
   );
   assert.equal(r.code, 0, r.err);
