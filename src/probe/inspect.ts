@@ -236,7 +236,25 @@ export function networkRecommendation(
   const same = net.layers.every((l) =>
     sameInit(net.weightInits[l.index], wanted[Math.min(l.index, wanted.length - 1)], l.inDim, l.outDim),
   );
-  if (same) return { ...rec, inUse: true };
+  if (same) {
+    // The textbook init is in use, but with random biases it may sit off the edge of chaos (tanh +
+    // xavier_uniform at sigma_b^2 = 0.05: chi_1 = 0.76): then the critical variance is the advice.
+    const crit = rec.criticalSigmaW2;
+    if (phase && phase.phase !== "critical" && crit !== null && phase.biasMean === 0) {
+      const init = `variance_scaling(scale=${Number(crit.toPrecision(4))}, mode=fan_in, distribution=untruncated_normal)`;
+      return {
+        ...rec,
+        init,
+        layerInits: rec.layerInits.map(() => init),
+        reason:
+          `the init in use (${rec.init}) is the textbook choice, but with bias variance sigma_b^2 = ${phase.sigmaB2.toPrecision(3)} ` +
+          `it puts this network in the ${phase.phase} phase (chi_1 = ${phase.chi1.toFixed(3)}); sigma_w^2 = ${crit.toPrecision(4)} ` +
+          `is the edge of chaos (chi_1 = 1, Schoenholz et al. 2017). About ${rec.init}: ${rec.reason}`,
+        inUse: false,
+      };
+    }
+    return { ...rec, inUse: true };
+  }
   if (phase && phase.phase === "critical" && phase.biasMean === 0) {
     const inUse = net.weightInits.every((w) => w.spec === net.weightInits[0].spec)
       ? net.weightInits[0].spec

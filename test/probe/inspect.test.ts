@@ -112,6 +112,9 @@ test("(c) tanh at the critical point (sigma_w^2 = 1.76, sigma_b^2 = 0.05) is cri
   const x = look({ activation: "tanh", init: "xavier_uniform", biasInit: `normal(std=${Math.sqrt(0.05)})` });
   assert.equal(x.phase?.phase, "ordered");
   assert.ok(x.phase!.chi1 < 0.8);
+  // ... and the advice for it is the critical variance, not the xavier_uniform it already has
+  assert.equal(x.recommendation?.inUse, false);
+  assert.match(x.recommendation!.init, /^variance_scaling\(scale=1\.76\d?, mode=fan_in/);
 });
 
 test("(d) a constant bias is a shift, not noise: the prediction follows the measurement, and all-dead is not critical", () => {
