@@ -149,6 +149,15 @@ function signalRule(s: ProbeSnapshot, rec: Recommendation | null | undefined): F
   const vanishing = ratio < t && vh < 1;
   const exploding = !vanishing && (ratio > 1 / t || vh > DIAGNOSIS_THRESHOLDS.signalHigh);
   if (!vanishing && !exploding) return [];
+  if (exploding && !(ratio > 1 / t)) {
+    // huge at every depth (raw inputs, large weights), not growing from layer 0: say that
+    const message =
+      `signal is far too large: Var(z) is ${amount(v0)} at layer 0 and ${amount(vh)} at layer ${L - 2} (rms above ` +
+      `${Math.sqrt(DIAGNOSIS_THRESHOLDS.signalHigh)}); every layer works far outside the activation's useful range${tryInit(rec)}`;
+    return [
+      { kind: "exploding_signal", message, layers: s.layers.slice(0, -1).map((l) => l.index), value: ratio },
+    ];
+  }
   const message =
     `${vanishing ? "signal vanishes" : "signal explodes"}: Var(z) goes from ${amount(v0)} at layer 0 to ` +
     `${amount(vh)} at layer ${L - 2} (${ratio === 0 ? "nothing left" : `x${decades(ratio)}`}); ` +

@@ -2,7 +2,7 @@ import type { FloatArray } from "../kernels/backend.js";
 import type { Loss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
 import { diagnose } from "./diagnose.js";
-import { type Inspection, inspect, networkAdvice } from "./inspect.js";
+import { type Inspection, inspect } from "./inspect.js";
 import { type ProbeBatch, probeBatch } from "./probe-batch.js";
 import { meanInputSecond } from "./probe-network.js";
 import type { Finding, ProbeSnapshot, Recommendation } from "./types.js";
@@ -47,11 +47,6 @@ export class TrainingProbe {
     const n = this.batch.B * net.outputDim;
     this.dLogits = net.dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
     this.inputSecond = meanInputSecond(this.batch.x, this.batch.B, net.inputDim);
-  }
-
-  /** The initializer recommendation for this network (`networkRecommendation`, computed once). */
-  recommendation(): Recommendation | null {
-    return networkAdvice(this.net).recommendation;
   }
 
   /**
