@@ -85,8 +85,17 @@ export function recommendationText(rec: Recommendation): string {
     : `recommended init: ${rec.init}\n  because ${rec.reason}.`;
 }
 
-/** One line: the mean-field phase of the initialization with its numbers. */
-export function phaseText(p: NetworkPhase): string {
+/**
+ * One line: the mean-field phase of the initialization with its numbers; "dead" first when a hidden
+ * layer has every unit dead on the batch (`Inspection.deadLayer`): then it is never called critical.
+ */
+export function phaseText(p: NetworkPhase, deadLayer: number | null = null): string {
+  if (deadLayer !== null)
+    return (
+      `phase: dead - every unit of layer ${deadLayer} is dead on the batch, so no signal or gradient passes it ` +
+      `(the initialization's mean field gave ${p.phase}, chi_1 = ${p.chi1.toPrecision(4)}, for ${p.activation} with ` +
+      `sigma_w^2 = ${p.sigmaW2.toPrecision(4)})`
+    );
   const bias =
     p.biasMean !== 0
       ? `bias mean ${p.biasMean} (a deterministic shift), spread sigma_b^2 = ${sci(p.sigmaB2)}`

@@ -51,6 +51,11 @@ export interface Inspection {
   recommendation: Recommendation | null;
   /** the mean-field phase of the initialization, or null (no hidden layer, or no theory answer) */
   phase: NetworkPhase | null;
+  /**
+   * the first hidden layer whose every unit is dead on the batch (ReLU, deadFraction = 1), or null:
+   * no signal passes it, so whatever the initialization's phase said, the network is not critical
+   */
+  deadLayer: number | null;
 }
 
 export interface InspectOptions {
@@ -97,7 +102,8 @@ export function assess(net: Network, snapshot: ProbeSnapshot): Inspection {
   const { recommendation, phase } = networkAdvice(net);
   const advice = snapshot.step === 0 && recommendation && !recommendation.inUse ? recommendation : null;
   const diagnosis = diagnose(snapshot, advice, { biasMean: phase?.biasMean ?? biasMeanOf(net) });
-  return { snapshot, diagnosis, recommendation, phase };
+  const dead = snapshot.layers.slice(0, -1).find((l) => l.deadFraction === 1);
+  return { snapshot, diagnosis, recommendation, phase, deadLayer: dead ? dead.index : null };
 }
 
 const cache = new WeakMap<Network, { recommendation: Recommendation | null; phase: NetworkPhase | null }>();

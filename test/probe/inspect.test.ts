@@ -13,6 +13,7 @@ import {
   inspect,
   networkPhase,
   type ProbeBatch,
+  phaseText,
   probeBatch,
   recommendationText,
   TrainingProbe,
@@ -133,6 +134,13 @@ test("(d) a constant bias is a shift, not noise: the prediction follows the meas
   assert.match(messages(r), /constant bias -1/);
   const dead = look({ activation: "relu", init: "he_normal", biasInit: "constant(-30)" }); // every unit dead
   assert.notEqual(dead.phase?.phase, "critical");
+  assert.equal(dead.deadLayer, 0);
+  assert.match(phaseText(dead.phase!, dead.deadLayer), /^phase: dead - every unit of layer 0 is dead/);
+  // a network critical at initialization whose units all died (a trained or loaded one) is not called critical
+  const he = look({ activation: "relu", init: "he_normal" });
+  assert.equal(he.phase?.phase, "critical");
+  assert.equal(he.deadLayer, null);
+  assert.doesNotMatch(phaseText(he.phase!, 3), /critical \(/);
   assert.notEqual(
     networkPhase(
       new Network({ sizes: deep(64, 3), activation: "relu", init: "he_normal", biasInit: "constant(-1)" }),

@@ -69,7 +69,7 @@ export function inspectCommand(io: CliIO): Command {
         opts.instances !== undefined
           ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
           : null;
-      const { snapshot, diagnosis, recommendation, phase } = instances
+      const { snapshot, diagnosis, recommendation, phase, deadLayer } = instances
         ? instances.inspections[0]
         : inspect(net, batch, loss);
       const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
@@ -97,6 +97,7 @@ export function inspectCommand(io: CliIO): Command {
           diagnosis,
           recommendation,
           phase,
+          deadLayer,
           ...(instances ? { instances: instances.report } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
         });
@@ -121,7 +122,7 @@ export function inspectCommand(io: CliIO): Command {
           : []),
         diagnosisText(diagnosis, snapshot),
       ];
-      if (phase) out.push(phaseText(phase));
+      if (phase) out.push(phaseText(phase, deadLayer));
       if (recommendation) out.push(recommendationText(recommendation));
       if (sweep) out.push("", depthSweepText(sweep));
       io.stdout(`${out.join("\n")}\n`);
