@@ -101,6 +101,20 @@ function gradientRule(s: ProbeSnapshot, rec: Recommendation | null | undefined):
   const first = s.layers[0].weightGradNorm;
   const last = s.layers[L - 1].weightGradNorm;
   if (!(last > 0 && Number.isFinite(first))) return [];
+  if (first === 0 && s.layers[L - 1].weightNorm === 0) {
+    // a zero read-out (--readout-zero, muP's option) blocks the backward pass until its first update
+    return [
+      {
+        kind: "vanishing_gradient",
+        message:
+          `no gradient reaches layers 0-${L - 2} yet: the read-out weights (layer ${L - 1}) are all zero (a zero read-out ` +
+          "init such as --readout-zero), so dL/da of the last hidden layer is 0; the first update gives the read-out " +
+          "nonzero weights and the gradient flows from the next step on",
+        layers: s.layers.map((l) => l.index),
+        value: 0,
+      },
+    ];
+  }
   const ratio = first / last;
   const t = DIAGNOSIS_THRESHOLDS.gradientRatio;
   const vanishing = ratio < t;

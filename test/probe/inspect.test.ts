@@ -187,3 +187,15 @@ test("(e) extreme values are named correctly: no 10^-Infinity, and Var(z) = 7.8e
   assert.ok(!kinds.includes("vanishing_signal"), kinds.join());
   assert.match(diagnose(s).find((f) => f.kind === "exploding_signal")!.message, /7\.80e\+21/);
 });
+
+test("a zero read-out blocks the gradient at step 0: the finding says so instead of blaming the weight variance", () => {
+  const net = new Network(
+    { sizes: deep(64, 3), activation: "relu", init: ["he_normal", "he_normal", "he_normal", "zeros"] },
+    { backend },
+  ).initialize(1);
+  const r = inspect(net, batch, loss);
+  const f = r.diagnosis.find((x) => x.kind === "vanishing_gradient");
+  assert.ok(f, messages(r));
+  assert.match(f.message, /read-out weights \(layer 3\) are all zero/);
+  assert.doesNotMatch(f.message, /weight variance below/);
+});
