@@ -1,15 +1,18 @@
+import type { Initializer } from "../init/index.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
-import { Network, splitTopLevel } from "../nn/network.js";
+import type { Activation } from "../nn/activation.js";
+import { Network } from "../nn/network.js";
 import { type MeanFieldResult, meanField } from "../theory/index.js";
 import { tensorStats } from "./moments.js";
 import { predictFlow } from "./predict.js";
 
 export interface DepthSweepOptions {
-  /** hidden activation spec (the first of a per-layer list is used for every layer) */
-  activation: string;
-  /** weight initializer spec (likewise) */
-  init: string;
-  biasInit?: string;
+  /** hidden activation of every layer (a network's `layers[0].activation`) */
+  activation: Activation;
+  /** weight initializer of every layer (a network's `weightInits[0]`) */
+  init: Initializer;
+  /** bias initializer (default zeros) */
+  biasInit?: Initializer;
   /** width of every hidden layer */
   width: number;
   /** deepest network: 1..maxDepth hidden layers */
@@ -47,14 +50,14 @@ export interface DepthSweep {
  * with sigma_w^2 = fan_in E[W^2] and sigma_b^2 = E[b^2] from the initializers' exact statistics.
  */
 export function depthSweep(x: FloatArray, B: number, inputDim: number, opts: DepthSweepOptions): DepthSweep {
-  const activation = splitTopLevel(opts.activation)[0];
-  const init = splitTopLevel(opts.init)[0];
+  const activation = opts.activation.spec;
+  const init = opts.init.spec;
   const net = new Network(
     {
       sizes: [inputDim, ...Array.from({ length: opts.maxDepth }, () => opts.width), opts.outputs],
       activation,
       init,
-      biasInit: opts.biasInit,
+      biasInit: opts.biasInit?.spec,
     },
     { backend: opts.backend },
   ).initialize(opts.seed);

@@ -1,10 +1,12 @@
 import type { DepthSweep } from "./depth-sweep.js";
+import type { NetworkPhase } from "./inspect.js";
+import type { InstanceBand, InstancesReport } from "./instances.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
 
-/** 1.23e-4 style, "NaN" for non-finite, "-" for null. */
+/** 1.23e-4 style, "NaN" / "Infinity" / "-Infinity" for non-finite, "-" for null. */
 export function sci(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined) return "-";
-  if (!Number.isFinite(x)) return "NaN";
+  if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   return x.toExponential(digits).replace("e+", "e");
 }
@@ -76,8 +78,40 @@ export function diagnosisText(findings: readonly Finding[], snapshot: ProbeSnaps
   );
 }
 
+/** "recommended init: X because ..." or, when the network already has it, "init: keep X because ...". */
 export function recommendationText(rec: Recommendation): string {
-  return `recommended init: ${rec.init}\n  because ${rec.reason}.`;
+  return rec.inUse
+    ? `init: keep ${rec.init} (already in use)\n  because ${rec.reason}.`
+    : `recommended init: ${rec.init}\n  because ${rec.reason}.`;
+}
+
+/**
+ * One line: the mean-field phase of the initialization with its numbers; "dead" first when a hidden
+ * layer has every unit dead on the batch (`Inspection.deadLayer`): then it is never called critical.
+ */
+export function phaseText(p: NetworkPhase, deadLayer: number | null = null): string {
+  if (deadLayer !== null)
+    return (
+      `phase: dead - every unit of layer ${deadLayer} is dead on the batch, so no signal or gradient passes it ` +
+      `(the initialization's mean field gave ${p.phase}, chi_1 = ${p.chi1.toPrecision(4)}, for ${p.activation} with ` +
+      `sigma_w^2 = ${p.sigmaW2.toPrecision(4)})`
+    );
+  const bias =
+    p.biasMean !== 0
+      ? `bias mean ${p.biasMean} (a deterministic shift), spread sigma_b^2 = ${sci(p.sigmaB2)}`
+      : `sigma_b^2 = ${sci(p.sigmaB2)}`;
+  const crit = Number.isFinite(p.criticalSigmaW2)
+    ? `; critical sigma_w^2 = ${p.criticalSigmaW2.toPrecision(4)}`
+    : "";
+  const depth = Number.isFinite(p.trainableDepth)
+    ? `; trainable to depth ~${p.trainableDepth.toPrecision(2)} (6 xi_c)`
+    : p.trainableDepth === Number.POSITIVE_INFINITY
+      ? "; no depth limit from the correlation (xi_c = Infinity)"
+      : "";
+  return (
+    `phase at initialization: ${p.phase} (chi_1 = ${p.chi1.toPrecision(4)}; critical means |chi_1 - 1| <= ${p.tolerance}) ` +
+    `for ${p.activation} layer ${p.layer} with sigma_w^2 = ${p.sigmaW2.toPrecision(4)}, ${bias}, q* = ${sci(p.qStar)}${crit}${depth}`
+  );
 }
 
 /** Depths shown in the sweep table: 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, ... and the deepest. */
@@ -127,4 +161,39 @@ export function compactLayerLines(s: ProbeSnapshot): string[] {
     if (l.slopes) parts.push(`slope ${l.slopes.mean.toFixed(3)}`);
     return parts.join(" ");
   });
+}
+
+/** Relative spread sd / mean as a percentage, "-" when undefined. */
+const relPct = (sd: number, mean: number) =>
+  Number.isFinite(sd) && mean !== 0 ? `${((100 * sd) / Math.abs(mean)).toFixed(1)}%` : "-";
+
+/**
+ * The table of `inspect --instances K`: per layer, Var(z) over the instances (mean, relative sd,
+ * the band of single instances, the 95% t interval of the mean), the theory's value and the
+ * verdict (inside / outside the band); then the same verdicts for Var(dL/dz) in one line.
+ */
+export function instancesText(r: InstancesReport): string {
+  const head =
+    `${pad("layer", 5, true)}  ${pad("activation", 12)} ${pad("theory", 9, true)} ${pad("mean", 9, true)} ${pad("sd", 6, true)}  ` +
+    `${pad("band (mean +- 2 sd)", 21)} ${pad("95% CI of the mean", 21)} verdict`;
+  const verdict = (b: InstanceBand) => (b.inside === null ? "-" : b.inside ? "inside" : "OUTSIDE");
+  const rows = r.layers.map((l) => {
+    const b = l.preactVar;
+    return (
+      `${pad(String(l.index), 5, true)}  ${pad(l.activation, 12)} ${pad(sci(b.theory), 9, true)} ${pad(sci(b.mean), 9, true)} ` +
+      `${pad(relPct(b.sd, b.mean), 6, true)}  ${pad(`${sci(b.band[0])} .. ${sci(b.band[1])}`, 21)} ` +
+      `${pad(`${sci(b.ci95[0])} .. ${sci(b.ci95[1])}`, 21)} ${verdict(b)}`
+    );
+  });
+  const hidden = r.layers.slice(0, -1);
+  const inside = hidden.filter((l) => l.preactVar.inside === true).length;
+  const grads = r.layers.map((l) => `${l.index}: ${verdict(l.gradVar)}`).join(", ");
+  return [
+    `instances: ${r.count} networks initialized with seeds ${r.seeds.join(", ")} (derived from --seed); Var(z) per layer, ` +
+      `band = ${r.band}; theory = the mean of the instances' predictions`,
+    head,
+    ...rows,
+    `Var(z): the theory's value is inside the band at ${inside} of ${hidden.length} hidden layers; ` +
+      `Var(dL/dz) (anchored at each instance's output gradient): ${grads}`,
+  ].join("\n");
 }

@@ -5,23 +5,46 @@
  * the initializer recommended for an activation. Every definition: docs/probes.md.
  */
 export { type DepthRow, type DepthSweep, type DepthSweepOptions, depthSweep } from "./depth-sweep.js";
-export { DIAGNOSIS_THRESHOLDS, diagnose, layerList } from "./diagnose.js";
+export { DIAGNOSIS_THRESHOLDS, type DiagnoseContext, decades, diagnose, layerList } from "./diagnose.js";
 export {
   compactLayerLines,
   depthSweepText,
   diagnosisText,
+  instancesText,
   layerTable,
   logBars,
+  phaseText,
   recommendationText,
   sci,
 } from "./format.js";
 export { BOUNDED_BINS, GRAD_BINS, HIST_BINS, histogram, niceCeil, symmetricBins } from "./histogram.js";
+export {
+  assess,
+  CRITICAL_TOLERANCE,
+  type Inspection,
+  type InspectOptions,
+  inspect,
+  type NetworkPhase,
+  networkAdvice,
+  networkPhase,
+  networkRecommendation,
+} from "./inspect.js";
+export {
+  BAND_SDS,
+  type InstanceBand,
+  type InstancesReport,
+  inspectInstances,
+  instanceBand,
+  instanceSeed,
+  type LayerInstances,
+  tQuantile975,
+} from "./instances.js";
 export { layerHasNonFinite, measureLayer } from "./layer-probe.js";
 export { rowSecondMoments, tensorStats } from "./moments.js";
 export { type FlowPrediction, flowLayer, outputGradMoments, predictFlow } from "./predict.js";
 export { gatherBatch, type ProbeBatch, probeBatch, probeBatchIndices } from "./probe-batch.js";
 export { type ProbeOptions, probeNetwork, weightParamIndices } from "./probe-network.js";
-export { biasSecondMoment, type RecommendOptions, recommend } from "./recommend.js";
+export { hiddenActivations, type RecommendOptions, recommend } from "./recommend.js";
 export { diagnoseSeries, type ProbeData, TrainingProbe } from "./training-probe.js";
 export type {
   Finding,

@@ -22,18 +22,33 @@ function secondMoment(x: FloatArray): number {
   return x.length > 0 ? s / x.length : 0;
 }
 
+/** Mean and population variance of x[0..n) (two passes; n is a layer's width). */
+function meanVar(x: FloatArray): { mean: number; var: number } {
+  const n = x.length;
+  if (n === 0) return { mean: 0, var: 0 };
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const m = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i] - m) * (x[i] - m);
+  return { mean: m, var: v / n };
+}
+
 /**
  * The layer as src/theory sees it: fans, the activation's (f, df), and this network instance's
- * ACTUAL weight and bias second moments, Var(W) := (1 / (out in)) sum W_ij^2 and
- * Var(b) := (1 / out) sum b_j^2 (the theory assumes zero-mean weights and biases, where second
- * moment and variance coincide; the measured second moment is the right input for E[z^2]).
+ * ACTUAL weight second moment Var(W) := (1 / (out in)) sum W_ij^2 (zero-mean weights: second
+ * moment = variance, the right input for E[z^2]), and its biases split into their mean over units
+ * (a deterministic shift of every pre-activation: a constant -1 bias is mean -1, spread 0) and
+ * their spread around it, Var(b) := (1 / out) sum (b_j - mean b)^2 (random noise).
  */
 export function flowLayer(layer: Dense): FlowLayer {
+  const b = meanVar(layer.b);
   return {
     fanIn: layer.inDim,
     fanOut: layer.outDim,
     weightVar: secondMoment(layer.W),
-    biasVar: secondMoment(layer.b),
+    biasVar: b.var,
+    biasMean: b.mean,
     activation: layer.activation,
   };
 }

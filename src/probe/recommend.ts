@@ -1,7 +1,7 @@
 import { parseInit } from "../init/index.js";
 import type { Activation } from "../nn/activation.js";
 import { parseActivation } from "../nn/activations.js";
-import { type Network, splitTopLevel } from "../nn/network.js";
+import type { Network } from "../nn/network.js";
 import { chi1, criticalSigmaW2, numericGain, qFixedPoint } from "../theory/index.js";
 import type { Recommendation } from "./types.js";
 
@@ -19,21 +19,6 @@ function meanFieldNote(act: Activation, sigmaW2: number, sigmaB2: number): { qSt
 /** sigma_w^2 = fan_in Var(W) of an init spec on a layer with these fans. */
 function sigmaW2Of(spec: string, fanIn: number, fanOut: number): number {
   return fanIn * parseInit(spec).describe(fanIn, fanOut).variance;
-}
-
-/**
- * sigma_b^2 = E[b^2] = Var(b) + E[b]^2 of the network's bias initializer (exact, from describe()),
- * averaged over the hidden layers (their fans may differ, e.g. torch_default_bias).
- */
-export function biasSecondMoment(net: Network): number {
-  const hidden = net.layers.slice(0, -1);
-  if (hidden.length === 0) return 0;
-  let s = 0;
-  for (const l of hidden) {
-    const d = net.biasInit.describe(l.inDim, l.outDim);
-    s += d.variance + d.mean * d.mean;
-  }
-  return s / hidden.length;
 }
 
 const fmt = (x: number) => (x === 0 ? "0" : Number.isFinite(x) ? x.toPrecision(3) : String(x));
@@ -129,7 +114,8 @@ function forActivation(
 }
 
 /**
- * The initializer recommended for these hidden activations (one spec, or one per hidden layer) and
+ * The initializer recommended for these hidden activations (one for every hidden layer, or one per
+ * hidden layer, already parsed: a network holds them as `net.layers[l].activation`) and
  * layer sizes [input, hidden..., output], with the reason: relu -> he_normal; leaky_relu/prelu ->
  * kaiming_normal with their slope a; tanh -> xavier_uniform (and why not gain 5/3); sigmoid -> the
  * notes' xavier_sigmoid_uniform; selu -> lecun_normal; a linear network -> orthogonal; softsign and
@@ -139,15 +125,14 @@ function forActivation(
  * arXiv:1606.05340; Schoenholz et al. 2017, arXiv:1611.01232).
  */
 export function recommend(
-  activation: string | readonly string[],
+  activation: Activation | readonly Activation[],
   sizes: readonly number[],
   opts: RecommendOptions = {},
 ): Recommendation {
-  const specs = typeof activation === "string" ? splitTopLevel(activation) : [...activation];
+  const given: readonly Activation[] = isActivation(activation) ? [activation] : activation;
+  if (given.length === 0) throw new RangeError("recommend: no activation given");
   const hidden = Math.max(1, sizes.length - 2);
-  const acts = (specs.length === 1 ? Array.from({ length: hidden }, () => specs[0]) : specs).map(
-    parseActivation,
-  );
+  const acts = given.length === 1 ? Array.from({ length: hidden }, () => given[0]) : [...given];
   const sigmaB2 = opts.biasVar ?? 0;
   // A representative hidden layer for the mean-field numbers: the second layer when it is hidden
   // (square in most MLPs), else the first.
@@ -161,9 +146,9 @@ export function recommend(
   const same = perLayer.every((r) => r.init === perLayer[0].init);
   let init = perLayer[0].init;
   let reason = perLayer[0].reason;
+  const layerInits = [...perLayer.map((r) => r.init), perLayer[perLayer.length - 1].init];
   if (!same) {
-    const all = [...perLayer.map((r) => r.init), perLayer[perLayer.length - 1].init];
-    init = all.join(",");
+    init = layerInits.join(",");
     reason = acts.map((a, l) => `layer ${l} (${a.spec}): ${perLayer[l].reason}`).join("; ");
   }
   let critical: number | null = null;
@@ -177,5 +162,15 @@ export function recommend(
         "mode=fan_in, distribution=untruncated_normal) (Schoenholz et al. 2017)";
     } else critical = null;
   }
-  return { init, reason, criticalSigmaW2: critical };
+  return { init, layerInits, reason, criticalSigmaW2: critical, inUse: false };
+}
+
+function isActivation(a: Activation | readonly Activation[]): a is Activation {
+  return !Array.isArray(a);
+}
+
+/** The hidden layers' parsed activations of a network (the read-out's identity left out). */
+export function hiddenActivations(net: Network): Activation[] {
+  const hidden = net.layers.slice(0, -1).map((l) => l.activation);
+  return hidden.length > 0 ? hidden : [net.layers[0].activation];
 }

@@ -2,9 +2,9 @@ import type { FloatArray } from "../kernels/backend.js";
 import type { Loss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
 import { diagnose } from "./diagnose.js";
+import { type Inspection, inspect } from "./inspect.js";
 import { type ProbeBatch, probeBatch } from "./probe-batch.js";
-import { meanInputSecond, probeNetwork } from "./probe-network.js";
-import { biasSecondMoment, recommend } from "./recommend.js";
+import { meanInputSecond } from "./probe-network.js";
 import type { Finding, ProbeSnapshot, Recommendation } from "./types.js";
 
 /** The training split as the probe needs it (a `Dataset` fits). */
@@ -36,7 +36,6 @@ export class TrainingProbe {
   private readonly dLogits: FloatArray;
   private readonly inputSecond: number;
   private active = new Set<string>();
-  private rec: Recommendation | null | undefined;
 
   constructor(
     private readonly net: Network,
@@ -50,47 +49,26 @@ export class TrainingProbe {
     this.inputSecond = meanInputSecond(this.batch.x, this.batch.B, net.inputDim);
   }
 
-  /** The initializer recommendation for this network (computed once, on the first flow finding). */
-  recommendation(): Recommendation | null {
-    if (this.rec === undefined) {
-      try {
-        this.rec = recommend(this.net.spec.activation, this.net.sizes, {
-          biasVar: biasSecondMoment(this.net),
-        });
-      } catch {
-        this.rec = null;
-      }
-    }
-    return this.rec;
-  }
-
   /**
-   * One probe at `step` (0 = before training). `updateNorms`: the optimizer's lastUpdateNorms
-   * (null before the first step). Returns the snapshot and the findings that appeared now.
+   * One probe at `step` (0 = before training): `inspect` on the fixed batch. `updateNorms`: the
+   * optimizer's lastUpdateNorms (null before the first step). Returns the inspection (snapshot,
+   * every finding, recommendation, phase) and the findings that appeared now.
    */
   probe(
     step: number,
     updateNorms: ArrayLike<number> | null,
-  ): { snapshot: ProbeSnapshot; findings: Finding[] } {
-    const { x, y, B } = this.batch;
-    const snapshot = probeNetwork(this.net, x, y, B, this.loss, {
+  ): { snapshot: ProbeSnapshot; findings: Finding[]; inspection: Inspection } {
+    const inspection = inspect(this.net, this.batch, this.loss, {
       step,
-      predict: step === 0,
       updateNorms,
       dLogits: this.dLogits,
       inputSecond: this.inputSecond,
     });
-    let all = diagnose(snapshot);
-    // "try --init X" only at initialization, and only when X is not the init in use: once training
-    // has moved the weights, a flow problem is the learning rate's as much as the init's.
-    if (step === 0 && all.some((f) => f.kind.endsWith("_gradient") || f.kind.endsWith("_signal"))) {
-      const rec = this.recommendation();
-      if (rec && rec.init !== String(this.net.spec.init)) all = diagnose(snapshot, rec);
-    }
+    const all = inspection.diagnosis;
     const now = new Set(all.map(findingKey));
     const fresh = all.filter((f) => !this.active.has(findingKey(f))).map((f) => ({ ...f, step }));
     this.active = now;
-    return { snapshot, findings: fresh };
+    return { snapshot: inspection.snapshot, findings: fresh, inspection };
   }
 }
 

@@ -121,6 +121,7 @@ export type FindingKind =
   | "exploding_signal"
   | "saturation"
   | "dead_units"
+  | "inactive_units"
   | "update_ratio";
 
 /** One diagnosis: a kind, a plain-language message, the layers concerned (0-based). */
@@ -138,7 +139,14 @@ export interface Finding {
 export interface Recommendation {
   /** an initializer spec that `--init` accepts (one per layer, comma-separated, when activations differ) */
   init: string;
+  /** the recommended initializer of each layer, read-out included (the read-out takes the last hidden layer's) */
+  layerInits: string[];
   reason: string;
   /** with nonzero bias variance: the edge-of-chaos sigma_w^2 (chi_1 = 1) from mean-field theory */
   criticalSigmaW2: number | null;
+  /**
+   * true when the network already has this initializer (the same canonical spec on every layer) or
+   * already sits at the edge of chaos: then nothing is to change, and no "try --init" is given.
+   */
+  inUse: boolean;
 }

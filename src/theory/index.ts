@@ -46,6 +46,7 @@ export {
   type PiecewiseOptions,
 } from "./piecewise-quadrature.js";
 export { brentRoot, type RootResult } from "./root-find.js";
+export { type ShiftedMeanField, shiftedMeanField } from "./shifted-mean-field.js";
 export { erf, erfc, normalCdf, normalPdf } from "./special.js";
 export { type ActivationMoments, identityActivation, type ScalarActivation } from "./types.js";
 export {

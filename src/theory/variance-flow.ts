@@ -10,8 +10,9 @@
  * networks", AISTATS; Poole et al. 2016, arXiv:1606.05340; the notes' "variance flow"):
  *   q_1 = n_1 Var(W_1) E[x^2] + Var(b_1),
  *   q_l = n_l Var(W_l) E[phi_{l-1}(z)^2 | z ~ N(0, q_{l-1})] + Var(b_l),   l > 1,   n_l = fanIn_l.
- * The pre-activation MEAN is 0 whatever phi does (the weights have mean 0), so Var(z_l) = E[z_l^2]
- * = q_l. But E[z^2] = sum_i E[w_i^2] E[a_i^2] involves the SECOND MOMENT E[a^2] = Var(a) + E[a]^2, not
+ * The pre-activation MEAN is E[b_l] whatever phi does (the weights have mean 0): 0 for random
+ * zero-mean biases, and a deterministic bias (constant b) shifts every unit, z_l ~ N(b, q_l) with
+ * q_l = n_l Var(W_l) E[a^2] + Var(b_l) the variance around it (the moments of phi are taken at that mean). But E[z^2] = sum_i E[w_i^2] E[a_i^2] involves the SECOND MOMENT E[a^2] = Var(a) + E[a]^2, not
  * Var(a): for sigmoid, E[a] ~ 1/2 and E[a^2] = Var(a) + ~1/4, so the textbook n Var(w) Var(x) would
  * badly underestimate q. Each layer also reports E[a], Var(a) = E[a^2] - E[a]^2 and E[a^2].
  *
@@ -50,15 +51,20 @@ export interface FlowLayer {
   fanOut: number;
   /** Var(W_l); the weights have mean 0 */
   weightVar: number;
-  /** Var(b_l); the biases have mean 0. Default 0. */
+  /** Var(b_l): the spread of the biases over units (random noise). Default 0. */
   biasVar?: number;
+  /**
+   * E[b_l]: a deterministic shift of every unit's pre-activation (a constant bias of -1 is mean -1
+   * with variance 0, not sigma_b^2 = 1 of noise): z_l ~ N(E[b_l], q_l) across units. Default 0.
+   */
+  biasMean?: number;
   /** phi_l (identity for a linear read-out) */
   activation: ScalarActivation;
 }
 
 /** Predicted forward statistics of one layer (averaged over examples and units). */
 export interface LayerForward {
-  /** E[z] = 0 (zero-mean weights and biases) */
+  /** E[z] = E[b] (zero-mean weights; 0 unless the biases have a mean) */
   preactMean: number;
   /** Var(z) = E[z^2] = q_l */
   preactVar: number;
@@ -157,13 +163,14 @@ export function forwardVarianceFlow(
   for (const layer of layers) {
     const scale = layer.fanIn * layer.weightVar;
     const bv = layer.biasVar ?? 0;
+    const mu = layer.biasMean ?? 0;
     const q = new Float64Array(B);
     const aMean = new Float64Array(B);
     const aSecond = new Float64Array(B);
     const dSecond = new Float64Array(B);
     for (let e = 0; e < B; e++) {
       q[e] = scale * prevSecond[e] + bv;
-      const mo = activationMoments(layer.activation, 0, q[e]);
+      const mo = activationMoments(layer.activation, mu, q[e]);
       aMean[e] = mo.mean;
       aSecond[e] = mo.second;
       dSecond[e] = mo.derivSecond;
@@ -171,7 +178,7 @@ export function forwardVarianceFlow(
     const actMean = mean(aMean);
     const actSecond = mean(aSecond);
     out.push({
-      preactMean: 0,
+      preactMean: mu,
       preactVar: mean(q),
       actMean,
       actSecond,

@@ -7,7 +7,7 @@ import { Network } from "../nn/network.js";
 import { type LayerRule, parametrizationRules } from "../nn/parametrization.js";
 import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../optim/optimizer.js";
 import { learningRate } from "../optim/schedule.js";
-import { TrainingProbe } from "../probe/index.js";
+import { type Inspection, TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
 import { parsedSpecs, type TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
@@ -41,8 +41,9 @@ export interface TrainHooks {
   /**
    * Called after the optimizer step of every step where `step % probeEvery === 0` (and at step 0
    * before training, and at a diverged step), once the probe snapshot is in `record.probes`.
+   * `inspection`: that probe's `inspect` result (every finding now, the recommendation, the phase).
    */
-  onProbe?(ctx: TrainContext, record: RunRecord): void;
+  onProbe?(ctx: TrainContext, record: RunRecord, inspection: Inspection): void;
 }
 
 export interface TrainOptions {
@@ -220,7 +221,7 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
     const r = prober.probe(ctx.step, updateNorms);
     record.probes.push(r.snapshot);
     record.findings.push(...r.findings);
-    hooks?.onProbe?.(ctx, record);
+    hooks?.onProbe?.(ctx, record, r.inspection);
   };
   probe(null);
 

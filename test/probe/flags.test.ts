@@ -42,7 +42,14 @@ test("a ReLU net with a large negative bias: every hidden unit is dead; leaky Re
       assert.equal(l.weightGradNorm, 0, `layer ${l.index}: a dead layer gets no gradient`);
     }
     assert.equal(dead.layers[2].deadFraction, null); // the read-out is linear
-    assert.ok(diagnose(dead).some((f) => f.kind === "dead_units" && f.value === 1));
+    // At initialization nothing has "died": the finding names the constant bias as the cause.
+    const atInit = diagnose(dead, null, { biasMean: -30 });
+    assert.ok(
+      atInit.some((f) => f.kind === "inactive_units" && f.value === 1 && /constant bias -30/.test(f.message)),
+    );
+    assert.ok(!atInit.some((f) => f.kind === "dead_units"));
+    // The same snapshot during training (step > 0, a batch of 256): dead units.
+    assert.ok(diagnose({ ...dead, step: 1 }).some((f) => f.kind === "dead_units" && f.value === 1));
     const leaky = probeNetwork(
       new Network({ ...spec, activation: "leaky_relu(0.1)" }, { backend }).initialize(1),
       x,

@@ -19,8 +19,6 @@ const SIGMOID8 = [
   "normal(std=0.05)",
   "--train-limit",
   "2000",
-  "--test-limit",
-  "10",
   "--batch",
   "128",
 ];

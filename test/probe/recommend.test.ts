@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseInit } from "../../src/init/index.js";
+import { parseActivation } from "../../src/nn/activations.js";
 import { Network } from "../../src/nn/network.js";
 import { depthSweep, recommend } from "../../src/probe/index.js";
 import { Rng } from "../../src/tensor/rng.js";
@@ -20,41 +21,44 @@ function gauss(h: (x: number) => number, q = 1): number {
   return (acc * dz) / Math.sqrt(2 * Math.PI);
 }
 
+/** Parsed activations, one per comma-separated name (the specs here have no parentheses with commas). */
+const act = (names: string) => names.split(",").map(parseActivation);
+
 const variance = (spec: string, fanIn: number, fanOut: number) =>
   parseInit(spec).describe(fanIn, fanOut).variance;
 
 test("recommendations per activation, with the variances the papers give", () => {
   const sizes = [784, 300, 300, 10];
-  const he = recommend("relu", sizes);
+  const he = recommend(act("relu"), sizes);
   assert.equal(he.init, "he_normal");
   assert.ok(Math.abs(variance(he.init, 300, 300) - 2 / 300) < 1e-15); // He et al. 2015, eq. 10
   assert.match(he.reason, /He et al\. 2015/);
-  const leaky = recommend("leaky_relu(0.2)", sizes);
+  const leaky = recommend(act("leaky_relu(0.2)"), sizes);
   assert.ok(Math.abs(variance(leaky.init, 300, 300) - 2 / (1.04 * 300)) < 1e-15); // He et al. 2015, eq. 15
-  const prelu = recommend("prelu", sizes); // initial slope 0.25
+  const prelu = recommend(act("prelu"), sizes); // initial slope 0.25
   assert.ok(Math.abs(variance(prelu.init, 300, 300) - 2 / (1.0625 * 300)) < 1e-15);
-  assert.equal(recommend("tanh", sizes).init, "xavier_uniform");
-  assert.match(recommend("tanh", sizes).reason, /5\/3/);
-  const sig = recommend("sigmoid", sizes);
+  assert.equal(recommend(act("tanh"), sizes).init, "xavier_uniform");
+  assert.match(recommend(act("tanh"), sizes).reason, /5\/3/);
+  const sig = recommend(act("sigmoid"), sizes);
   assert.equal(sig.init, "xavier_sigmoid_uniform");
   assert.ok(Math.abs(variance(sig.init, 300, 300) - 16 * (2 / 600)) < 1e-15); // the notes: 16x Glorot
-  assert.equal(recommend("selu", sizes).init, "lecun_normal");
+  assert.equal(recommend(act("selu"), sizes).init, "lecun_normal");
   assert.ok(Math.abs(variance("lecun_normal", 300, 300) - 1 / 300) < 1e-12);
-  assert.equal(recommend("relu", [784, 10]).init, "orthogonal"); // no hidden layer: a linear map
-  assert.equal(recommend("softsign", sizes).init, "xavier_uniform");
+  assert.equal(recommend(act("relu"), [784, 10]).init, "orthogonal"); // no hidden layer: a linear map
+  assert.equal(recommend(act("softsign"), sizes).init, "xavier_uniform");
   // elu has no textbook init: Var(W) = g^2 / fan_in with g^2 E[elu(z)^2] = 1 at z ~ N(0, 1).
-  const elu = recommend("elu", sizes);
+  const elu = recommend(act("elu"), sizes);
   const e2 = gauss((x) => (x > 0 ? x : Math.expm1(x)) ** 2);
   assert.ok(Math.abs(variance(elu.init, 300, 300) * 300 * e2 - 1) < 1e-5, elu.init);
   // One activation per layer: one init per layer (the read-out takes the last hidden layer's).
-  const mixed = recommend("relu,tanh", sizes);
+  const mixed = recommend(act("relu,tanh"), sizes);
   assert.equal(mixed.init, "he_normal,xavier_uniform,xavier_uniform");
   assert.doesNotThrow(() => new Network({ sizes, activation: "relu,tanh", init: mixed.init }));
   for (const r of [he, leaky, prelu, sig, elu]) assert.equal(r.criticalSigmaW2, null);
 });
 
 test("with nonzero biases: the edge-of-chaos sigma_w^2 where chi_1 = 1 (tanh, sigma_b^2 = 0.05: ~1.76)", () => {
-  const r = recommend("tanh", [784, 256, 256, 10], { biasVar: 0.05 });
+  const r = recommend(act("tanh"), [784, 256, 256, 10], { biasVar: 0.05 });
   const w = r.criticalSigmaW2 ?? Number.NaN;
   // Schoenholz et al. 2017 (Fig. 1): the tanh order-to-chaos line passes sigma_w^2 ~ 1.76 at sigma_b^2 = 0.05.
   assert.ok(Math.abs(w - 1.76) < 0.01, `critical sigma_w^2 ${w}`);
@@ -72,7 +76,14 @@ test("depth sweep: the first k hidden layers of the deep network are the network
   const d = 20;
   const B = 64;
   const x = new Float32Array(B * d).map(() => rng.normal());
-  const opts = { activation: "tanh", init: "xavier_normal", width: 48, maxDepth: 6, outputs: 3, seed: 7 };
+  const opts = {
+    activation: parseActivation("tanh"),
+    init: parseInit("xavier_normal"),
+    width: 48,
+    maxDepth: 6,
+    outputs: 3,
+    seed: 7,
+  };
   const sweep = depthSweep(x, B, d, opts);
   assert.equal(sweep.rows.length, 6);
   // Initialization draws layer by layer from one stream, so a network of depth 3 with the same seed has

@@ -5,15 +5,15 @@ import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
 import {
-  biasSecondMoment,
   depthSweep,
   depthSweepText,
-  diagnose,
   diagnosisText,
+  inspect,
+  inspectInstances,
+  instancesText,
   layerTable,
+  phaseText,
   probeBatch,
-  probeNetwork,
-  recommend,
   recommendationText,
 } from "../../probe/index.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
@@ -46,6 +46,11 @@ export function inspectCommand(io: CliIO): Command {
       `also show Var(z) at the last hidden layer for 1..max hidden layers (default ${DEFAULT_SWEEP_DEPTH})`,
       parseInteger("--depth-sweep", 1),
     )
+    .option(
+      "--instances <k>",
+      "measure K independently initialized networks (seeds derived from --seed): per-layer mean, spread and a band, theory inside or outside",
+      parseInteger("--instances", 2),
+    )
     .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
     .option(
       "--weights <file>",
@@ -59,6 +64,10 @@ export function inspectCommand(io: CliIO): Command {
   addTrainOptions(cmd, { atInitOnly: true });
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
+    if (opts.instances !== undefined && opts.load)
+      throw new UserError(
+        "--instances initializes K networks; it cannot be combined with --load (one saved network)",
+      );
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
@@ -74,20 +83,21 @@ export function inspectCommand(io: CliIO): Command {
             })
           : buildNetwork(config, dataset, backend);
       const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
-      const snapshot = probeNetwork(net, batch.x, batch.y, batch.B, getLoss(config.loss), { predict: true });
-      const recommendation = recommend(net.spec.activation, net.sizes, { biasVar: biasSecondMoment(net) });
-      const diagnosis = diagnose(
-        snapshot,
-        recommendation.init !== String(net.spec.init) ? recommendation : null,
-      );
+      const loss = getLoss(config.loss);
+      const instances =
+        opts.instances !== undefined
+          ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
+          : null;
+      const { snapshot, diagnosis, recommendation, phase, deadLayer } = instances
+        ? instances.inspections[0]
+        : inspect(net, batch, loss);
       const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
       const sweep =
         typeof sweepDepth === "number"
           ? depthSweep(batch.x, batch.B, dataset.inputDim, {
-              activation:
-                typeof net.spec.activation === "string" ? net.spec.activation : net.spec.activation[0],
-              init: typeof net.spec.init === "string" ? net.spec.init : net.spec.init[0],
-              biasInit: net.spec.biasInit,
+              activation: net.layers[0].activation,
+              init: net.weightInits[0],
+              biasInit: net.biasInit,
               width: net.sizes.length > 2 ? net.sizes[net.sizes.length - 2] : 256,
               maxDepth: sweepDepth,
               outputs: dataset.numClasses,
@@ -105,6 +115,9 @@ export function inspectCommand(io: CliIO): Command {
           layers: snapshot.layers,
           diagnosis,
           recommendation,
+          phase,
+          deadLayer,
+          ...(instances ? { instances: instances.report } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
         });
         return;
@@ -119,9 +132,17 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(instances
+          ? [
+              `(the table above is instance 0, seed ${instances.report.seeds[0]})`,
+              instancesText(instances.report),
+              "",
+            ]
+          : []),
         diagnosisText(diagnosis, snapshot),
-        recommendationText(recommendation),
       ];
+      if (phase) out.push(phaseText(phase, deadLayer));
+      if (recommendation) out.push(recommendationText(recommendation));
       if (sweep) out.push("", depthSweepText(sweep));
       io.stdout(`${out.join("\n")}\n`);
     } finally {

@@ -4,9 +4,10 @@ import { escapeHtml } from "./layer-table.js";
 import { fmt } from "./theme.js";
 
 const PHASE_TEXT = {
-  ordered: "ordered: chi_1 < 1, signals and gradients shrink layer by layer (vanishing)",
-  critical: "critical: chi_1 = 1, the edge of chaos; deep signals and gradients keep their scale",
-  chaotic: "chaotic: chi_1 > 1, gradients grow layer by layer toward the input (explosion)",
+  ordered: "chi_1 < 1, signals and gradients shrink layer by layer (vanishing)",
+  critical: "chi_1 = 1 within the tolerance, the edge of chaos; deep signals and gradients keep their scale",
+  chaotic: "chi_1 > 1, gradients grow layer by layer toward the input (explosion)",
+  dead: "every unit of a hidden layer is dead on the probe batch: no signal and no gradient pass it, whatever chi_1 was at initialization",
 } as const;
 
 /**
@@ -24,6 +25,10 @@ export class DiagnosisPanel {
     private readonly run: () => LabRun | null,
   ) {
     this.el.className = "diagnosis";
+    // long reasons (recommendations quote formulas and papers) wrap inside the panel instead of being cut off
+    this.el.style.whiteSpace = "normal";
+    this.el.style.overflowWrap = "anywhere";
+    this.el.style.minWidth = "0";
     parent.append(this.el);
   }
 
@@ -35,11 +40,21 @@ export class DiagnosisPanel {
     const mf = run.info?.meanField ?? null;
     const parts: string[] = [];
     if (mf) {
+      // a probe that shows a hidden layer with every unit dead overrides the initialization's phase
+      const deadLayer = p?.layers.slice(0, -1).find((l) => l.dead === 1) ?? null;
+      const phase = deadLayer ? "dead" : mf.phase;
+      const bias =
+        "biasMean" in mf && typeof mf.biasMean === "number" && mf.biasMean !== 0
+          ? `bias mean ${fmt(mf.biasMean, 3)} (constant), σ<sub>b</sub>² = ${fmt(mf.sigmaB2, 3)}`
+          : `σ<sub>b</sub>² = ${fmt(mf.sigmaB2, 3)}`;
+      const critical = Number.isFinite(mf.criticalSigmaW2)
+        ? `; critical σ<sub>w</sub>² = ${fmt(mf.criticalSigmaW2, 3)}`
+        : "";
       parts.push(
-        `<div class="phase phase-${mf.phase}" data-testid="phase" data-phase="${mf.phase}">` +
-          `<b>${mf.phase}</b> <span>${escapeHtml(PHASE_TEXT[mf.phase].split(": ")[1])}</span></div>` +
-          `<div class="mf-numbers">σ<sub>w</sub>² = ${fmt(mf.sigmaW2, 3)}, σ<sub>b</sub>² = ${fmt(mf.sigmaB2, 3)}, ` +
-          `χ<sub>1</sub> = ${fmt(mf.chi1, 3)}, q* = ${fmt(mf.qStar, 3)}; critical σ<sub>w</sub>² = ${fmt(mf.criticalSigmaW2, 3)}` +
+        `<div class="phase phase-${phase === "dead" ? "ordered" : phase}" data-testid="phase" data-phase="${phase}">` +
+          `<b>${phase}</b> <span>${escapeHtml(PHASE_TEXT[phase])}${deadLayer ? ` (layer ${deadLayer.layer})` : ""}</span></div>` +
+          `<div class="mf-numbers">σ<sub>w</sub>² = ${fmt(mf.sigmaW2, 3)}, ${bias}, ` +
+          `χ<sub>1</sub> = ${fmt(mf.chi1, 3)}, q* = ${fmt(mf.qStar, 3)}${critical}` +
           `${Number.isFinite(mf.trainableDepth) ? `; trainable to depth ≈ ${fmt(mf.trainableDepth, 2)} (6 ξ<sub>c</sub>)` : ""}</div>`,
       );
     }

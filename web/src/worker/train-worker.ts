@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { getLoss } from "../../../src/nn/losses.js";
+import { networkPhase } from "../../../src/probe/inspect.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
 import {
   CTRL_STOP,
@@ -14,7 +15,6 @@ import { keptBackend, keptBackendUsed } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
 import { LossStream } from "./loss-stream.js";
-import { meanFieldView } from "./mean-field-view.js";
 import { ProbeViewer } from "./probe-view.js";
 
 /**
@@ -71,7 +71,7 @@ async function run(msg: StartMessage): Promise<void> {
   const params = net.params().reduce((a, p) => a + p.value.length, 0);
   keptBackendUsed(params);
   const loss = getLoss(config.loss);
-  const viewer = new ProbeViewer(net);
+  const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
@@ -90,7 +90,7 @@ async function run(msg: StartMessage): Promise<void> {
       nTrain: dataset.nTrain,
       nTest: dataset.nTest,
       numClasses: dataset.numClasses,
-      meanField: meanFieldView(state, dataset.inputDim),
+      meanField: networkPhase(net),
       points,
       paused: ctrl !== null,
       runInWorker: ++runsHere,
@@ -130,14 +130,13 @@ async function run(msg: StartMessage): Promise<void> {
     network: net,
     signal: abort.signal,
     hooks: {
-      onProbe(ctx, rec) {
+      onProbe(ctx, rec, inspection) {
         if (stopped()) return;
-        const snapshot = rec.probes[rec.probes.length - 1];
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
         const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval);
-        const view = viewer.view(snapshot, ev);
+        const view = viewer.view(inspection, ev);
         stream.flush();
         post({ type: "probe", probe: view });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)

@@ -1,0 +1,142 @@
+import type { FloatArray } from "../kernels/backend.js";
+import type { Loss } from "../nn/losses.js";
+import type { Network } from "../nn/network.js";
+import { Rng } from "../tensor/rng.js";
+import { type Inspection, inspect } from "./inspect.js";
+
+/**
+ * The band of single instances: mean +- BAND_SDS sample standard deviations over the K instances,
+ * about 95% of single instances when their values are roughly normal. The theory's value (an
+ * expectation over random weights) is judged against it: "inside" means one more random instance
+ * could measure the theory's value, "outside" means the theory misses by more than instances vary.
+ * Fixed before any measurement (docs/probes.md, "Instances").
+ */
+export const BAND_SDS = 2;
+
+/** Two-sided 95% quantiles t_{0.975, df} of Student's t for df = 1..30 (any statistics table). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/**
+ * t_{0.975, df}: the table for df <= 30, above it the Cornish-Fisher expansion around z = 1.959964
+ * (Abramowitz & Stegun 26.7.5, two terms; error below 1e-3 for df > 30).
+ */
+export function tQuantile975(df: number): number {
+  if (!(df >= 1)) return Number.NaN;
+  if (df <= 30) return T975[Math.floor(df) - 1];
+  const z = 1.959963984540054;
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
+}
+
+/** A quantity measured on K instances, with its band and the theory's value. */
+export interface InstanceBand {
+  /** the value of each instance, in instance order */
+  values: number[];
+  mean: number;
+  /** sample standard deviation over instances (K - 1 in the denominator) */
+  sd: number;
+  /** mean +- BAND_SDS sd: where single instances fall */
+  band: [number, number];
+  /** the 95% t interval of the mean over instances, mean +- t_{0.975, K-1} sd / sqrt(K) */
+  ci95: [number, number];
+  /** the theory's value: the mean over instances of each instance's prediction; null without one */
+  theory: number | null;
+  /** the theory's value inside the band; null without a theory value or a finite band */
+  inside: boolean | null;
+}
+
+export interface LayerInstances {
+  index: number;
+  activation: string;
+  /** Var(z) */
+  preactVar: InstanceBand;
+  /** Var(dL/dz) */
+  gradVar: InstanceBand;
+}
+
+export interface InstancesReport {
+  count: number;
+  /** the seed each instance was initialized with: Rng.derive(seed, "instance k").int(2^31) */
+  seeds: number[];
+  /** how the band is made, in words */
+  band: string;
+  layers: LayerInstances[];
+}
+
+/** The seed of instance k (0-based), derived from the run's seed. */
+export function instanceSeed(seed: number, k: number): number {
+  return Rng.derive(seed, `instance ${k}`).int(2 ** 31);
+}
+
+/** Mean, sample sd, band and 95% t interval of K values, and the verdict against `theory`. */
+export function instanceBand(values: readonly number[], theory: number | null): InstanceBand {
+  const K = values.length;
+  const mean = values.reduce((a, v) => a + v, 0) / K;
+  const sd = K > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (K - 1)) : Number.NaN;
+  const band: [number, number] = [mean - BAND_SDS * sd, mean + BAND_SDS * sd];
+  const half = tQuantile975(K - 1) * (sd / Math.sqrt(K));
+  const ok = Number.isFinite(band[0]) && Number.isFinite(band[1]);
+  return {
+    values: [...values],
+    mean,
+    sd,
+    band,
+    ci95: [mean - half, mean + half],
+    theory,
+    inside:
+      theory === null || !Number.isFinite(theory) || !ok ? null : theory >= band[0] && theory <= band[1],
+  };
+}
+
+/**
+ * The init doctor over K independently initialized instances of one network: `net` is
+ * re-initialized with the seed of each instance (`instanceSeed`) and inspected on the same batch;
+ * per layer, Var(z) and Var(dL/dz) of every instance, their mean, the band of single instances
+ * (mean +- 2 sd), the 95% t interval of the mean, and whether the theory's value (the mean of the
+ * instances' per-example predictions; theory is an expectation over random weights) lies in the
+ * band. Returns every instance's inspection too (the first is what a single `inspect` would show
+ * for instance 0). The network's weights end as instance K-1's.
+ */
+export function inspectInstances(
+  net: Network,
+  batch: { x: FloatArray; y: Int32Array; B: number },
+  loss: Loss,
+  opts: { instances: number; seed: number },
+): { inspections: Inspection[]; report: InstancesReport } {
+  const K = opts.instances;
+  if (!(Number.isInteger(K) && K >= 2)) throw new RangeError(`instances must be an integer >= 2, got ${K}`);
+  const seeds = Array.from({ length: K }, (_, k) => instanceSeed(opts.seed, k));
+  const inspections = seeds.map((s) => inspect(net.initialize(s), batch, loss));
+  const mean = (xs: (number | null | undefined)[]) =>
+    xs.some((x) => x === null || x === undefined)
+      ? null
+      : (xs as number[]).reduce((a, v) => a + v, 0) / xs.length;
+  const layers = net.layers.map((layer, l) => {
+    const probes = inspections.map((r) => r.snapshot.layers[l]);
+    return {
+      index: layer.index,
+      activation: layer.activation.spec,
+      preactVar: instanceBand(
+        probes.map((p) => p.preact.var),
+        mean(probes.map((p) => p.predicted?.preactVar)),
+      ),
+      gradVar: instanceBand(
+        probes.map((p) => p.grad.var),
+        mean(probes.map((p) => p.predicted?.gradVar)),
+      ),
+    };
+  });
+  return {
+    inspections,
+    report: {
+      count: K,
+      seeds,
+      band: `mean +- ${BAND_SDS} sd over ${K} instances (single instances)`,
+      layers,
+    },
+  };
+}
