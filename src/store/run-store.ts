@@ -46,6 +46,13 @@ export interface StoredRun extends RunSummary {
   sweeps: string[];
 }
 
+/**
+ * What `claimRun` found: "claimed" (the caller holds the run's lease now and computes it),
+ * "stored" (it has a result, or a failure stored since the caller's sweep started), "taken"
+ * (another live process holds its lease: ask again later).
+ */
+export type RunClaim = "claimed" | "stored" | "taken";
+
 export interface RunFilter {
   sweep?: string;
   status?: RunStatus | readonly RunStatus[];
@@ -93,6 +100,16 @@ export interface RunStore {
   hasRun(id: string): boolean;
   /** Full ids that start with `prefix` (for `runs show 3f2a9c`). */
   findIds(prefix: string, limit?: number): string[];
+  /**
+   * Takes the lease of a run for `holder` for `ttlMs` ms, so that two processes sweeping the same
+   * runs compute each once. A lease whose holder died expires; `putRun` ends it. `since` (ISO
+   * time) is when the caller's sweep started: a failure stored after it counts as "stored".
+   */
+  claimRun(id: string, holder: string, ttlMs: number, since: string): RunClaim;
+  /** Extends every lease `holder` has to now + `ttlMs`. */
+  renewClaims(holder: string, ttlMs: number): void;
+  /** Ends every lease `holder` has (runs it did not finish are free again at once). */
+  releaseClaims(holder: string): void;
   /** Creates or replaces a sweep's definition and plan (runs already stored are kept). */
   putSweep(sweep: { name: string; spec: unknown; source: string | null; runs: SweepEntry["runs"] }): void;
   getSweep(name: string): SweepEntry | null;

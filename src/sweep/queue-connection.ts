@@ -17,18 +17,24 @@ export function redisOptions(url: string, blocking: boolean): RedisOptions {
   try {
     u = new URL(url);
   } catch {
-    throw new UserError(`--queue: "${url}" is not a URL; expected redis://HOST:PORT (or rediss:// for TLS)`);
+    throw new UserError(
+      `--queue: "${redactUrl(url)}" is not a valid URL (a port must be in 1..65535); expected redis://HOST:PORT (or rediss:// for TLS)`,
+    );
   }
   if (u.protocol !== "redis:" && u.protocol !== "rediss:") {
     throw new UserError(
       `--queue: unsupported scheme "${u.protocol}" in ${redactUrl(url)}; valid: redis://, rediss://`,
     );
   }
+  if (u.hostname === "")
+    throw new UserError(`--queue: no host in ${redactUrl(url)}; expected redis://HOST:PORT`);
+  if (u.port !== "" && (Number(u.port) < 1 || Number(u.port) > 65535))
+    throw new UserError(`--queue: port ${u.port} in ${redactUrl(url)} is not in 1..65535`);
   const db = u.pathname.replace(/^\//, "");
   if (db !== "" && !/^\d+$/.test(db))
     throw new UserError(`--queue: database "${db}" in ${redactUrl(url)} must be a number`);
   const opts: RedisOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    host: u.hostname.replace(/^\[|\]$/g, ""),
     port: u.port ? Number(u.port) : 6379,
     db: db === "" ? 0 : Number(db),
     connectTimeout: 10_000,

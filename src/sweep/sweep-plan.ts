@@ -6,6 +6,7 @@ import { formatValue } from "./format-value.js";
 import { preflightProblem } from "./preflight.js";
 import { runId } from "./run-id.js";
 import type { PartialTrainConfig, SweepSpec } from "./sweep-file.js";
+import { checkSweepSize, DEFAULT_MAX_SWEEP_RUNS } from "./sweep-limits.js";
 
 /** One run of a sweep: its id (hash), resolved config and the values that vary across the sweep. */
 export interface PlannedRun {
@@ -39,9 +40,14 @@ export function autoBackend(): BackendName {
  * resolved with the train defaults; `backend: auto` becomes the concrete backend of this machine
  * (`auto` would let each worker pick its own and change the bits), and threads is 1.
  * Every config is validated (schema and spec strings) before anything runs: all problems are
- * reported at once.
+ * reported at once. The number of runs is counted first and refused over `maxRuns`
+ * (src/sweep/sweep-limits.ts), before anything is expanded.
  */
-export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = {}): SweepPlan {
+export function planSweep(
+  spec: SweepSpec,
+  options: { backend?: BackendName; maxRuns?: number } = {},
+): SweepPlan {
+  checkSweepSize(spec, options.maxRuns ?? DEFAULT_MAX_SWEEP_RUNS);
   const grid = Object.entries(spec.grid ?? {}) as [string, unknown[]][];
   const points: PartialTrainConfig[] = spec.runs ?? [{}];
   const problems: string[] = [];
