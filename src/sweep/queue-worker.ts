@@ -18,6 +18,8 @@ export interface QueueWorkerOptions {
   stalledInterval?: number;
   /** How many times a job may be found stalled before it fails. Default 1. */
   maxStalledCount?: number;
+  /** Read csv:PATH data only inside this folder (--data-root); null: anywhere. */
+  dataRoot?: string | null;
   /** Job lifecycle, for logs. */
   onEvent?(event: WorkerEvent): void;
 }
@@ -47,15 +49,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job) => {
       const t0 = performance.now();
-      emit({ kind: "start", id: job.data.id, sweep: job.data.sweep, attempt: job.attemptsMade + 1 });
-      const outcome = await pool.run({ id: job.data.id, config: job.data.config });
+      emit({
+        kind: "start",
+        id: String(job.data?.id),
+        sweep: String(job.data?.sweep),
+        attempt: job.attemptsMade + 1,
+      });
+      const outcome = await pool.run({
+        id: String(job.data?.id),
+        config: job.data?.config,
+        dataRoot: options.dataRoot ?? null,
+      });
       if (outcome.status === "failed") {
         const msg = outcome.error ?? "failed";
         throw outcome.errorKind === "user" ? new UnrecoverableError(msg) : new Error(msg);
       }
       emit({
         kind: "done",
-        id: job.data.id,
+        id: String(job.data.id),
         status: outcome.status,
         seconds: (performance.now() - t0) / 1000,
       });

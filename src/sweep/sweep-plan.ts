@@ -2,7 +2,9 @@ import { UserError } from "../errors.js";
 import type { BackendName } from "../kernels/backend.js";
 import { listBackends } from "../kernels/registry.js";
 import { resolveConfig, type TrainConfig } from "../train/config.js";
+import { checkResources, knownDataSize, type MemoryLimit } from "../train/resources.js";
 import { formatValue } from "./format-value.js";
+import { machineMemoryLimit } from "./machine-memory.js";
 import { preflightProblem } from "./preflight.js";
 import { runId } from "./run-id.js";
 import type { PartialTrainConfig, SweepSpec } from "./sweep-file.js";
@@ -45,9 +47,10 @@ export function autoBackend(): BackendName {
  */
 export function planSweep(
   spec: SweepSpec,
-  options: { backend?: BackendName; maxRuns?: number } = {},
+  options: { backend?: BackendName; maxRuns?: number; memoryLimit?: MemoryLimit } = {},
 ): SweepPlan {
   checkSweepSize(spec, options.maxRuns ?? DEFAULT_MAX_SWEEP_RUNS);
+  const memory = options.memoryLimit ?? machineMemoryLimit();
   const grid = Object.entries(spec.grid ?? {}) as [string, unknown[]][];
   const points: PartialTrainConfig[] = spec.runs ?? [{}];
   const problems: string[] = [];
@@ -75,7 +78,7 @@ export function planSweep(
         problems.push(`run ${describeAxes(axes)}: ${(e as Error).message}`);
         continue;
       }
-      const bad = preflightProblem(config);
+      const bad = preflightProblem(config) ?? resourceProblem(config, memory);
       if (bad) {
         problems.push(`run ${describeAxes(axes)}: ${bad}`);
         continue;
@@ -96,6 +99,19 @@ export function planSweep(
     throw new UserError(`sweep ${spec.name}: invalid runs:\n  ${shown.join("\n  ")}${more}`);
   }
   return { name: spec.name, spec, runs, duplicates, axisKeys };
+}
+
+/** A run over the step or memory limit (src/train/resources.ts), for data sets of known size. */
+function resourceProblem(config: TrainConfig, memory: MemoryLimit): string | null {
+  const size = knownDataSize(config);
+  if (!size) return null;
+  try {
+    checkResources(config, size, memory);
+    return null;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
 }
 
 function* product(axes: [string, unknown[]][]): Generator<Record<string, unknown>> {

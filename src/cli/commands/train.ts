@@ -2,7 +2,9 @@ import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
+import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
+import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { chooseBackend } from "../backend-choice.js";
@@ -21,10 +23,15 @@ export function trainCommand(io: CliIO): Command {
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
+    // Steps and memory are checked before anything is allocated (src/train/resources.ts).
+    const memory = machineMemoryLimit();
+    const known = knownDataSize(config);
+    if (known) checkResources(config, known, memory);
     const progress = new Progress(io, Boolean(opts.quiet));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
+      checkResources(config, dataset, memory);
       const network = opts.load
         ? loadNetworkFile(opts.load, backend)
         : buildNetwork(config, dataset, backend);

@@ -1,5 +1,8 @@
+import { statSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { Command } from "commander";
+import { UserError } from "../../errors.js";
 import { redactUrl } from "../../sweep/queue-connection.js";
 import { shortId } from "../../sweep/run-id.js";
 import type { CliIO } from "../io.js";
@@ -32,6 +35,7 @@ export function workerCommand(io: CliIO): Command {
       "times a run may be orphaned by a dead worker before it fails (default 1)",
       parseInteger("--max-stalled", 0),
     )
+    .option("--data-root <dir>", "read csv:PATH data only inside this folder (jobs naming other files fail)")
     .option("--quiet", "no log lines on stderr")
     .action(async (opts) => {
       const log = (s: string) => {
@@ -45,6 +49,7 @@ export function workerCommand(io: CliIO): Command {
         lockDuration: opts.lockDuration,
         stalledInterval: opts.stalledInterval,
         maxStalledCount: opts.maxStalled,
+        dataRoot: opts.dataRoot ? checkDataRoot(opts.dataRoot) : null,
         onEvent: (e) => {
           if (e.kind === "start") log(`start ${shortId(e.id)} (sweep ${e.sweep}, attempt ${e.attempt})`);
           else if (e.kind === "done") log(`done ${shortId(e.id)}: ${e.status} in ${e.seconds.toFixed(1)}s`);
@@ -75,4 +80,17 @@ export function workerCommand(io: CliIO): Command {
       });
       log("stopped");
     });
+}
+
+/** --data-root must be an existing folder; returns its absolute path. */
+function checkDataRoot(dir: string): string {
+  const abs = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (e) {
+    throw new UserError(`--data-root ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!isDir) throw new UserError(`--data-root ${abs}: not a folder`);
+  return abs;
 }
