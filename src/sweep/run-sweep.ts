@@ -11,7 +11,7 @@ export interface RunSweepOptions {
   /** Local worker threads (ignored with `queue`). */
   workers: number;
   /** Send the runs to a BullMQ queue instead of running them here. */
-  queue?: { url: string; name?: string; attempts?: number; pollMs?: number };
+  queue?: { url: string; name?: string; attempts?: number; pollMs?: number; redisTimeoutMs?: number };
   signal?: AbortSignal;
   events?: SweepEvents;
   /** Called once the plan is known, before any run starts. */
@@ -69,6 +69,7 @@ export async function runSweep(
         queueName: options.queue.name,
         attempts: options.queue.attempts,
         pollMs: options.queue.pollMs,
+        redisTimeoutMs: options.queue.redisTimeoutMs,
         signal: options.signal,
         events: options.events,
       })

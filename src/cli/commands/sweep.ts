@@ -38,6 +38,11 @@ export function sweepCommand(io: CliIO): Command {
       `refuse a sweep that plans more runs than this (default ${DEFAULT_MAX_SWEEP_RUNS})`,
       parseInteger("--max-runs", 1),
     )
+    .option(
+      "--redis-timeout <s>",
+      "queue: stop with exit 2 when Redis stays unreachable this long, at the start or during the sweep (default 30)",
+      parseInteger("--redis-timeout", 1),
+    )
     .option("--home <dir>", "runs folder (default $INITLAB_HOME or ./runs)")
     .option("--dry-run", "validate and list the runs without running them")
     .option("--json", "print a summary (one JSON document) on stdout")
@@ -59,7 +64,14 @@ export function sweepCommand(io: CliIO): Command {
           source: file,
           resume: Boolean(opts.resume),
           workers,
-          queue: opts.queue ? { url: opts.queue, name: opts.queueName, attempts: opts.attempts } : undefined,
+          queue: opts.queue
+            ? {
+                url: opts.queue,
+                name: opts.queueName,
+                attempts: opts.attempts,
+                redisTimeoutMs: opts.redisTimeout !== undefined ? opts.redisTimeout * 1000 : undefined,
+              }
+            : undefined,
           signal: interrupt.signal,
           onPlan: ({ stored, toRun }) => {
             const where = opts.queue

@@ -42,6 +42,9 @@ export function workerCommand(io: CliIO): Command {
         if (!opts.quiet) io.stderr(`initlab worker ${hostname()}:${process.pid}: ${s}\n`);
       };
       const { startQueueWorker } = await import("../../sweep/queue-worker.js");
+      // Once the worker has stopped (or failed to start), a Redis client still reconnecting in the
+      // background must not keep the process alive: end it 2 s later if it is still running.
+      const endSoon = () => setTimeout(() => process.exit(), 2000).unref();
       const handle = await startQueueWorker({
         url: opts.queue,
         queueName: opts.queueName,
@@ -57,6 +60,9 @@ export function workerCommand(io: CliIO): Command {
             log(`failed ${shortId(e.id)}: ${e.error}${e.willRetry ? " (will be retried)" : ""}`);
           else log(`error: ${e.error}`);
         },
+      }).catch((e: unknown) => {
+        endSoon();
+        throw e;
       });
       log(`taking runs from ${redactUrl(opts.queue)} (${opts.concurrency ?? 1} at once); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
@@ -68,7 +74,11 @@ export function workerCommand(io: CliIO): Command {
             return;
           }
           stopping = true;
-          log("stopping: finishing the runs in flight (signal again to stop at once)");
+          log(
+            handle.redisDown()
+              ? "stopping now: Redis is unreachable, the runs in flight will be retried by another worker"
+              : "stopping: finishing the runs in flight (signal again to stop at once)",
+          );
           handle.close(false).finally(() => {
             process.off("SIGINT", stop);
             process.off("SIGTERM", stop);
@@ -79,6 +89,7 @@ export function workerCommand(io: CliIO): Command {
         process.on("SIGTERM", stop);
       });
       log("stopped");
+      endSoon();
     });
 }
 
