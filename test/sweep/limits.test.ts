@@ -207,5 +207,11 @@ test("OS errors: exit 2 with the path and the reason, no stack, no hang, no temp
     [],
     "no temporaries left next to the target",
   );
-  oneLine(await cli("serve", "--host", "8.8.8.8", "--port", "0"), /8\.8\.8\.8.*EADDRNOTAVAIL/);
+  const serve = await cli("serve", "--host", "8.8.8.8", "--allow-remote", "--port", "0", "--no-build");
+  assert.equal(serve.code, 2, serve.err);
+  assert.match(serve.err, /^initlab serve: warning: listening on 8\.8\.8\.8 \(--allow-remote\)/);
+  assert.match(
+    serve.err,
+    /\ninitlab: 8\.8\.8\.8: this address does not belong to this machine \(EADDRNOTAVAIL, listen\)\n$/,
+  );
 });

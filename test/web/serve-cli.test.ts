@@ -83,3 +83,17 @@ test("a taken port is a clear error; start and demo are commands", async () => {
   assert.match(help.out, /serve /);
   assert.match(help.out, /demo .*ReLU vs sigmoid/);
 });
+
+test("serve --host 0.0.0.0 is refused without --allow-remote (nothing is listened on)", async () => {
+  for (const host of ["0.0.0.0", "::", "192.168.1.10"]) {
+    const io = bufferIO();
+    const code = await run(["serve", "--host", host, "--port", "0", "--no-build"], io);
+    assert.equal(code, 2, io.err);
+    assert.match(
+      io.err,
+      new RegExp(
+        `--host ${host.replace(/\./g, "\\.")} would serve the lab and the run store to other machines; add --allow-remote`,
+      ),
+    );
+  }
+});
