@@ -30,9 +30,12 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
     async listRuns({ limit, offset }) {
       const s = open();
       if (!s) return { runs: [], sweeps: [], total: 0, note: `no run store yet in ${runsDir}` };
-      const all = s.listRuns();
-      all.sort((a, b) => (a.storedAt < b.storedAt ? 1 : a.storedAt > b.storedAt ? -1 : 0));
-      return { runs: all.slice(offset, offset + limit), sweeps: s.listSweeps(), total: all.length };
+      // One page, newest first, read and counted in SQL (not every stored run per request).
+      return {
+        runs: s.listRuns({ limit, offset, newestFirst: true }),
+        sweeps: s.listSweeps(),
+        total: s.countRuns(),
+      };
     },
     async getRun(id) {
       const s = open();

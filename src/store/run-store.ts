@@ -58,6 +58,10 @@ export interface RunFilter {
   status?: RunStatus | readonly RunStatus[];
   ids?: readonly string[];
   limit?: number;
+  /** Runs to skip (with `limit`: one page). */
+  offset?: number;
+  /** Newest stored first (default: oldest first, or plan order with `sweep`). */
+  newestFirst?: boolean;
 }
 
 /** A sweep's definition and its planned runs, in plan order. */
@@ -96,6 +100,8 @@ export interface RunStore {
   putRun(run: RunPut): boolean;
   getRun(id: string): StoredRun | null;
   listRuns(filter?: RunFilter): RunSummary[];
+  /** How many runs match (limit and offset ignored). */
+  countRuns(filter?: RunFilter): number;
   /** True when the run has a result (ok or diverged): it will not be computed again. */
   hasRun(id: string): boolean;
   /** Full ids that start with `prefix` (for `runs show 3f2a9c`). */

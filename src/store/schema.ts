@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS runs (
   stored_at          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
+CREATE INDEX IF NOT EXISTS runs_stored ON runs (stored_at);
 CREATE TABLE IF NOT EXISTS epochs (
   run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   epoch         INTEGER NOT NULL,

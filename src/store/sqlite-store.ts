@@ -213,34 +213,29 @@ export class SqliteRunStore implements RunStore {
   }
 
   listRuns(filter: RunFilter = {}): RunSummary[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    let from = "runs r";
-    let order = "r.stored_at, r.id";
-    let cols = SUMMARY_COLUMNS;
-    if (filter.sweep !== undefined) {
-      from = "sweep_runs s JOIN runs r ON r.id = s.run_id";
-      where.push("s.sweep = ?");
-      params.push(filter.sweep);
-      order = "s.position";
-      cols += ", s.axes";
-    }
-    if (filter.status !== undefined) {
-      const list = typeof filter.status === "string" ? [filter.status] : [...filter.status];
-      where.push(`r.status IN (${list.map(() => "?").join(", ")})`);
-      params.push(...list);
-    }
-    if (filter.ids !== undefined) {
-      if (filter.ids.length === 0) return [];
-      where.push(`r.id IN (${filter.ids.map(() => "?").join(", ")})`);
-      params.push(...filter.ids);
-    }
+    const q = runQuery(filter);
+    if (!q) return [];
+    const order = filter.newestFirst
+      ? "r.stored_at DESC, r.id"
+      : filter.sweep !== undefined
+        ? "s.position"
+        : "r.stored_at, r.id";
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : "";
-    const sql = `SELECT ${cols} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}${limit}`;
+    const offset =
+      filter.offset !== undefined && filter.offset > 0
+        ? `${limit === "" ? " LIMIT -1" : ""} OFFSET ${Math.floor(filter.offset)}`
+        : "";
     return this.db
-      .prepare(sql)
-      .all(...params)
+      .prepare(`SELECT ${q.cols} FROM ${q.from}${q.where} ORDER BY ${order}${limit}${offset}`)
+      .all(...q.params)
       .map(toSummary);
+  }
+
+  countRuns(filter: RunFilter = {}): number {
+    const q = runQuery(filter);
+    if (!q) return 0;
+    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM ${q.from}${q.where}`).get(...q.params);
+    return Number(row?.n ?? 0);
   }
 
   hasRun(id: string): boolean {
@@ -329,6 +324,33 @@ function storeOpenError(location: string, e: unknown): unknown {
   if (typeof code === "string" && (code.startsWith("SQLITE_") || code.startsWith("E")))
     return new UserError(`${location}: cannot open the run store: ${(e as Error).message} (${code})`);
   return e;
+}
+
+/** The FROM and WHERE of a run filter (null: matches nothing). */
+function runQuery(
+  filter: RunFilter,
+): { cols: string; from: string; where: string; params: unknown[] } | null {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let from = "runs r";
+  let cols = SUMMARY_COLUMNS;
+  if (filter.sweep !== undefined) {
+    from = "sweep_runs s JOIN runs r ON r.id = s.run_id";
+    where.push("s.sweep = ?");
+    params.push(filter.sweep);
+    cols += ", s.axes";
+  }
+  if (filter.status !== undefined) {
+    const list = typeof filter.status === "string" ? [filter.status] : [...filter.status];
+    where.push(`r.status IN (${list.map(() => "?").join(", ")})`);
+    params.push(...list);
+  }
+  if (filter.ids !== undefined) {
+    if (filter.ids.length === 0) return null;
+    where.push(`r.id IN (${filter.ids.map(() => "?").join(", ")})`);
+    params.push(...filter.ids);
+  }
+  return { cols, from, where: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function num(x: number | null): number | null {

@@ -244,3 +244,35 @@ test("a store that is not SQLite, or a folder in its place, is a one-line error 
     (e: Error) => e.name === "UserError" && e.message.includes(storePath(folder)),
   );
 });
+
+test("listRuns pages and counts in SQL: newest first, limit and offset, filters", async () => {
+  const home = join(dir, "paging");
+  const store = openRunStore(home);
+  try {
+    for (let seed = 1; seed <= 5; seed++) {
+      const config = resolveConfig({ data: "xor", seed, hidden: [4] });
+      store.putRun({
+        id: `p${seed}`,
+        status: seed === 3 ? "failed" : "ok",
+        config,
+        record: record(seed, 0.8),
+      });
+      await new Promise((r) => setTimeout(r, 3)); // distinct store times
+    }
+    const all = store.listRuns({ newestFirst: true }).map((r) => r.id);
+    assert.deepEqual(all, ["p5", "p4", "p3", "p2", "p1"]);
+    assert.deepEqual(
+      store.listRuns({ newestFirst: true, limit: 2, offset: 1 }).map((r) => r.id),
+      ["p4", "p3"],
+    );
+    assert.deepEqual(
+      store.listRuns({ offset: 3 }).map((r) => r.id),
+      ["p4", "p5"],
+    );
+    assert.equal(store.countRuns(), 5);
+    assert.equal(store.countRuns({ status: "failed" }), 1);
+    assert.equal(store.countRuns({ ids: [] }), 0);
+  } finally {
+    store.close();
+  }
+});
