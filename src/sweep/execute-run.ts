@@ -12,7 +12,6 @@ import { allocationError, checkResources, knownDataSize } from "../train/resourc
 import { train } from "../train/trainer.js";
 import { checkDataPath } from "./data-root.js";
 import { machineMemoryLimit } from "./machine-memory.js";
-import { preflightProblem } from "./preflight.js";
 import { runId } from "./run-id.js";
 
 /** What travels to a worker: the run hash and its resolved config (plain JSON). */
@@ -71,8 +70,6 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
         `run ${task.id}: its config hashes to ${id} on this worker (another initlab version?); not run`,
       );
     }
-    const bad = preflightProblem(config);
-    if (bad) throw new UserError(bad);
     if (task.dataRoot) checkDataPath(config.data, task.dataRoot);
     const memory = machineMemoryLimit();
     const known = knownDataSize(config);

@@ -1,11 +1,10 @@
 import { UserError } from "../errors.js";
 import type { BackendName } from "../kernels/backend.js";
 import { listBackends } from "../kernels/registry.js";
-import { resolveConfig, type TrainConfig } from "../train/config.js";
+import { ConfigError, resolveConfig, type TrainConfig } from "../train/config.js";
 import { checkResources, knownDataSize, type MemoryLimit } from "../train/resources.js";
 import { formatValue } from "./format-value.js";
 import { machineMemoryLimit } from "./machine-memory.js";
-import { preflightProblem } from "./preflight.js";
 import { runId } from "./run-id.js";
 import type { PartialTrainConfig, SweepSpec } from "./sweep-file.js";
 import { checkSweepSize, DEFAULT_MAX_SWEEP_RUNS } from "./sweep-limits.js";
@@ -41,8 +40,9 @@ export function autoBackend(): BackendName {
  * the grid axes, the first axis outermost. Each run's config is base <- point <- grid values,
  * resolved with the train defaults; `backend: auto` becomes the concrete backend of this machine
  * (`auto` would let each worker pick its own and change the bits), and threads is 1.
- * Every config is validated (schema and spec strings) before anything runs: all problems are
- * reported at once. The number of runs is counted first and refused over `maxRuns`
+ * Every config is validated by resolveConfig (values, spec strings, per-layer counts) and the
+ * step and memory limits (src/train/resources.ts) before anything runs: all problems are reported
+ * at once. The number of runs is counted first and refused over `maxRuns`
  * (src/sweep/sweep-limits.ts), before anything is expanded.
  */
 export function planSweep(
@@ -75,10 +75,11 @@ export function planSweep(
       try {
         config = resolveConfig(merged);
       } catch (e) {
-        problems.push(`run ${describeAxes(axes)}: ${(e as Error).message}`);
+        const lines = e instanceof ConfigError ? e.problems : [(e as Error).message];
+        for (const line of lines) problems.push(`run ${describeAxes(axes)}: ${line}`);
         continue;
       }
-      const bad = preflightProblem(config) ?? resourceProblem(config, memory);
+      const bad = resourceProblem(config, memory);
       if (bad) {
         problems.push(`run ${describeAxes(axes)}: ${bad}`);
         continue;

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
-// The lab's limits (the step cap is shared); the file moves to src/train/limits.ts with issue 11.
-import { LAB_LIMITS } from "../server/limits.js";
 import type { TrainConfig } from "./config.js";
+// The lab's limits (the step cap is shared).
+import { LAB_LIMITS } from "./limits.js";
 
 /**
  * What a training run will allocate, estimated from its configuration before anything is

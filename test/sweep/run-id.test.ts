@@ -5,8 +5,9 @@ import { canonicalJson, runId } from "../../src/sweep/run-id.js";
 import type { TrainConfig } from "../../src/train/config.js";
 
 // A complete resolved config written out by hand, and its canonical JSON written out by hand
-// (keys sorted by UTF-16 code units, no spaces, threads left out): the hash definition of
-// docs/sweeps.md, computed without the code under test.
+// (keys sorted by UTF-16 code units, no spaces, threads left out, and the keys added in 0.2.0 left
+// out at their defaults: warmupSteps, parametrization, baseWidth, readoutZero): the hash definition of docs/sweeps.md, computed without the
+// code under test. The id of a run stored before warmupSteps existed stays the same.
 const config: TrainConfig = {
   data: "circle",
   preprocess: "standardize",
@@ -19,6 +20,9 @@ const config: TrainConfig = {
   init: "xavier_uniform",
   biasInit: "zeros",
   preluShared: false,
+  parametrization: "sp",
+  baseWidth: null,
+  readoutZero: false,
   loss: "cross_entropy",
   optimizer: "sgd",
   lr: 0.05,
@@ -33,6 +37,7 @@ const config: TrainConfig = {
   stepEpochs: 1,
   gamma: 0.1,
   minLr: 0,
+  warmupSteps: 0,
   batchSize: 32,
   epochs: 2,
   maxSteps: null,
@@ -70,6 +75,10 @@ test("the id does not depend on key order or on threads, and changes with every 
     { testLimit: null },
     { lossEvery: 5 },
     { evalBatchSize: 999 },
+    { warmupSteps: 10 },
+    { parametrization: "mup" },
+    { baseWidth: 8 },
+    { readoutZero: true },
   ];
   const ids = new Set([runId(config), ...changes.map((c) => runId({ ...config, ...c }))]);
   assert.equal(ids.size, changes.length + 1);

@@ -46,6 +46,8 @@ const stateArb: fc.Arbitrary<LabState> = fc.record({
   probeEvery: fc.integer({ min: 1, max: 1000 }),
   probeBatch: fc.integer({ min: 8, max: 1024 }),
   backend: fc.constantFrom(...BACKENDS),
+  warmupSteps: fc.integer({ min: 0, max: 100000 }),
+  parametrization: fc.constantFrom("sp", "ntk", "mup"),
 });
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {
@@ -85,8 +87,8 @@ test("specs in a link are checked by the library's parsers", () => {
   assert.equal(p.a.biasInit, DEFAULT_STATE.biasInit);
   assert.equal(p.a.activation, "leaky_relu(0.2)");
   assert.equal(p.b?.activation, "leaky_relu(0.2)", "B falls back to A's value");
-  assert.match(p.problems.join("\n"), /unknown initializer "foo"/);
-  assert.match(p.problems.join("\n"), /B: unknown activation "nope"/);
+  assert.match(p.problems.join("\n"), /init: unknown initializer "foo"/);
+  assert.match(p.problems.join("\n"), /B: activation: unknown activation "nope"/);
   assert.equal(p.problems.length, 3);
 });
 
