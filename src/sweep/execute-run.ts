@@ -34,6 +34,9 @@ export interface RunOutcome {
   worker: string | null;
 }
 
+/** The longest error message a run outcome carries (stored, sent over the queue, printed). */
+const MAX_ERROR_CHARS = 2000;
+
 const backends = new Map<string, Promise<Backend>>();
 
 /** One backend per kind per thread, single-threaded: sweeps run one run per core. */
@@ -63,6 +66,8 @@ export function workerName(): string {
 export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const worker = workerName();
   try {
+    if (task.config === null || typeof task.config !== "object" || Array.isArray(task.config))
+      throw new UserError(`run ${String(task.id).slice(0, 64)}: the job's config is not an object; not run`);
     const config = resolveConfig({ ...task.config });
     const id = runId(config);
     if (id !== task.id) {
@@ -84,7 +89,12 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     const e = allocationError(thrown) ?? thrown;
     const user = e instanceof UserError;
     const err = e as Error;
-    const error = user ? err.message : `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+    const full = user ? err.message : `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+    // A crafted job can make a message of any length (one line per unknown key): keep its start.
+    const error =
+      full.length > MAX_ERROR_CHARS
+        ? `${full.slice(0, MAX_ERROR_CHARS)}... (${full.length} characters)`
+        : full;
     return {
       id: task.id,
       status: "failed",

@@ -73,7 +73,8 @@ test("over the memory, wasm or step limit: refused, naming the network, before a
   const wasm = resolveConfig({ data: "circle", hidden: [20000, 20000], backend: "wasm" });
   assert.throws(() => checkResources(wasm, data, big), /2-20000x2-2 needs about .* in WebAssembly memory/);
   assert.doesNotThrow(() => checkResources({ ...wasm, backend: "native" }, data, big));
-  const long = resolveConfig({ data: "circle", epochs: 1e12 });
+  // The settings table caps --epochs itself (1e6); the step limit still holds for what it lets through.
+  const long = { ...resolveConfig({ data: "circle" }), epochs: 1e12 };
   assert.throws(
     () => checkResources(long, data, big),
     new RegExp(`over the limit of ${MAX_TRAIN_STEPS} steps`),
@@ -90,6 +91,10 @@ test("train refuses with exit 2 and one line: huge networks, wasm over 4 GB, --e
   );
   oneLine(
     await cli("train", "--data", "circle", "--epochs", "1e12"),
+    /--epochs: expected an integer in 1\.\.\d+, got 1000000000000/,
+  );
+  oneLine(
+    await cli("train", "--data", "mnist", "--epochs", "200000", "--batch-size", "1"),
     /steps, over the limit of 10000000 steps/,
   );
   process.env.INITLAB_MAX_MEMORY = "1MB";
@@ -122,7 +127,8 @@ test("a queued job is checked like a CLI run: limits, specs, --data-root; nothin
   assert.equal(huge.status, "failed");
   assert.equal(huge.errorKind, "user");
   assert.match(huge.error!, /needs about/);
-  const spec = await job({ data: "circle", init: "he_nromal", backend: "ts" });
+  const typo = { ...resolveConfig({ data: "circle", backend: "ts" }), init: "he_nromal" };
+  const spec = await executeRun({ id: runId(typo), config: typo });
   assert.equal(spec.errorKind, "user");
   assert.match(spec.error!, /unknown initializer "he_nromal"/);
   const root = join(dir, "data-root");
