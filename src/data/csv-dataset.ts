@@ -1,7 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { DataError } from "../errors.js";
 import { Rng } from "../tensor/rng.js";
-import { type CsvRecord, isIntegerCell, parseCsv, parseNumberCell } from "./csv.js";
+import { type CsvRecord, isIntegerCell, parseCsv, parseNumberCell, shortText, showCell } from "./csv.js";
+
+/**
+ * The most classes a CSV label column may have. Classification outputs one unit per class, and a
+ * label column with a distinct value in nearly every row is almost always the wrong column (an
+ * id, a free-text field); 1000 is ImageNet's number of classes.
+ */
+export const MAX_CSV_CLASSES = 1000;
 
 /** Largest finite float32: features are stored as Float32Array. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -33,7 +40,7 @@ export function csvTable(records: CsvRecord[], file: string, target?: string): C
       throw new DataError(
         file,
         `line ${records[0].line}`,
-        `column name "${name}" appears twice (columns ${prev + 1} and ${k + 1})`,
+        `column name ${showCell(name)} appears twice (columns ${prev + 1} and ${k + 1})`,
       );
     }
     seen.set(name, k);
@@ -47,7 +54,13 @@ export function csvTable(records: CsvRecord[], file: string, target?: string): C
   }
   const t = target === undefined ? header.length - 1 : header.indexOf(target);
   if (t < 0) {
-    throw new DataError(file, "header", `no column "${target}" for --target; columns: ${header.join(", ")}`);
+    const names = header.slice(0, 20).map(shortText).join(", ");
+    const more = header.length > 20 ? `, ... (${header.length} columns)` : "";
+    throw new DataError(
+      file,
+      "header",
+      `no column ${showCell(target ?? "")} for --target; columns: ${names}${more}`,
+    );
   }
   const rows = records.slice(1);
   if (rows.length === 0)
@@ -63,20 +76,31 @@ export function csvTable(records: CsvRecord[], file: string, target?: string): C
     for (let j = 0; j < dim; j++) {
       const cell = r.fields[featureCols[j]];
       const v = parseNumberCell(cell);
-      const where = `line ${r.line}, column "${header[featureCols[j]]}"`;
-      if (v === null) throw new DataError(file, where, `${JSON.stringify(cell)} is not a number`);
+      const where = `line ${r.line}, column ${showCell(header[featureCols[j]])}`;
+      if (v === null) throw new DataError(file, where, `${showCell(cell)} is not a number`);
       if (Math.abs(v) > FLOAT32_MAX)
-        throw new DataError(file, where, `${cell.trim()} is outside the float32 range`);
+        throw new DataError(file, where, `${shortText(cell.trim())} is outside the float32 range`);
       x[i * dim + j] = v;
     }
     const label = r.fields[t];
     if (label.trim() === "")
-      throw new DataError(file, `line ${r.line}, column "${header[t]}"`, "empty label");
+      throw new DataError(file, `line ${r.line}, column ${showCell(header[t])}`, "empty label");
     labels.push(label);
   });
   const { classNames, y } = classIndex(labels);
   if (classNames.length < 2) {
-    throw new DataError(file, `column "${header[t]}"`, `one class only (${classNames[0]}); need at least 2`);
+    throw new DataError(
+      file,
+      `column ${showCell(header[t])}`,
+      `one class only (${shortText(classNames[0])}); need at least 2`,
+    );
+  }
+  if (classNames.length > MAX_CSV_CLASSES) {
+    throw new DataError(
+      file,
+      `column ${showCell(header[t])}`,
+      `${classNames.length} distinct labels, over the limit of ${MAX_CSV_CLASSES} classes (is it the label column? choose one with --target NAME)`,
+    );
   }
   return { featureNames: featureCols.map((k) => header[k]), classNames, x, y, nRows: rows.length };
 }

@@ -79,6 +79,23 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   return records;
 }
 
+/** The longest cell text quoted whole in an error message. */
+const SHOWN_CHARS = 60;
+
+/**
+ * A cell's text for an error message: JSON-quoted, and cut after SHOWN_CHARS characters with
+ * its length, so that a 50 MB field does not make a 50 MB message.
+ */
+export function showCell(s: string): string {
+  if (s.length <= SHOWN_CHARS) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, SHOWN_CHARS))}... (${s.length} characters)`;
+}
+
+/** Text as it is when short, else cut like `showCell`. */
+export function shortText(s: string): string {
+  return s.length <= SHOWN_CHARS ? s : showCell(s);
+}
+
 /**
  * A decimal number cell: optional sign, digits with an optional point, optional exponent,
  * surrounding spaces allowed. Unlike `Number()`, "" / "0x1f" / "Infinity" / "1_000" are refused.

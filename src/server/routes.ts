@@ -48,6 +48,7 @@ export const SWEEP_NAME = /^[A-Za-z0-9_][A-Za-z0-9 ._:+=,()-]{0,199}$/;
  */
 export function apiRoutes(services: LabServices): Route[] {
   const cache = new DatasetCache(services, 3);
+  const gate = new Gate(MAX_DATASET_RESPONSES, MAX_DATASET_WAITING);
   return [
     {
       pattern: /^\/api\/info$/,
@@ -100,7 +101,16 @@ export function apiRoutes(services: LabServices): Route[] {
         }
         const nTrain = intParam(query, "train", 10000, 1, LAB_LIMITS.maxTrain);
         const nTest = intParam(query, "test", 2000, 1, LAB_LIMITS.maxTest);
-        const bytes = await cache.get(name, nTrain, nTest);
+        // At most MAX_DATASET_RESPONSES encoded responses in memory at once (each up to 55 MB).
+        const release = await gate.enter();
+        let bytes: Uint8Array;
+        try {
+          bytes = await cache.get(name, nTrain, nTest);
+        } catch (e) {
+          release();
+          throw e;
+        }
+        res.once("close", release);
         send(
           res,
           200,
@@ -119,6 +129,41 @@ function decodeParam(p: string): string {
     return decodeURIComponent(p);
   } catch {
     throw new HttpError(400, "malformed path");
+  }
+}
+
+/** Data set responses being encoded or sent at once; more wait, up to MAX_DATASET_WAITING, then 503. */
+export const MAX_DATASET_RESPONSES = 4;
+export const MAX_DATASET_WAITING = 64;
+
+/** A counting gate: `enter` resolves when a place is free, or fails with 503 when too many wait. */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  async enter(): Promise<() => void> {
+    if (this.active >= this.size) {
+      if (this.waiting.length >= this.maxWaiting) {
+        throw new HttpError(
+          503,
+          `busy: ${this.active} data set responses in progress and ${this.waiting.length} waiting; try again shortly`,
+        );
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
   }
 }
 

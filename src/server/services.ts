@@ -14,6 +14,7 @@ import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.
  */
 export function labServices(runsDir: string): LabServices & { close(): void } {
   let store: RunStore | null = null;
+  const fullSets = new Map<ServedDataset, Promise<ByteDataset>>();
   const open = (): RunStore | null => {
     if (store) return store;
     if (!existsSync(storePath(runsDir))) return null;
@@ -30,9 +31,12 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
     async listRuns({ limit, offset }) {
       const s = open();
       if (!s) return { runs: [], sweeps: [], total: 0, note: `no run store yet in ${runsDir}` };
-      const all = s.listRuns();
-      all.sort((a, b) => (a.storedAt < b.storedAt ? 1 : a.storedAt > b.storedAt ? -1 : 0));
-      return { runs: all.slice(offset, offset + limit), sweeps: s.listSweeps(), total: all.length };
+      // One page, newest first, read and counted in SQL (not every stored run per request).
+      return {
+        runs: s.listRuns({ limit, offset, newestFirst: true }),
+        sweeps: s.listSweeps(),
+        total: s.countRuns(),
+      };
     },
     async getRun(id) {
       const s = open();
@@ -43,19 +47,35 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       return s ? s.getSweep(name) : null;
     },
     async dataset(name: ServedDataset, nTrain: number, nTest: number): Promise<ByteDataset> {
-      const d = await loadDataset({
-        data: name,
-        preprocess: "raw",
-        trainLimit: nTrain,
-        testLimit: nTest,
-        seed: 1,
-      });
-      return toBytes(d);
+      // Built once per data set (one build shared by concurrent requests); a request gets views
+      // of its first nTrain / nTest examples, no copy.
+      let full = fullSets.get(name);
+      if (!full) {
+        full = loadDataset({ data: name, preprocess: "raw", seed: 1 }).then(toBytes);
+        fullSets.set(name, full);
+        full.catch(() => fullSets.delete(name));
+      }
+      return sliceBytes(await full, nTrain, nTest);
     },
     close() {
       store?.close();
       store = null;
     },
+  };
+}
+
+/** The first nTrain / nTest examples of a data set, as views of its arrays. */
+function sliceBytes(d: ByteDataset, nTrain: number, nTest: number): ByteDataset {
+  if (nTrain > d.nTrain || nTest > d.nTest)
+    throw new UserError(`data set has ${d.nTrain} / ${d.nTest} examples; asked for ${nTrain} / ${nTest}`);
+  return {
+    ...d,
+    nTrain,
+    nTest,
+    trainX: d.trainX.subarray(0, nTrain * d.inputDim),
+    trainY: d.trainY.subarray(0, nTrain),
+    testX: d.testX.subarray(0, nTest * d.inputDim),
+    testY: d.testY.subarray(0, nTest),
   };
 }
 

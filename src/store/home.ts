@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { makeFolder } from "../util/make-folder.js";
 import type { RunStore } from "./run-store.js";
 import { SqliteRunStore } from "./sqlite-store.js";
 
@@ -34,6 +35,6 @@ export function openRunStore(home: string, options: { readonly?: boolean } = {})
     }
     return new SqliteRunStore(file, { readonly: true });
   }
-  mkdirSync(home, { recursive: true });
+  makeFolder(home);
   return new SqliteRunStore(file);
 }

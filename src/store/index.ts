@@ -6,6 +6,7 @@
 export { openRunStore, runsHome, STORE_FILE, storePath } from "./home.js";
 export {
   RUN_STATUSES,
+  type RunClaim,
   type RunFilter,
   type RunPut,
   type RunStatus,

@@ -46,11 +46,22 @@ export interface StoredRun extends RunSummary {
   sweeps: string[];
 }
 
+/**
+ * What `claimRun` found: "claimed" (the caller holds the run's lease now and computes it),
+ * "stored" (it has a result, or a failure stored since the caller's sweep started), "taken"
+ * (another live process holds its lease: ask again later).
+ */
+export type RunClaim = "claimed" | "stored" | "taken";
+
 export interface RunFilter {
   sweep?: string;
   status?: RunStatus | readonly RunStatus[];
   ids?: readonly string[];
   limit?: number;
+  /** Runs to skip (with `limit`: one page). */
+  offset?: number;
+  /** Newest stored first (default: oldest first, or plan order with `sweep`). */
+  newestFirst?: boolean;
 }
 
 /** A sweep's definition and its planned runs, in plan order. */
@@ -89,10 +100,22 @@ export interface RunStore {
   putRun(run: RunPut): boolean;
   getRun(id: string): StoredRun | null;
   listRuns(filter?: RunFilter): RunSummary[];
+  /** How many runs match (limit and offset ignored). */
+  countRuns(filter?: RunFilter): number;
   /** True when the run has a result (ok or diverged): it will not be computed again. */
   hasRun(id: string): boolean;
   /** Full ids that start with `prefix` (for `runs show 3f2a9c`). */
   findIds(prefix: string, limit?: number): string[];
+  /**
+   * Takes the lease of a run for `holder` for `ttlMs` ms, so that two processes sweeping the same
+   * runs compute each once. A lease whose holder died expires; `putRun` ends it. `since` (ISO
+   * time) is when the caller's sweep started: a failure stored after it counts as "stored".
+   */
+  claimRun(id: string, holder: string, ttlMs: number, since: string): RunClaim;
+  /** Extends every lease `holder` has to now + `ttlMs`. */
+  renewClaims(holder: string, ttlMs: number): void;
+  /** Ends every lease `holder` has (runs it did not finish are free again at once). */
+  releaseClaims(holder: string): void;
   /** Creates or replaces a sweep's definition and plan (runs already stored are kept). */
   putSweep(sweep: { name: string; spec: unknown; source: string | null; runs: SweepEntry["runs"] }): void;
   getSweep(name: string): SweepEntry | null;

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { BUSY_TIMEOUT_MS, retryBusy } from "./busy.js";
 import type { SqliteDatabase } from "./sqlite-driver.js";
 
 /** Bumped when the tables change; a store written by a newer initlab is refused, not misread. */
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS runs (
   stored_at          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
+CREATE INDEX IF NOT EXISTS runs_stored ON runs (stored_at);
 CREATE TABLE IF NOT EXISTS epochs (
   run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   epoch         INTEGER NOT NULL,
@@ -71,27 +73,33 @@ CREATE TABLE IF NOT EXISTS sweep_runs (
   PRIMARY KEY (sweep, run_id)
 );
 CREATE INDEX IF NOT EXISTS sweep_runs_run ON sweep_runs (run_id);
+CREATE TABLE IF NOT EXISTS run_leases (
+  run_id     TEXT PRIMARY KEY,          -- a run some process is computing now (not stored yet)
+  holder     TEXT NOT NULL,             -- host:pid:start of that process
+  expires_at INTEGER NOT NULL           -- ms since 1970; renewed while the run is computed
+);
 `;
 
 /** Sets the connection up (WAL, waits on locks, foreign keys) and creates or checks the tables. */
 export function prepareDatabase(db: SqliteDatabase, readonly: boolean): void {
-  db.pragma("busy_timeout = 15000");
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma("foreign_keys = ON");
   if (readonly) {
     checkVersion(db);
     return;
   }
-  db.pragma("journal_mode = WAL");
+  retryBusy(() => db.pragma("journal_mode = WAL"));
   // FULL: every committed run survives a power cut too, at one fsync per finished run.
   db.pragma("synchronous = FULL");
-  db.transaction(() => {
+  const create = db.transaction(() => {
     db.exec(DDL);
     const row = db.prepare("SELECT value FROM store_meta WHERE key = 'schema'").get();
     if (!row)
       db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema', ?)").run(
         String(STORE_SCHEMA_VERSION),
       );
-  })();
+  });
+  retryBusy(() => create.immediate());
   checkVersion(db);
 }
 

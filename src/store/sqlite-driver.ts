@@ -10,11 +10,21 @@ export interface SqliteStatement {
   all(...params: unknown[]): Record<string, unknown>[];
 }
 
+/**
+ * A transaction function: calling it runs BEGIN (deferred); `.immediate` runs BEGIN IMMEDIATE,
+ * which takes the write lock first, so a writer never reads a snapshot that another writer
+ * then invalidates (the SQLITE_BUSY that no busy timeout waits out).
+ */
+export interface SqliteTransaction<A extends unknown[], R> {
+  (...args: A): R;
+  immediate(...args: A): R;
+}
+
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
   pragma(source: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): SqliteTransaction<A, R>;
   close(): void;
   readonly open: boolean;
   readonly name: string;

@@ -1,7 +1,10 @@
+import { UserError } from "../errors.js";
 import type { Finding, ProbeSnapshot } from "../probe/types.js";
 import type { TrainConfig } from "../train/config.js";
 import type { EpochRecord, RunRecord } from "../train/record.js";
+import { BUSY_TIMEOUT_MS, isBusy, retryBusy } from "./busy.js";
 import type {
+  RunClaim,
   RunFilter,
   RunPut,
   RunStatus,
@@ -12,7 +15,7 @@ import type {
   SweepListing,
 } from "./run-store.js";
 import { prepareDatabase } from "./schema.js";
-import { openSqlite, type SqliteDatabase } from "./sqlite-driver.js";
+import { openSqlite, type SqliteDatabase, type SqliteTransaction } from "./sqlite-driver.js";
 
 type Row = Record<string, unknown>;
 
@@ -31,36 +34,77 @@ const SUMMARY_COLUMNS =
 /**
  * The run store in one SQLite file (WAL mode). Each finished run is written in one transaction,
  * so a process killed at any moment leaves every completed run readable and no partial one.
- * Several processes may read while one writes.
+ * Several processes may read while one writes, and several may write: every write is one
+ * BEGIN IMMEDIATE transaction (it takes the write lock before reading, so it never has to
+ * give up a stale snapshot), waits up to the busy timeout for the lock and is tried again while
+ * the store stays busy (src/store/busy.ts).
  */
 export class SqliteRunStore implements RunStore {
   private readonly db: SqliteDatabase;
-  private readonly putTx: (run: RunPut) => boolean;
-  private readonly putSweepTx: (s: Parameters<RunStore["putSweep"]>[0]) => void;
+  private readonly putTx: SqliteTransaction<[RunPut], boolean>;
+  private readonly putSweepTx: SqliteTransaction<[Parameters<RunStore["putSweep"]>[0]], void>;
+  private readonly claimTx: SqliteTransaction<[string, string, number, string], RunClaim>;
 
   constructor(
     readonly location: string,
     options: { readonly?: boolean } = {},
   ) {
     const readonly = options.readonly ?? false;
-    this.db = openSqlite(location, { readonly, fileMustExist: readonly, timeout: 15000 });
+    let db: SqliteDatabase | null = null;
     try {
-      prepareDatabase(this.db, readonly);
+      db = openSqlite(location, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+      prepareDatabase(db, readonly);
     } catch (e) {
-      this.db.close();
-      throw e;
+      db?.close();
+      throw storeOpenError(location, e);
     }
+    this.db = db;
     this.putTx = this.db.transaction((run: RunPut) => this.putRunInTx(run));
     this.putSweepTx = this.db.transaction((s: Parameters<RunStore["putSweep"]>[0]) => this.putSweepInTx(s));
+    this.claimTx = this.db.transaction((id: string, holder: string, ttlMs: number, since: string) =>
+      this.claimInTx(id, holder, ttlMs, since),
+    );
   }
 
   putRun(run: RunPut): boolean {
-    return this.putTx(run);
+    return retryBusy(() => this.putTx.immediate(run));
+  }
+
+  claimRun(id: string, holder: string, ttlMs: number, since: string): RunClaim {
+    return retryBusy(() => this.claimTx.immediate(id, holder, ttlMs, since));
+  }
+
+  private claimInTx(id: string, holder: string, ttlMs: number, since: string): RunClaim {
+    const row = this.db.prepare("SELECT status, stored_at FROM runs WHERE id = ?").get(id);
+    if (row && (row.status !== "failed" || String(row.stored_at) >= since)) return "stored";
+    const now = Date.now();
+    const lease = this.db.prepare("SELECT holder, expires_at FROM run_leases WHERE run_id = ?").get(id);
+    if (lease && lease.holder !== holder && Number(lease.expires_at) > now) return "taken";
+    this.db
+      .prepare(
+        `INSERT INTO run_leases (run_id, holder, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+      )
+      .run(id, holder, now + ttlMs);
+    return "claimed";
+  }
+
+  renewClaims(holder: string, ttlMs: number): void {
+    retryBusy(() =>
+      this.db
+        .prepare("UPDATE run_leases SET expires_at = ? WHERE holder = ?")
+        .run(Date.now() + ttlMs, holder),
+    );
+  }
+
+  releaseClaims(holder: string): void {
+    retryBusy(() => this.db.prepare("DELETE FROM run_leases WHERE holder = ?").run(holder));
   }
 
   private putRunInTx(run: RunPut): boolean {
     const now = new Date().toISOString();
     const existing = this.db.prepare("SELECT status, failed_attempts FROM runs WHERE id = ?").get(run.id);
+    this.db.prepare("DELETE FROM run_leases WHERE run_id = ?").run(run.id);
     if (run.sweep) this.addMember(run.sweep, run.id, now);
     if (existing && existing.status !== "failed") return false;
     const priorFailures = existing ? Number(existing.failed_attempts) : 0;
@@ -169,34 +213,29 @@ export class SqliteRunStore implements RunStore {
   }
 
   listRuns(filter: RunFilter = {}): RunSummary[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    let from = "runs r";
-    let order = "r.stored_at, r.id";
-    let cols = SUMMARY_COLUMNS;
-    if (filter.sweep !== undefined) {
-      from = "sweep_runs s JOIN runs r ON r.id = s.run_id";
-      where.push("s.sweep = ?");
-      params.push(filter.sweep);
-      order = "s.position";
-      cols += ", s.axes";
-    }
-    if (filter.status !== undefined) {
-      const list = typeof filter.status === "string" ? [filter.status] : [...filter.status];
-      where.push(`r.status IN (${list.map(() => "?").join(", ")})`);
-      params.push(...list);
-    }
-    if (filter.ids !== undefined) {
-      if (filter.ids.length === 0) return [];
-      where.push(`r.id IN (${filter.ids.map(() => "?").join(", ")})`);
-      params.push(...filter.ids);
-    }
+    const q = runQuery(filter);
+    if (!q) return [];
+    const order = filter.newestFirst
+      ? "r.stored_at DESC, r.id"
+      : filter.sweep !== undefined
+        ? "s.position"
+        : "r.stored_at, r.id";
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : "";
-    const sql = `SELECT ${cols} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}${limit}`;
+    const offset =
+      filter.offset !== undefined && filter.offset > 0
+        ? `${limit === "" ? " LIMIT -1" : ""} OFFSET ${Math.floor(filter.offset)}`
+        : "";
     return this.db
-      .prepare(sql)
-      .all(...params)
+      .prepare(`SELECT ${q.cols} FROM ${q.from}${q.where} ORDER BY ${order}${limit}${offset}`)
+      .all(...q.params)
       .map(toSummary);
+  }
+
+  countRuns(filter: RunFilter = {}): number {
+    const q = runQuery(filter);
+    if (!q) return 0;
+    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM ${q.from}${q.where}`).get(...q.params);
+    return Number(row?.n ?? 0);
   }
 
   hasRun(id: string): boolean {
@@ -213,7 +252,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   putSweep(s: Parameters<RunStore["putSweep"]>[0]): void {
-    this.putSweepTx(s);
+    retryBusy(() => this.putSweepTx.immediate(s));
   }
 
   private putSweepInTx(s: Parameters<RunStore["putSweep"]>[0]): void {
@@ -272,6 +311,46 @@ export class SqliteRunStore implements RunStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Opening failed: a file that is not SQLite, a folder or device in its place, no permission, a
+ * full or read-only disk. Those become a UserError naming the file and SQLite's reason (exit 2);
+ * a UserError from the schema check passes as it is.
+ */
+function storeOpenError(location: string, e: unknown): unknown {
+  if (e instanceof UserError || isBusy(e)) return e;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === "string" && (code.startsWith("SQLITE_") || code.startsWith("E")))
+    return new UserError(`${location}: cannot open the run store: ${(e as Error).message} (${code})`);
+  return e;
+}
+
+/** The FROM and WHERE of a run filter (null: matches nothing). */
+function runQuery(
+  filter: RunFilter,
+): { cols: string; from: string; where: string; params: unknown[] } | null {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let from = "runs r";
+  let cols = SUMMARY_COLUMNS;
+  if (filter.sweep !== undefined) {
+    from = "sweep_runs s JOIN runs r ON r.id = s.run_id";
+    where.push("s.sweep = ?");
+    params.push(filter.sweep);
+    cols += ", s.axes";
+  }
+  if (filter.status !== undefined) {
+    const list = typeof filter.status === "string" ? [filter.status] : [...filter.status];
+    where.push(`r.status IN (${list.map(() => "?").join(", ")})`);
+    params.push(...list);
+  }
+  if (filter.ids !== undefined) {
+    if (filter.ids.length === 0) return null;
+    where.push(`r.id IN (${filter.ids.map(() => "?").join(", ")})`);
+    params.push(...filter.ids);
+  }
+  return { cols, from, where: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
 }
 
 function num(x: number | null): number | null {

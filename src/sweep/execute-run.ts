@@ -7,13 +7,18 @@ import { resolveBackend } from "../kernels/registry.js";
 import type { RunStatus } from "../store/run-store.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
+import { allocationError, checkResources, knownDataSize } from "../train/resources.js";
 import { train } from "../train/trainer.js";
+import { checkDataPath } from "./data-root.js";
+import { machineMemoryLimit } from "./machine-memory.js";
 import { runId } from "./run-id.js";
 
 /** What travels to a worker: the run hash and its resolved config (plain JSON). */
 export interface RunTask {
   id: string;
   config: TrainConfig;
+  /** A queue worker's --data-root: csv:PATH must lie inside this folder (absolute). */
+  dataRoot?: string | null;
 }
 
 /** What comes back: the run record (JSON) or the error. */
@@ -27,6 +32,9 @@ export interface RunOutcome {
   /** host:pid/thread that computed it (null when unknown, e.g. a job that failed in the queue). */
   worker: string | null;
 }
+
+/** The longest error message a run outcome carries (stored, sent over the queue, printed). */
+const MAX_ERROR_CHARS = 2000;
 
 const backends = new Map<string, Promise<Backend>>();
 
@@ -49,11 +57,16 @@ export function workerName(): string {
  * Runs one task to completion in this thread (datasets and backends are cached per thread).
  * Never throws: a diverged run is status "diverged" with its record, an error is status
  * "failed" with the message. The config is resolved again and must hash to the task's id, so a
- * worker with another initlab version cannot silently compute something else.
+ * worker with another initlab version cannot silently compute something else. A task is checked
+ * as the CLI checks a run (the config's names and specs, the step and memory limits of this
+ * machine, and a worker's --data-root) before anything is loaded or allocated: a queued job is
+ * input from whoever can write to the queue.
  */
 export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const worker = workerName();
   try {
+    if (task.config === null || typeof task.config !== "object" || Array.isArray(task.config))
+      throw new UserError(`run ${String(task.id).slice(0, 64)}: the job's config is not an object; not run`);
     const config = resolveConfig({ ...task.config });
     const id = runId(config);
     if (id !== task.id) {
@@ -61,15 +74,26 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
         `run ${task.id}: its config hashes to ${id} on this worker (another initlab version?); not run`,
       );
     }
+    if (task.dataRoot) checkDataPath(config.data, task.dataRoot);
+    const memory = machineMemoryLimit();
+    const known = knownDataSize(config);
+    if (known) checkResources(config, known, memory);
     const dataset = await loadDataset(dataOptionsOf(config));
+    checkResources(config, dataset, memory);
     const backend = await backendFor(config.backend);
     const record = train(config, { dataset, backend });
     const status: RunStatus = record.final.diverged ? "diverged" : "ok";
     return { id: task.id, status, error: null, errorKind: null, record, worker };
-  } catch (e) {
+  } catch (thrown) {
+    const e = allocationError(thrown) ?? thrown;
     const user = e instanceof UserError;
     const err = e as Error;
-    const error = user ? err.message : `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+    const full = user ? err.message : `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+    // A crafted job can make a message of any length (one line per unknown key): keep its start.
+    const error =
+      full.length > MAX_ERROR_CHARS
+        ? `${full.slice(0, MAX_ERROR_CHARS)}... (${full.length} characters)`
+        : full;
     return {
       id: task.id,
       status: "failed",

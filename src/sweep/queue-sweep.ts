@@ -1,9 +1,12 @@
 import { Queue } from "bullmq";
+import { UserError } from "../errors.js";
 import type { RunStore } from "../store/run-store.js";
 import type { RunOutcome, RunTask } from "./execute-run.js";
 import {
   connectOrThrow,
   DEFAULT_QUEUE_NAME,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  isConnectionError,
   KEEP_FINISHED_SECONDS,
   redactUrl,
   redisOptions,
@@ -26,6 +29,8 @@ export interface QueueSweepOptions {
   attempts?: number;
   /** How often the job states are read (ms, default 500). */
   pollMs?: number;
+  /** How long Redis may stay unreachable (at the start or during the sweep) before the sweep stops with exit 2 (ms). */
+  redisTimeoutMs?: number;
   signal?: AbortSignal;
   events?: SweepEvents;
 }
@@ -45,6 +50,11 @@ const IDLE_HINT_MS = 20_000;
  * when the sweep starts is retried (like --resume retries failed runs locally); a job that fails
  * its tries during the sweep is stored as failed with its error. When `signal` aborts, collecting
  * stops; the jobs stay queued and a later --resume collects them.
+ *
+ * Redis outages: commands fail at once while Redis is unreachable (no offline queue); the sweep
+ * says so, keeps polling every second, and stops with a UserError ("Redis unreachable", exit 2)
+ * after `redisTimeoutMs`. When Redis is back it says after how long, and requeues the runs Redis
+ * lost (a restart without persistence): each is stored once, whoever computes it.
  */
 export async function runQueueSweep(
   sweep: string,
@@ -58,12 +68,27 @@ export async function runQueueSweep(
     connection: redisOptions(options.url, false),
   });
   queue.on("error", () => undefined); // connection errors surface through the awaited calls
+  const timeout = options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
   try {
-    await connectOrThrow(queue.waitUntilReady(), options.url);
-    await enqueue(queue, sweep, runs, options.attempts ?? 2);
-    await collect(queue, sweep, runs, store, progress, options);
+    await Promise.race([
+      connectOrThrow(queue.waitUntilReady(), options.url, queue, timeout),
+      aborted(options.signal),
+    ]);
+    if (!options.signal?.aborted) {
+      await enqueue(queue, sweep, runs, options.attempts ?? 2);
+      options.events?.onNote?.(
+        `queued ${runs.length} runs on ${options.queueName ?? DEFAULT_QUEUE_NAME}; waiting for workers to compute them`,
+      );
+      await collect(queue, sweep, runs, store, progress, options);
+    }
+  } catch (e) {
+    if (isConnectionError(e))
+      throw new UserError(`Redis unreachable at ${redactUrl(options.url)}: ${(e as Error).message}`);
+    throw e;
   } finally {
-    await queue.close().catch(() => undefined);
+    // Closing waits for Redis to answer QUIT: never more than a second.
+    await Promise.race([queue.close().catch(() => undefined), sleep(1000)]);
+    await Promise.race([queue.disconnect().catch(() => undefined), sleep(500)]);
   }
   return { ...progress, interrupted: progress.done < runs.length };
 }
@@ -113,14 +138,44 @@ async function collect(
   const { signal, events } = options;
   let lastActivity = Date.now();
   let hinted = false;
+  const timeout = options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  let downSince: number | null = null;
+  const lost = { count: 0 };
   while (pending.size > 0 && !signal?.aborted) {
-    if (!hinted && Date.now() - lastActivity > IDLE_HINT_MS) {
-      hinted = true;
-      events?.onNote?.(
-        `no worker has taken a run for ${IDLE_HINT_MS / 1000} s; start one with: initlab worker --queue ${redactUrl(options.url)}` +
-          (options.queueName ? ` --queue-name ${options.queueName}` : ""),
-      );
+    try {
+      await pollOnce();
+      if (downSince !== null) {
+        const secs = Math.round((Date.now() - downSince) / 1000);
+        events?.onNote?.(
+          `Redis at ${redactUrl(options.url)} is back after ${secs} s` +
+            (lost.count
+              ? `; ${lost.count} queued runs it had lost are queued again`
+              : "; no queued run was lost"),
+        );
+        downSince = null;
+        lastActivity = Date.now(); // the idle hint counts from now
+      }
+    } catch (e) {
+      if (!isConnectionError(e)) throw e;
+      if (downSince === null) {
+        downSince = Date.now();
+        lost.count = 0;
+        events?.onNote?.(
+          `Redis unreachable at ${redactUrl(options.url)} (${(e as Error).message}); waiting up to ${timeout / 1000} s for it (Ctrl-C stops; --resume continues later)`,
+        );
+      } else if (Date.now() - downSince > timeout) {
+        throw new UserError(
+          `Redis unreachable at ${redactUrl(options.url)} for ${Math.round((Date.now() - downSince) / 1000)} s: ` +
+            `${progress.done} of ${progress.total} runs stored; the rest stay queued if Redis kept them: run the sweep again with --resume`,
+        );
+      }
+      await sleep(1000, signal);
+      continue;
     }
+    if (pending.size > 0) await sleep(pollMs, signal);
+  }
+
+  async function pollOnce(): Promise<void> {
     let running = 0;
     const ids = [...pending.keys()];
     for (let i = 0; i < ids.length && !signal?.aborted; i += CHUNK) {
@@ -148,14 +203,32 @@ async function collect(
           countOutcome(progress, outcome);
           events?.onResult?.(run, outcome, progress);
         } else if (state === "unknown") {
-          // Removed from Redis behind our back (e.g. the queue was obliterated): queue it again.
+          // Removed from Redis behind our back (a restart without persistence, the queue
+          // obliterated): queue it again.
           await enqueue(queue, sweep, [run], options.attempts ?? 2);
+          lost.count++;
         }
       }
     }
     progress.running = running;
-    if (pending.size > 0) await sleep(pollMs, signal);
+    // Only after Redis answered: during an outage nobody can take a run, and that is said instead.
+    if (!hinted && Date.now() - lastActivity > IDLE_HINT_MS) {
+      hinted = true;
+      events?.onNote?.(
+        `no worker has taken a run for ${IDLE_HINT_MS / 1000} s; start one with: initlab worker --queue ${redactUrl(options.url)}` +
+          (options.queueName ? ` --queue-name ${options.queueName}` : ""),
+      );
+    }
   }
+}
+
+/** Resolves when `signal` aborts (never without one). */
+function aborted(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
 }
 
 async function finishedOutcome(

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import type { RunOutcome } from "./execute-run.js";
 import { createRunPool } from "./local-pool.js";
-import { connectOrThrow, DEFAULT_QUEUE_NAME, redisOptions } from "./queue-connection.js";
+import { connectOrThrow, DEFAULT_QUEUE_NAME, isConnectionError, redisOptions } from "./queue-connection.js";
 import type { RunJobData } from "./queue-sweep.js";
 
 export interface QueueWorkerOptions {
@@ -18,6 +18,10 @@ export interface QueueWorkerOptions {
   stalledInterval?: number;
   /** How many times a job may be found stalled before it fails. Default 1. */
   maxStalledCount?: number;
+  /** How long to wait for the first connection to Redis (ms, default 30000). */
+  connectTimeoutMs?: number;
+  /** Read csv:PATH data only inside this folder (--data-root); null: anywhere. */
+  dataRoot?: string | null;
   /** Job lifecycle, for logs. */
   onEvent?(event: WorkerEvent): void;
 }
@@ -29,8 +33,14 @@ export type WorkerEvent =
   | { kind: "error"; error: string };
 
 export interface QueueWorkerHandle {
-  /** Stops taking jobs; waits for the runs in flight unless `force` (then they are retried elsewhere). */
+  /**
+   * Stops taking jobs; waits for the runs in flight unless `force` (then they are retried
+   * elsewhere). While Redis is unreachable nothing can be handed back, so it stops as if forced,
+   * within about 2 s.
+   */
   close(force?: boolean): Promise<void>;
+  /** True while the connection to Redis is down. */
+  redisDown(): boolean;
 }
 
 /**
@@ -47,15 +57,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     options.queueName ?? DEFAULT_QUEUE_NAME,
     async (job) => {
       const t0 = performance.now();
-      emit({ kind: "start", id: job.data.id, sweep: job.data.sweep, attempt: job.attemptsMade + 1 });
-      const outcome = await pool.run({ id: job.data.id, config: job.data.config });
+      emit({
+        kind: "start",
+        id: String(job.data?.id),
+        sweep: String(job.data?.sweep),
+        attempt: job.attemptsMade + 1,
+      });
+      const outcome = await pool.run({
+        id: String(job.data?.id),
+        config: job.data?.config,
+        dataRoot: options.dataRoot ?? null,
+      });
       if (outcome.status === "failed") {
         const msg = outcome.error ?? "failed";
         throw outcome.errorKind === "user" ? new UnrecoverableError(msg) : new Error(msg);
       }
       emit({
         kind: "done",
-        id: job.data.id,
+        id: String(job.data.id),
         status: outcome.status,
         seconds: (performance.now() - t0) / 1000,
       });
@@ -75,19 +94,44 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const willRetry = !(err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
     emit({ kind: "failed", id: job.id ?? "?", error: err.message, willRetry });
   });
-  worker.on("error", (err) => emit({ kind: "error", error: err.message }));
-  try {
-    await connectOrThrow(worker.waitUntilReady(), options.url);
-  } catch (e) {
-    await worker.close(true).catch(() => undefined);
+  let down = false;
+  let lastError = "";
+  worker.on("error", (err) => {
+    if (isConnectionError(err)) {
+      // One line per outage, not one per reconnection attempt.
+      if (!down) emit({ kind: "error", error: `Redis unreachable (${err.message}); retrying every second` });
+      down = true;
+    } else if (err.message !== lastError) emit({ kind: "error", error: err.message });
+    lastError = err.message;
+  });
+  const stopNow = async () => {
+    await Promise.race([worker.close(true).catch(() => undefined), delay(1500)]);
+    await Promise.race([worker.disconnect().catch(() => undefined), delay(500)]);
     await pool.destroy();
+  };
+  try {
+    await connectOrThrow(worker.waitUntilReady(), options.url, worker, options.connectTimeoutMs);
+  } catch (e) {
+    await stopNow();
     throw e;
   }
   worker.run().catch((e: Error) => emit({ kind: "error", error: e.message }));
+  void worker.client.then((c) =>
+    c.on("ready", () => {
+      if (down) emit({ kind: "error", error: "Redis is back" });
+      down = false;
+    }),
+  );
   return {
     async close(force = false) {
-      await worker.close(force);
+      if (force || down) return stopNow();
+      await worker.close(false);
       await pool.destroy();
     },
+    redisDown: () => down,
   };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { RunStore } from "../store/run-store.js";
 import type { RunOutcome } from "./execute-run.js";
 import { createRunPool, type RunPool } from "./local-pool.js";
@@ -11,11 +12,15 @@ export interface SweepProgress {
   ok: number;
   diverged: number;
   failed: number;
+  /** Runs stored meanwhile by another process (another sweep of the same runs): not computed here. */
+  elsewhere: number;
 }
 
 export interface SweepEvents {
   onStart?(run: PlannedRun, progress: SweepProgress): void;
   onResult?(run: PlannedRun, outcome: RunOutcome, progress: SweepProgress): void;
+  /** The run was stored by another process while this sweep waited for it. */
+  onElsewhere?(run: PlannedRun, progress: SweepProgress): void;
   /** Something worth telling the user while waiting (e.g. no queue worker is taking runs). */
   onNote?(message: string): void;
 }
@@ -46,7 +51,7 @@ export function storeOutcome(store: RunStore, sweep: string, run: PlannedRun, o:
 }
 
 export function emptyProgress(total: number): SweepProgress {
-  return { total, done: 0, running: 0, ok: 0, diverged: 0, failed: 0 };
+  return { total, done: 0, running: 0, ok: 0, diverged: 0, failed: 0, elsewhere: 0 };
 }
 
 export function countOutcome(p: SweepProgress, o: RunOutcome): void {
@@ -54,12 +59,26 @@ export function countOutcome(p: SweepProgress, o: RunOutcome): void {
   p[o.status]++;
 }
 
+/** How long a run's lease lasts without renewal (a crashed sweep's runs are free again after it). */
+export const LEASE_TTL_MS = 30_000;
+/** How often a sweep renews the leases of its runs in flight, and looks again at runs another process holds. */
+const LEASE_RENEW_MS = 10_000;
+const RECHECK_MS = 500;
+
+/** This process's name on the leases it takes. */
+export function leaseHolder(): string {
+  return `${hostname()}:${process.pid}:${Date.now()}`;
+}
+
 /**
  * Runs `runs` on a pool of worker threads, one run per thread, and stores each result as it
  * arrives; the calling thread only schedules, stores and reports. A failed run is stored with
- * its error and the sweep goes on. When `signal` aborts, nothing new starts, the runs in flight
- * are dropped (their threads terminated) and the result says interrupted; every run stored
- * before that stays stored.
+ * its error and the sweep goes on. Before a run starts, the sweep takes its lease in the store
+ * (`claimRun`): a run another process is computing is set aside and looked at again until that
+ * process stores it (counted as `elsewhere`) or its lease expires (the process died: it is run
+ * here). When `signal` aborts, nothing new starts, the runs in flight are dropped (their threads
+ * terminated, their leases released) and the result says interrupted; every run stored before
+ * that stays stored.
  */
 export async function runLocalSweep(
   sweep: string,
@@ -72,9 +91,20 @@ export async function runLocalSweep(
   const size = Math.max(1, Math.min(options.workers, runs.length));
   const pool: RunPool = createRunPool(size);
   const { signal, events } = options;
-  let next = 0;
+  const holder = leaseHolder();
+  const since = new Date().toISOString();
+  let pending: PlannedRun[] = [...runs];
+  let heldElsewhere: PlannedRun[] = [];
   let stopped = false;
   let failure: unknown;
+  let recheck: NodeJS.Timeout | undefined;
+  const renew = setInterval(() => {
+    try {
+      store.renewClaims(holder, LEASE_TTL_MS);
+    } catch {
+      // The next claim or store reports a lasting problem.
+    }
+  }, LEASE_RENEW_MS);
   try {
     await new Promise<void>((resolve) => {
       const finish = () => {
@@ -83,11 +113,34 @@ export async function runLocalSweep(
           resolve();
         }
       };
+      const fail = (e: unknown) => {
+        // Storing failed (disk full, store locked too long): stop the sweep with that error.
+        stopped = true;
+        failure = e;
+        resolve();
+      };
       const onAbort = () => finish();
       signal?.addEventListener("abort", onAbort, { once: true });
+      const settled = () => {
+        if (progress.done === runs.length) {
+          signal?.removeEventListener("abort", onAbort);
+          finish();
+        } else launch();
+      };
       const launch = () => {
-        while (!stopped && !signal?.aborted && progress.running < size && next < runs.length) {
-          const run = runs[next++];
+        while (!stopped && !signal?.aborted && progress.running < size && pending.length > 0) {
+          const run = pending.shift() as PlannedRun;
+          const claim = store.claimRun(run.id, holder, LEASE_TTL_MS, since);
+          if (claim === "taken") {
+            heldElsewhere.push(run);
+            continue;
+          }
+          if (claim === "stored") {
+            progress.done++;
+            progress.elsewhere++;
+            events?.onElsewhere?.(run, progress);
+            continue;
+          }
           progress.running++;
           events?.onStart?.(run, progress);
           pool
@@ -99,29 +152,47 @@ export async function runLocalSweep(
               storeOutcome(store, sweep, run, outcome);
               countOutcome(progress, outcome);
               events?.onResult?.(run, outcome, progress);
-              if (progress.done === runs.length) {
-                signal?.removeEventListener("abort", onAbort);
-                finish();
-              } else launch();
+              settled();
             })
-            .catch((e: unknown) => {
-              // Storing failed (disk full, store locked too long): stop the sweep with that error.
-              stopped = true;
-              failure = e;
-              resolve();
-            });
+            .catch(fail);
+        }
+        if (progress.done === runs.length) settled();
+        else if (!stopped && pending.length === 0 && heldElsewhere.length > 0 && recheck === undefined) {
+          // Runs another process holds: look at them again shortly (stored there, or free again).
+          recheck = setTimeout(() => {
+            recheck = undefined;
+            pending = heldElsewhere;
+            heldElsewhere = [];
+            try {
+              launch();
+            } catch (e) {
+              fail(e);
+            }
+          }, RECHECK_MS);
         }
       };
       if (signal?.aborted) finish();
-      else launch();
+      else {
+        try {
+          launch();
+        } catch (e) {
+          fail(e);
+        }
+      }
     });
   } finally {
+    clearInterval(renew);
+    clearTimeout(recheck);
     await pool.destroy().catch(() => undefined);
+    try {
+      store.releaseClaims(holder);
+    } catch {
+      // Unreleased leases expire by themselves.
+    }
   }
   if (failure !== undefined) throw failure;
   return { ...progress, interrupted: progress.done < runs.length };
 }
-
 function crashOutcome(id: string, e: unknown): RunOutcome {
   const err = e as Error;
   return {

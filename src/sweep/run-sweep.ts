@@ -1,8 +1,7 @@
 import { UserError } from "../errors.js";
 import type { RunStore } from "../store/run-store.js";
 import { runLocalSweep, type SweepEvents, type SweepResult } from "./run-local.js";
-import type { SweepSpec } from "./sweep-file.js";
-import { type PlannedRun, planSweep, type SweepPlan } from "./sweep-plan.js";
+import type { PlannedRun, SweepPlan } from "./sweep-plan.js";
 
 export interface RunSweepOptions {
   /** Where the sweep came from (stored with it, shown in messages). */
@@ -12,7 +11,7 @@ export interface RunSweepOptions {
   /** Local worker threads (ignored with `queue`). */
   workers: number;
   /** Send the runs to a BullMQ queue instead of running them here. */
-  queue?: { url: string; name?: string; attempts?: number; pollMs?: number };
+  queue?: { url: string; name?: string; attempts?: number; pollMs?: number; redisTimeoutMs?: number };
   signal?: AbortSignal;
   events?: SweepEvents;
   /** Called once the plan is known, before any run starts. */
@@ -33,17 +32,18 @@ export interface SweepReport extends SweepResult {
 }
 
 /**
- * A sweep from spec to stored results: plans it (validating every run first), records the plan,
+ * A sweep from its plan (planSweep: every run validated before the store is opened) to stored
+ * results: records the plan,
  * skips runs the store already has, and computes the rest locally or through the queue.
  * Without `resume`, a sweep name that already has stored runs is refused, so two different
  * experiments never share a name by accident.
  */
 export async function runSweep(
-  spec: SweepSpec,
+  plan: SweepPlan,
   store: RunStore,
   options: RunSweepOptions,
 ): Promise<SweepReport> {
-  const plan = planSweep(spec);
+  const spec = plan.spec;
   const existing = store.getSweep(spec.name);
   const have = existing ? existing.runs.filter((r) => store.hasRun(r.id)).length : 0;
   // A sweep with nothing stored yet (e.g. Redis was unreachable) may simply be started again.
@@ -69,6 +69,7 @@ export async function runSweep(
         queueName: options.queue.name,
         attempts: options.queue.attempts,
         pollMs: options.queue.pollMs,
+        redisTimeoutMs: options.queue.redisTimeoutMs,
         signal: options.signal,
         events: options.events,
       })

@@ -2,9 +2,12 @@ import { UserError } from "../errors.js";
 import type { BackendName } from "../kernels/backend.js";
 import { decideBackend } from "../kernels/registry.js";
 import { ConfigError, resolveConfig, type TrainConfig } from "../train/config.js";
+import { checkResources, knownDataSize, type MemoryLimit } from "../train/resources.js";
 import { formatValue } from "./format-value.js";
+import { machineMemoryLimit } from "./machine-memory.js";
 import { runId } from "./run-id.js";
 import type { PartialTrainConfig, SweepSpec } from "./sweep-file.js";
+import { checkSweepSize, DEFAULT_MAX_SWEEP_RUNS } from "./sweep-limits.js";
 
 /** One run of a sweep: its id (hash), resolved config and the values that vary across the sweep. */
 export interface PlannedRun {
@@ -33,10 +36,17 @@ export function autoBackend(): BackendName {
  * the grid axes, the first axis outermost. Each run's config is base <- point <- grid values,
  * resolved with the train defaults; `backend: auto` becomes the concrete backend of this machine
  * (`auto` would let each worker pick its own and change the bits), and threads is 1.
- * Every config is validated by resolveConfig (values, spec strings, per-layer counts) before
- * anything runs: all problems are reported at once.
+ * Every config is validated by resolveConfig (values, spec strings, per-layer counts) and the
+ * step and memory limits (src/train/resources.ts) before anything runs: all problems are reported
+ * at once. The number of runs is counted first and refused over `maxRuns`
+ * (src/sweep/sweep-limits.ts), before anything is expanded.
  */
-export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = {}): SweepPlan {
+export function planSweep(
+  spec: SweepSpec,
+  options: { backend?: BackendName; maxRuns?: number; memoryLimit?: MemoryLimit } = {},
+): SweepPlan {
+  checkSweepSize(spec, options.maxRuns ?? DEFAULT_MAX_SWEEP_RUNS);
+  const memory = options.memoryLimit ?? machineMemoryLimit();
   const grid = Object.entries(spec.grid ?? {}) as [string, unknown[]][];
   const points: PartialTrainConfig[] = spec.runs ?? [{}];
   const problems: string[] = [];
@@ -65,6 +75,11 @@ export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = 
         for (const line of lines) problems.push(`run ${describeAxes(axes)}: ${line}`);
         continue;
       }
+      const bad = resourceProblem(config, memory);
+      if (bad) {
+        problems.push(`run ${describeAxes(axes)}: ${bad}`);
+        continue;
+      }
       const id = runId(config);
       if (seen.has(id)) {
         duplicates++;
@@ -81,6 +96,19 @@ export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = 
     throw new UserError(`sweep ${spec.name}: invalid runs:\n  ${shown.join("\n  ")}${more}`);
   }
   return { name: spec.name, spec, runs, duplicates, axisKeys };
+}
+
+/** A run over the step or memory limit (src/train/resources.ts), for data sets of known size. */
+function resourceProblem(config: TrainConfig, memory: MemoryLimit): string | null {
+  const size = knownDataSize(config);
+  if (!size) return null;
+  try {
+    checkResources(config, size, memory);
+    return null;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
 }
 
 function* product(axes: [string, unknown[]][]): Generator<Record<string, unknown>> {

@@ -15,22 +15,41 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
 }
 
 /** The CLI from source in a child process; its stderr is collected in `log`. */
-export function spawnCli(args: string[]): {
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): {
   child: ChildProcess;
   log: () => string;
+  out: () => string;
   exited: Promise<number | null>;
 } {
   const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], {
     cwd: ROOT,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let err = "";
+  let out = "";
   child.stderr?.on("data", (d) => {
     err += d;
   });
-  child.stdout?.resume();
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, log: () => err, exited };
+  return { child, log: () => err, out: () => out, exited };
+}
+
+/** Kills a spawned CLI's whole process group (it was started detached), if it is still running. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 /** Polls `check` every `ms` until it returns a value other than undefined/false, or throws after `timeout`. */

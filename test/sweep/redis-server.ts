@@ -44,11 +44,40 @@ export function ping(host: string, port: number): Promise<boolean> {
 export async function testRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const given = process.env.INITLAB_TEST_REDIS;
   if (given) return { url: given, stop: async () => undefined };
+  return privateRedis();
+}
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  /** Stops it (SIGTERM) and removes its folder. */
+  stop(): Promise<void>;
+  /** kill -9, as an outage: the folder stays, `restart` starts it again on the same port (empty). */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/**
+ * A redis-server of this test's own on a free loopback port (never $INITLAB_TEST_REDIS: the
+ * outage tests kill it), optionally with `requirepass`.
+ */
+export async function privateRedis(options: { password?: string } = {}): Promise<PrivateRedis> {
   // The free port may be taken by someone else before redis-server binds it: then it exits, and
   // another port is tried (never a ping answered by another process's server).
   for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
     try {
-      return await startRedis(await freePort());
+      let server = await startRedis(port, options.password);
+      const handle: PrivateRedis = {
+        url: server.url,
+        port,
+        stop: () => server.stop(),
+        kill: () => server.kill(),
+        restart: async () => {
+          server = await startRedis(port, options.password);
+        },
+      };
+      return handle;
     } catch (e) {
       if (!(e instanceof PortTaken) || attempt === 3) throw e;
     }
@@ -57,10 +86,14 @@ export async function testRedis(): Promise<{ url: string; stop(): Promise<void> 
 
 class PortTaken extends Error {}
 
-async function startRedis(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+async function startRedis(
+  port: number,
+  password?: string,
+): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "initlab-redis-"));
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
   args.push("--protected-mode", "yes", "--dir", dir);
+  if (password) args.push("--requirepass", password);
   const child: ChildProcess = spawn("redis-server", args, { stdio: ["ignore", "pipe", "ignore"] });
   let log = "";
   child.stdout?.on("data", (d) => {
@@ -90,7 +123,10 @@ async function startRedis(port: number): Promise<{ url: string; stop(): Promise<
   try {
     // Ready once this server says so and answers (a PONG alone could come from another server).
     for (;;) {
-      if (/Ready to accept connections/.test(log) && (await Promise.race([ping("127.0.0.1", port), failed])))
+      if (
+        /Ready to accept connections/.test(log) &&
+        (password || (await Promise.race([ping("127.0.0.1", port), failed])))
+      )
         break;
       if (Date.now() - t0 > 15_000)
         throw new Error(`redis-server on port ${port} did not answer within 15 s`);
@@ -112,6 +148,16 @@ async function startRedis(port: number): Promise<{ url: string; stop(): Promise<
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.on("exit", done);
         child.kill("SIGTERM");
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          cleanup();
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.on("exit", done);
+        child.kill("SIGKILL");
       }),
   };
 }

@@ -193,3 +193,86 @@ test("findIds matches prefixes; a missing store is a clear error when reading", 
     /no run store at .*nothing-here.*INITLAB_HOME/,
   );
 });
+
+test("a run lease: one holder at a time, ended by storing the run, taken over once it expires", async () => {
+  const home = join(dir, "leases");
+  const a = openRunStore(home);
+  const b = openRunStore(home);
+  try {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const config = resolveConfig({ data: "xor", seed: 7, hidden: [4] });
+    assert.equal(a.claimRun("r1", "A", 60_000, since), "claimed");
+    assert.equal(b.claimRun("r1", "B", 60_000, since), "taken");
+    assert.equal(a.claimRun("r1", "A", 60_000, since), "claimed", "the holder may claim again");
+    a.putRun({ id: "r1", status: "ok", config, record: record(7, 0.9) });
+    assert.equal(b.claimRun("r1", "B", 60_000, since), "stored");
+    // A holder that died: its lease (50 ms here) expires and another process takes the run.
+    assert.equal(a.claimRun("r2", "A", 50, since), "claimed");
+    assert.equal(b.claimRun("r2", "B", 60_000, since), "taken");
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(b.claimRun("r2", "B", 60_000, since), "claimed");
+    // Renewing keeps a lease alive; releasing frees it at once.
+    assert.equal(a.claimRun("r3", "A", 50, since), "claimed");
+    a.renewClaims("A", 60_000);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(b.claimRun("r3", "B", 60_000, since), "taken");
+    a.releaseClaims("A");
+    assert.equal(b.claimRun("r3", "B", 60_000, since), "claimed");
+    // A failure stored after the sweep started counts as stored (not computed twice); an older one is retried.
+    b.putRun({ id: "r4", status: "failed", error: "boom", config });
+    assert.equal(a.claimRun("r4", "A", 60_000, since), "stored");
+    assert.equal(a.claimRun("r4", "A", 60_000, new Date(Date.now() + 1000).toISOString()), "claimed");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a store that is not SQLite, or a folder in its place, is a one-line error naming the file", async () => {
+  const { writeFileSync, mkdirSync } = await import("node:fs");
+  const corrupt = join(dir, "corrupt");
+  mkdirSync(corrupt, { recursive: true });
+  writeFileSync(storePath(corrupt), "this is not a database ".repeat(100));
+  assert.throws(
+    () => openRunStore(corrupt),
+    /initlab\.sqlite: (cannot open the run store|not an initlab run store).*(not a database|NOTADB)/,
+  );
+  const folder = join(dir, "folder");
+  mkdirSync(storePath(folder), { recursive: true });
+  assert.throws(
+    () => openRunStore(folder),
+    (e: Error) => e.name === "UserError" && e.message.includes(storePath(folder)),
+  );
+});
+
+test("listRuns pages and counts in SQL: newest first, limit and offset, filters", async () => {
+  const home = join(dir, "paging");
+  const store = openRunStore(home);
+  try {
+    for (let seed = 1; seed <= 5; seed++) {
+      const config = resolveConfig({ data: "xor", seed, hidden: [4] });
+      store.putRun({
+        id: `p${seed}`,
+        status: seed === 3 ? "failed" : "ok",
+        config,
+        record: record(seed, 0.8),
+      });
+      await new Promise((r) => setTimeout(r, 3)); // distinct store times
+    }
+    const all = store.listRuns({ newestFirst: true }).map((r) => r.id);
+    assert.deepEqual(all, ["p5", "p4", "p3", "p2", "p1"]);
+    assert.deepEqual(
+      store.listRuns({ newestFirst: true, limit: 2, offset: 1 }).map((r) => r.id),
+      ["p4", "p3"],
+    );
+    assert.deepEqual(
+      store.listRuns({ offset: 3 }).map((r) => r.id),
+      ["p4", "p5"],
+    );
+    assert.equal(store.countRuns(), 5);
+    assert.equal(store.countRuns({ status: "failed" }), 1);
+    assert.equal(store.countRuns({ ids: [] }), 0);
+  } finally {
+    store.close();
+  }
+});

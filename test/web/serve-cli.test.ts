@@ -83,3 +83,78 @@ test("a taken port is a clear error; start and demo are commands", async () => {
   assert.match(help.out, /serve /);
   assert.match(help.out, /demo .*ReLU vs sigmoid/);
 });
+
+test("serve --host 0.0.0.0 is refused without --allow-remote (nothing is listened on)", async () => {
+  for (const host of ["0.0.0.0", "::", "192.168.1.10"]) {
+    const io = bufferIO();
+    const code = await run(["serve", "--host", host, "--port", "0", "--no-build"], io);
+    assert.equal(code, 2, io.err);
+    assert.match(
+      io.err,
+      new RegExp(
+        `--host ${host.replace(/\./g, "\\.")} would serve the lab and the run store to other machines; add --allow-remote`,
+      ),
+    );
+  }
+});
+
+test("30 parallel data-set requests of different sizes: every one answered (or 503), the server stays under 1 GB", {
+  timeout: 240_000,
+}, async () => {
+  const { readFileSync } = await import("node:fs");
+  const home = mkdtempSync(join(tmpdir(), "initlab-serve-mem-"));
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "test", "web", "cli-entry.ts"),
+      "serve",
+      "--port",
+      "0",
+      "--no-build",
+      "--home",
+      home,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (c) => (err += c));
+  const peakMb = () => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (c) => {
+        out += c;
+        const m = /initlab lab: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+    });
+    const sizes = Array.from({ length: 30 }, (_, i) => [60000 - i * 1500, 10000 - i * 200]);
+    const answers = await Promise.all(
+      sizes.map(async ([train, test]) => {
+        const r = await fetch(`${url}api/datasets/mnist?train=${train}&test=${test}`);
+        const body = new Uint8Array(await r.arrayBuffer());
+        return { status: r.status, bytes: body.length, train, test };
+      }),
+    );
+    for (const a of answers) {
+      assert.ok(a.status === 200 || a.status === 503, `status ${a.status}`);
+      if (a.status === 200) assert.equal(a.bytes, 32 + (a.train + a.test) * 785);
+    }
+    assert.ok(answers.filter((a) => a.status === 200).length >= 1);
+    const peak = peakMb();
+    assert.ok(peak < 1024, `peak resident ${peak.toFixed(0)} MB`);
+    console.log(`# 30 parallel data-set requests: peak resident ${peak.toFixed(0)} MB (under load)`);
+  } finally {
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+});

@@ -16,6 +16,28 @@ export interface ServeOptions {
   host?: string;
   home?: string;
   build?: boolean;
+  /** Listen on an address other machines can reach (--host other than the loopback). */
+  allowRemote?: boolean;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/**
+ * A --host other machines can reach (0.0.0.0, a LAN address) serves the lab and the whole run
+ * store to anyone on the network, and turns the Host check off: refused without --allow-remote,
+ * and said loudly with it.
+ */
+export function checkRemoteHost(host: string | undefined, allowRemote: boolean, io: CliIO): void {
+  if (host === undefined || LOOPBACK_HOSTS.has(host.toLowerCase())) return;
+  if (!allowRemote) {
+    throw new UserError(
+      `--host ${host} would serve the lab and the run store to other machines; ` +
+        "add --allow-remote to do that on purpose (default: 127.0.0.1, this machine only)",
+    );
+  }
+  io.stderr(
+    `initlab serve: warning: listening on ${host} (--allow-remote): anyone who can reach this address can read the run store and use this server's CPU and memory\n`,
+  );
 }
 
 /**
@@ -23,6 +45,7 @@ export interface ServeOptions {
  * serves it with the run store API, prints the address, and runs until SIGINT / SIGTERM.
  */
 export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
+  checkRemoteHost(opts.host, Boolean(opts.allowRemote), io);
   const root = packageRoot();
   if (!root) throw new Error("cannot find the initlab package folder");
   const webRoot = join(root, "web", "dist");
@@ -88,6 +111,7 @@ export function serveCommand(io: CliIO): Command {
       parseInteger("--port", 0),
     )
     .option("--host <address>", "address to listen on (default 127.0.0.1: this machine only)")
+    .option("--allow-remote", "allow a --host that other machines can reach (prints a warning)")
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .option("--no-build", "serve web/dist as it is, without rebuilding")
     .action(async (opts) => {

@@ -1,11 +1,13 @@
 import { Command } from "commander";
+import { UserError } from "../../errors.js";
 import { openRunStore, runsHome } from "../../store/index.js";
 import { defaultPoolSize } from "../../sweep/local-pool.js";
-import { redactUrl } from "../../sweep/queue-connection.js";
+import { redactUrl, redisOptions } from "../../sweep/queue-connection.js";
 import { shortId } from "../../sweep/run-id.js";
 import { runSweep, type SweepReport } from "../../sweep/run-sweep.js";
-import { readSweepFile, type SweepSpec } from "../../sweep/sweep-file.js";
-import { describeAxes, planSweep } from "../../sweep/sweep-plan.js";
+import { readSweepFile } from "../../sweep/sweep-file.js";
+import { checkSweepFileSize, DEFAULT_MAX_SWEEP_RUNS } from "../../sweep/sweep-limits.js";
+import { describeAxes, planSweep, type SweepPlan } from "../../sweep/sweep-plan.js";
 import { InterruptedError, interruptSignal } from "../interrupt.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
@@ -31,27 +33,47 @@ export function sweepCommand(io: CliIO): Command {
       "queue: tries per run before it counts as failed (default 2)",
       parseInteger("--attempts", 1),
     )
+    .option(
+      "--max-runs <n>",
+      `refuse a sweep that plans more runs than this (default ${DEFAULT_MAX_SWEEP_RUNS})`,
+      parseInteger("--max-runs", 1),
+    )
+    .option(
+      "--redis-timeout <s>",
+      "queue: stop with exit 2 when Redis stays unreachable this long, at the start or during the sweep (default 30)",
+      parseInteger("--redis-timeout", 1),
+    )
     .option("--home <dir>", "runs folder (default $INITLAB_HOME or ./runs)")
     .option("--dry-run", "validate and list the runs without running them")
     .option("--json", "print a summary (one JSON document) on stdout")
     .option("--quiet", "no progress on stderr")
     .action(async (file: string, opts) => {
-      const spec = readSweepFile(file);
+      // Everything about the input is checked before the store is created or touched.
+      checkSweepFileSize(file);
+      const plan = planSweep(readSweepFile(file), { maxRuns: opts.maxRuns });
+      if (opts.queue) redisOptions(opts.queue, false);
       const home = runsHome(opts.home);
-      if (opts.dryRun) return dryRun(io, spec, opts.json);
+      if (opts.dryRun) return dryRun(io, plan, opts.json);
       const store = openRunStore(home);
       const progress = new Progress(io, Boolean(opts.quiet));
       const workers = opts.workers ?? defaultPoolSize();
       const interrupt = interruptSignal();
       let report: SweepReport;
       try {
-        report = await runSweep(spec, store, {
+        report = await runSweep(plan, store, {
           source: file,
           resume: Boolean(opts.resume),
           workers,
-          queue: opts.queue ? { url: opts.queue, name: opts.queueName, attempts: opts.attempts } : undefined,
+          queue: opts.queue
+            ? {
+                url: opts.queue,
+                name: opts.queueName,
+                attempts: opts.attempts,
+                redisTimeoutMs: opts.redisTimeout !== undefined ? opts.redisTimeout * 1000 : undefined,
+              }
+            : undefined,
           signal: interrupt.signal,
-          onPlan: ({ plan, stored, toRun }) => {
+          onPlan: ({ stored, toRun }) => {
             const where = opts.queue
               ? `queue ${redactUrl(opts.queue)}`
               : `${Math.min(workers, toRun.length)} workers`;
@@ -68,6 +90,7 @@ export function sweepCommand(io: CliIO): Command {
                 progress.log(`run ${shortId(run.id)} ${describeAxes(run.axes)} failed: ${o.error}`);
               progress.update(p.done, p.total, line(p));
             },
+            onElsewhere: (_run, p) => progress.update(p.done, p.total, line(p)),
             onNote: (message) => progress.log(message),
           },
         });
@@ -91,8 +114,9 @@ export function sweepCommand(io: CliIO): Command {
           signal,
         );
       }
+      const elsewhere = report.elsewhere ? `, ${report.elsewhere} stored meanwhile by another process` : "";
       progress.log(
-        `sweep ${report.name} done: ${report.ok} ok, ${report.diverged} diverged, ${report.failed} failed ` +
+        `sweep ${report.name} done: ${report.ok} ok, ${report.diverged} diverged, ${report.failed} failed${elsewhere} ` +
           `(${report.alreadyStored} of ${report.planned} were stored before). See: initlab runs list --sweep ${report.name}`,
       );
       if (opts.json) {
@@ -108,15 +132,28 @@ export function sweepCommand(io: CliIO): Command {
           reader.close();
         }
       }
+      // Not one run of the sweep has a result (every run computed failed): exit 2, as for bad input.
+      const results = report.ok + report.diverged + report.alreadyStored + report.elsewhere;
+      if (report.failed > 0 && results === 0) {
+        throw new UserError(
+          `sweep ${report.name}: all ${report.failed} runs failed; see initlab runs list --sweep ${report.name} --status failed`,
+        );
+      }
     });
 }
 
-function line(p: { running: number; ok: number; diverged: number; failed: number }): string {
-  return `running ${p.running}, ok ${p.ok}, diverged ${p.diverged}, failed ${p.failed}`;
+function line(p: {
+  running: number;
+  ok: number;
+  diverged: number;
+  failed: number;
+  elsewhere: number;
+}): string {
+  const other = p.elsewhere ? `, by another process ${p.elsewhere}` : "";
+  return `running ${p.running}, ok ${p.ok}, diverged ${p.diverged}, failed ${p.failed}${other}`;
 }
 
-function dryRun(io: CliIO, spec: SweepSpec, json: boolean): void {
-  const plan = planSweep(spec);
+function dryRun(io: CliIO, plan: SweepPlan, json: boolean): void {
   if (json) {
     printJson(io, {
       name: plan.name,

@@ -11,8 +11,10 @@ import type { Network } from "../../nn/network.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
 import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
+import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
 import type { RunRecord } from "../../train/record.js";
+import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork, INITLAB_VERSION, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { chooseBackend } from "../backend-choice.js";
@@ -42,11 +44,16 @@ export function trainCommand(io: CliIO): Command {
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
+    // Steps and memory are checked before anything is allocated (src/train/resources.ts).
+    const memory = machineMemoryLimit();
+    const known = knownDataSize(config);
+    if (known) checkResources(config, known, memory);
     const progress = new Progress(io, Boolean(opts.quiet));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
       if (opts.load && opts.weights) throw new UserError("give --load or --weights, not both");
+      checkResources(config, dataset, memory);
       const network = opts.load
         ? loadNetworkFile(opts.load, backend)
         : opts.weights

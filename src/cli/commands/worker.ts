@@ -1,5 +1,8 @@
+import { statSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { Command } from "commander";
+import { UserError } from "../../errors.js";
 import { redactUrl } from "../../sweep/queue-connection.js";
 import { shortId } from "../../sweep/run-id.js";
 import type { CliIO } from "../io.js";
@@ -32,12 +35,16 @@ export function workerCommand(io: CliIO): Command {
       "times a run may be orphaned by a dead worker before it fails (default 1)",
       parseInteger("--max-stalled", 0),
     )
+    .option("--data-root <dir>", "read csv:PATH data only inside this folder (jobs naming other files fail)")
     .option("--quiet", "no log lines on stderr")
     .action(async (opts) => {
       const log = (s: string) => {
         if (!opts.quiet) io.stderr(`initlab worker ${hostname()}:${process.pid}: ${s}\n`);
       };
       const { startQueueWorker } = await import("../../sweep/queue-worker.js");
+      // Once the worker has stopped (or failed to start), a Redis client still reconnecting in the
+      // background must not keep the process alive: end it 2 s later if it is still running.
+      const endSoon = () => setTimeout(() => process.exit(), 2000).unref();
       const handle = await startQueueWorker({
         url: opts.queue,
         queueName: opts.queueName,
@@ -45,6 +52,7 @@ export function workerCommand(io: CliIO): Command {
         lockDuration: opts.lockDuration,
         stalledInterval: opts.stalledInterval,
         maxStalledCount: opts.maxStalled,
+        dataRoot: opts.dataRoot ? checkDataRoot(opts.dataRoot) : null,
         onEvent: (e) => {
           if (e.kind === "start") log(`start ${shortId(e.id)} (sweep ${e.sweep}, attempt ${e.attempt})`);
           else if (e.kind === "done") log(`done ${shortId(e.id)}: ${e.status} in ${e.seconds.toFixed(1)}s`);
@@ -52,6 +60,9 @@ export function workerCommand(io: CliIO): Command {
             log(`failed ${shortId(e.id)}: ${e.error}${e.willRetry ? " (will be retried)" : ""}`);
           else log(`error: ${e.error}`);
         },
+      }).catch((e: unknown) => {
+        endSoon();
+        throw e;
       });
       log(`taking runs from ${redactUrl(opts.queue)} (${opts.concurrency ?? 1} at once); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
@@ -63,7 +74,11 @@ export function workerCommand(io: CliIO): Command {
             return;
           }
           stopping = true;
-          log("stopping: finishing the runs in flight (signal again to stop at once)");
+          log(
+            handle.redisDown()
+              ? "stopping now: Redis is unreachable, the runs in flight will be retried by another worker"
+              : "stopping: finishing the runs in flight (signal again to stop at once)",
+          );
           handle.close(false).finally(() => {
             process.off("SIGINT", stop);
             process.off("SIGTERM", stop);
@@ -74,5 +89,19 @@ export function workerCommand(io: CliIO): Command {
         process.on("SIGTERM", stop);
       });
       log("stopped");
+      endSoon();
     });
+}
+
+/** --data-root must be an existing folder; returns its absolute path. */
+function checkDataRoot(dir: string): string {
+  const abs = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (e) {
+    throw new UserError(`--data-root ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!isDir) throw new UserError(`--data-root ${abs}: not a folder`);
+  return abs;
 }

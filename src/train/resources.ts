@@ -1,0 +1,209 @@
+import { UserError } from "../errors.js";
+import type { TrainConfig } from "./config.js";
+// The lab's limits (the step cap is shared).
+import { LAB_LIMITS } from "./limits.js";
+
+/**
+ * What a training run will allocate, estimated from its configuration before anything is
+ * allocated, so that `--hidden 100000x100` is refused with a sentence instead of a RangeError
+ * from deep inside a typed-array constructor (or minutes of swapping). Browser-safe: the machine's
+ * memory is passed in by the caller.
+ *
+ * For a network with layer sizes n_0 (inputs), n_1, ..., n_L (classes), all float32 (4 bytes):
+ *   params      P = sum_l n_{l-1} n_l + n_l                     (weights and biases)
+ *   weights     4P, gradients 4P,
+ *   optimizer   SGD with momentum 4P (velocity), Adam 8P (first and second moments), plain SGD 0
+ *   activations 3 * 4 * B * sum_l n_l  (Z, A and dZ of every layer for the largest batch B of
+ *               training, evaluation and probing; the trainer keeps them for the backward pass)
+ *   data        (nTrain + nTest) * (4 n_0 + 4)                  (features and labels)
+ * The estimate leaves out what does not grow with the network or the data (code, the kernels'
+ * workspaces, the source images of MNIST, about 50 MB) and is a lower bound of the true peak.
+ */
+
+/** The most optimizer steps one run may take (the lab's limit, LAB_LIMITS.maxSteps). */
+export const MAX_TRAIN_STEPS = LAB_LIMITS.maxSteps;
+
+/** Without INITLAB_MAX_MEMORY, a run may use this fraction of the machine's memory. */
+export const DEFAULT_MEMORY_FRACTION = 0.5;
+
+/** The WebAssembly backend's memory is 32-bit: at most 4 GiB for weights, gradients and activations. */
+export const WASM_MAX_BYTES = 4 * 2 ** 30;
+
+/** The sizes of a run's data that shape its allocations. */
+export interface DataSize {
+  inputDim: number;
+  numClasses: number;
+  nTrain: number;
+  nTest: number;
+}
+
+export interface ResourceEstimate {
+  /** n_0, n_1, ..., n_L. */
+  sizes: number[];
+  params: number;
+  weightBytes: number;
+  gradientBytes: number;
+  optimizerBytes: number;
+  activationBytes: number;
+  dataBytes: number;
+  totalBytes: number;
+  steps: number;
+}
+
+const IMAGE_SETS: Record<string, DataSize> = {
+  mnist: { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
+  "fashion-mnist": { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
+};
+/** The synthetic sets: 2 features, 2 classes, 500 train and 500 test examples (src/data). */
+const SYNTHETIC: DataSize = { inputDim: 2, numClasses: 2, nTrain: 500, nTest: 500 };
+const SYNTHETIC_NAMES = ["circle", "xor", "gauss", "spiral"];
+
+/** The data size of a named data set before loading it (limits applied); null for csv:PATH. */
+export function knownDataSize(config: TrainConfig): DataSize | null {
+  const full = IMAGE_SETS[config.data] ?? (SYNTHETIC_NAMES.includes(config.data) ? SYNTHETIC : null);
+  if (!full) return null;
+  return {
+    ...full,
+    nTrain: Math.min(config.trainLimit ?? full.nTrain, full.nTrain),
+    nTest: Math.min(config.testLimit ?? full.nTest, full.nTest),
+  };
+}
+
+/** Estimates a run's parameters, bytes and steps (see the formulas above). */
+export function estimateResources(config: TrainConfig, data: DataSize): ResourceEstimate {
+  const sizes = [data.inputDim, ...config.hidden, data.numClasses];
+  let params = 0;
+  for (let l = 1; l < sizes.length; l++) params += sizes[l - 1] * sizes[l] + sizes[l];
+  const units = sizes.reduce((a, b) => a + b, 0);
+  const rows = Math.max(
+    config.batchSize,
+    Math.min(config.evalBatchSize, data.nTrain + data.nTest),
+    config.probeBatch,
+  );
+  const optimizerBytes =
+    config.optimizer === "adam"
+      ? 8 * params
+      : config.optimizer === "sgd" && config.momentum > 0
+        ? 4 * params
+        : 0;
+  const weightBytes = 4 * params;
+  const gradientBytes = 4 * params;
+  const activationBytes = 3 * 4 * rows * units;
+  const dataBytes = (data.nTrain + data.nTest) * (4 * data.inputDim + 4);
+  const perEpoch = Math.ceil(data.nTrain / config.batchSize);
+  const steps =
+    config.maxSteps !== null ? Math.min(config.maxSteps, config.epochs * perEpoch) : config.epochs * perEpoch;
+  return {
+    sizes,
+    params,
+    weightBytes,
+    gradientBytes,
+    optimizerBytes,
+    activationBytes,
+    dataBytes,
+    totalBytes: weightBytes + gradientBytes + optimizerBytes + activationBytes + dataBytes,
+    steps,
+  };
+}
+
+/** Where a memory limit came from, for messages. */
+export interface MemoryLimit {
+  bytes: number;
+  /** e.g. "half of this machine's 7.8 GB; INITLAB_MAX_MEMORY changes it". */
+  source: string;
+}
+
+/**
+ * The memory limit of one run: INITLAB_MAX_MEMORY when set (bytes, or a number with KB, MB, GB,
+ * TB, powers of 1024), else DEFAULT_MEMORY_FRACTION of `totalBytes` (the machine's memory).
+ */
+export function memoryLimit(totalBytes: number, override?: string | null): MemoryLimit {
+  if (override !== undefined && override !== null && override.trim() !== "") {
+    return { bytes: parseBytes(override, "INITLAB_MAX_MEMORY"), source: "INITLAB_MAX_MEMORY" };
+  }
+  return {
+    bytes: Math.floor(totalBytes * DEFAULT_MEMORY_FRACTION),
+    source: `half of this machine's ${formatBytes(totalBytes)}; set INITLAB_MAX_MEMORY to change it`,
+  };
+}
+
+const UNITS: Record<string, number> = { "": 1, B: 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** "512MB" / "2 GB" / "2g" / "1073741824" -> bytes; a UserError naming `what` otherwise. */
+export function parseBytes(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*$/i.exec(text);
+  const bytes = m ? Number(m[1]) * UNITS[m[2].toUpperCase()] : Number.NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    throw new UserError(`${what}: "${text}" is not a size; expected bytes or a number with KB, MB, GB or TB`);
+  }
+  return Math.floor(bytes);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MB`;
+  return `${Math.ceil(n / 2 ** 10)} KB`;
+}
+
+/** 784-256-256-256-10 -> "784-256x3-10" (runs of equal hidden widths shortened). */
+export function describeSizes(sizes: readonly number[]): string {
+  if (sizes.length <= 2) return sizes.join("-");
+  const hidden = sizes.slice(1, -1);
+  const parts: string[] = [];
+  for (let i = 0; i < hidden.length; ) {
+    let j = i;
+    while (j + 1 < hidden.length && hidden[j + 1] === hidden[i]) j++;
+    parts.push(j > i ? `${hidden[i]}x${j - i + 1}` : String(hidden[i]));
+    i = j + 1;
+  }
+  return [sizes[0], ...parts, sizes[sizes.length - 1]].join("-");
+}
+
+/**
+ * Refuses (UserError, exit 2) a run over the step limit, over the memory limit, or, on the
+ * WebAssembly backend, over its 4 GiB; returns the estimate otherwise. The message names the
+ * network, the estimate by part and the limit.
+ */
+export function checkResources(config: TrainConfig, data: DataSize, limit: MemoryLimit): ResourceEstimate {
+  const e = estimateResources(config, data);
+  const net = `the network ${describeSizes(e.sizes)}`;
+  if (e.steps > MAX_TRAIN_STEPS) {
+    throw new UserError(
+      `epochs ${config.epochs} x ${Math.ceil(data.nTrain / config.batchSize)} steps per epoch = ${e.steps} steps, ` +
+        `over the limit of ${MAX_TRAIN_STEPS} steps per run (fewer epochs, or maxSteps)`,
+    );
+  }
+  const parts =
+    `${e.params} parameters; weights ${formatBytes(e.weightBytes)}, gradients ${formatBytes(e.gradientBytes)}, ` +
+    `optimizer ${formatBytes(e.optimizerBytes)}, activations ${formatBytes(e.activationBytes)}, data ${formatBytes(e.dataBytes)}`;
+  if (e.totalBytes > limit.bytes) {
+    throw new UserError(
+      `${net} needs about ${formatBytes(e.totalBytes)} (${parts}), over the memory limit of ${formatBytes(limit.bytes)} (${limit.source})`,
+    );
+  }
+  const wasmBytes = e.totalBytes - e.dataBytes;
+  if (config.backend === "wasm" && wasmBytes > WASM_MAX_BYTES) {
+    throw new UserError(
+      `${net} needs about ${formatBytes(wasmBytes)} in WebAssembly memory (${parts}), over its 4 GB; use --backend native or ts`,
+    );
+  }
+  return e;
+}
+
+/**
+ * A failed allocation (a typed array too long, no memory left, the WebAssembly heap full) as a
+ * UserError saying so, or null for any other error. For errors that escape the estimate above
+ * (other processes took the memory, or the estimate is low).
+ */
+export function allocationError(e: unknown): UserError | null {
+  const err = e as Error;
+  const msg = typeof err?.message === "string" ? err.message : "";
+  const rangeAlloc =
+    err instanceof RangeError &&
+    /typed array length|Array buffer allocation failed|array length|allocation/i.test(msg);
+  const wasm = /wasm backend: out of memory|WebAssembly\.Memory|Out of memory/i.test(msg);
+  if (!rangeAlloc && !wasm) return null;
+  return new UserError(
+    `not enough memory for this run (${msg.slice(0, 200)}); use a smaller network, batch or data set`,
+  );
+}
