@@ -4,8 +4,9 @@
  * recovers. Leaky ReLU (fixed slope 0.01) and PReLU (learned slope, He et al. 2015) always pass
  * a gradient, so their units stay alive; PReLU's learned slopes are recorded per layer.
  */
-import type { ChartSpec, LineSeries } from "./chart-spec.js";
-import { finiteOrNull } from "./chart-spec.js";
+import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
+import { finiteOrNull } from "../../report/chart-spec.js";
+import { pct } from "../../report/format.js";
 import {
   finalTable,
   layerStepHeatmap,
@@ -13,10 +14,10 @@ import {
   lossSeries,
   METRICS,
   probeSeries,
-} from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, pct, verdict } from "./verdict.js";
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const HIDDEN = [128, 128, 128, 128];
 const ACTIVATIONS = [
@@ -116,6 +117,7 @@ export const dyingReluExperiment: Experiment = {
         maxDead(reluNb, "first") / maxDead(reluHi, "first"),
         ">=",
         5,
+        { scale: "log" },
       ),
       ...[leakyHi, preluHi, leakyNb, preluNb].map((r) =>
         check(`${r.label}: dead fraction at the end`, maxDead(r, "last"), "<=", 0),

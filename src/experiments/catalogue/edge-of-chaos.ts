@@ -4,13 +4,15 @@
  * trainable up to a depth of about 6 xi_c (Schoenholz, Gilmer, Ganguli & Sohl-Dickstein 2017,
  * "Deep Information Propagation", arXiv:1611.01232, Fig. 5). xi_c comes from src/theory.
  */
-import { criticalSigmaW2, meanField } from "../theory/index.js";
-import type { ChartSpec, LineSeries } from "./chart-spec.js";
+
+import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
+import { criticalSigmaW2, meanField } from "../../theory/index.js";
+import { lossSeries } from "../harness/run-charts.js";
+import { type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 import { tailLoss } from "./he2015-depth.js";
-import { lossSeries } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, pct, verdict } from "./verdict.js";
 
 const SIGMA_B2 = 0.05;
 const LN10 = Math.log(10);

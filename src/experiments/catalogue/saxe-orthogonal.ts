@@ -7,11 +7,12 @@
  * product of the layers' matrices has a spread of singular values that widens with depth
  * (Fuss-Catalan), the usable learning rate shrinks and learning takes longer and longer.
  */
-import type { ChartSpec } from "./chart-spec.js";
-import { lossSeries } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, verdict } from "./verdict.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { fmt } from "../../report/format.js";
+import { lossSeries } from "../harness/run-charts.js";
+import { type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const INITS = [
   { name: "orthogonal", spec: "orthogonal" },
@@ -93,8 +94,10 @@ export const saxeOrthogonalExperiment: Experiment = {
       runs.filter((r) => r.init === init && r.depth === depth).reduce((a, b) => (b.T < a.T ? b : a));
     const ratio = (init: string) => best(init, depths[depths.length - 1]).T / best(init, depths[0]).T;
     const checks = [
-      check("orthogonal: T(deepest) / T(shallowest)", ratio("orthogonal"), "<", 2),
-      check("scaled Gaussian: T(deepest) / T(shallowest)", ratio("scaled Gaussian"), ">", 2),
+      check("orthogonal: T(deepest) / T(shallowest)", ratio("orthogonal"), "<", 2, { scale: "log" }),
+      check("scaled Gaussian: T(deepest) / T(shallowest)", ratio("scaled Gaussian"), ">", 2, {
+        scale: "log",
+      }),
     ];
     const charts: ChartSpec[] = [
       {

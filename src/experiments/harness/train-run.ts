@@ -5,13 +5,13 @@
  * Ctrl-C (the context's signal stops training at the next step and the run throws
  * ExperimentAborted).
  */
-import { type Dataset, loadDataset } from "../data/index.js";
-import { getLoss } from "../nn/losses.js";
-import type { Network } from "../nn/network.js";
-import { type ProbeBatch, type ProbeSnapshot, probeBatch, probeNetwork } from "../probe/index.js";
-import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
-import type { RunRecord } from "../train/record.js";
-import { buildNetwork, train } from "../train/trainer.js";
+import { type Dataset, loadDataset } from "../../data/index.js";
+import { getLoss } from "../../nn/losses.js";
+import type { Network } from "../../nn/network.js";
+import { type ProbeBatch, type ProbeSnapshot, probeBatch, probeNetwork } from "../../probe/index.js";
+import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
+import type { RunRecord } from "../../train/record.js";
+import { buildNetwork, train } from "../../train/trainer.js";
 import { ExperimentAborted, type ExperimentContext } from "./types.js";
 
 export interface RunOptions {

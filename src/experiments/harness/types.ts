@@ -5,10 +5,21 @@
  * An experiment returns data only (charts as declarative specs, tables, raw series); `src/report`
  * turns a result into HTML, SVG, PNG, CSV and JSON. Nothing here writes files.
  */
-import type { Backend } from "../kernels/backend.js";
-import type { ChartSpec } from "./chart-spec.js";
+import type { Backend } from "../../kernels/backend.js";
+import type { ExperimentDescription, ExperimentResult } from "../../report/report-types.js";
 
-export type { ChartSpec } from "./chart-spec.js";
+export type { ChartSpec } from "../../report/chart-spec.js";
+export type {
+  Check,
+  ExperimentDescription,
+  ExperimentReport,
+  ExperimentResult,
+  KeyNumber,
+  RunConfiguration,
+  SeriesSpec,
+  TableSpec,
+  Verdict,
+} from "../../report/report-types.js";
 
 /** Where an experiment reports what it is doing (the CLI prints it on stderr, tests discard it). */
 export interface ExperimentProgress {
@@ -32,84 +43,8 @@ export interface ExperimentContext {
   backend: Backend;
 }
 
-/** One measured number compared with its threshold; the verdict is the AND of the checks. */
-export interface Check {
-  /** What is measured, e.g. "test accuracy, ReLU on raw pixels". */
-  label: string;
-  /** The measured value (null when it could not be measured, e.g. a diverged run). */
-  measured: number | null;
-  /** The comparison the rule makes, e.g. "<", ">=". "is" for yes/no facts (measured 1 = yes). */
-  op: "<" | "<=" | ">" | ">=" | "is";
-  threshold: number;
-  /** The rule in words with the numbers, e.g. "0.112 < 0.3". */
-  text: string;
-  pass: boolean;
-}
-
-export interface Verdict {
-  confirmed: boolean;
-  /** One or two sentences with the key numbers. */
-  summary: string;
-  checks: Check[];
-}
-
-/** A key number shown in the terminal summary and at the top of the report. */
-export interface KeyNumber {
-  label: string;
-  value: number | string | null;
-  unit?: string;
-}
-
-/** A table for the report (and a CSV file). Cells are numbers, strings or null (shown as "-"). */
-export interface TableSpec {
-  id: string;
-  title: string;
-  caption?: string;
-  columns: string[];
-  rows: (number | string | boolean | null)[][];
-}
-
-/** Raw data written as CSV only (e.g. every loss curve at full resolution). */
-export interface SeriesSpec {
-  id: string;
-  columns: string[];
-  rows: (number | string | null)[][];
-}
-
-/** A configuration the experiment ran: a label and its full settings (a resolved TrainConfig or similar). */
-export interface RunConfiguration {
-  label: string;
-  settings: Record<string, unknown>;
-}
-
-export interface ExperimentResult {
-  verdict: Verdict;
-  numbers: KeyNumber[];
-  charts: ChartSpec[];
-  tables: TableSpec[];
-  series: SeriesSpec[];
-  configurations: RunConfiguration[];
-  /** Caveats and honest remarks (e.g. "the paper's figure is on conv nets"). */
-  notes: string[];
-}
-
-/** A named experiment. */
-export interface Experiment {
-  /** kebab-case name used on the command line, e.g. "vanishing-depth". */
-  name: string;
-  /** Number in the issue's list (1..12), for ordering. */
-  order: number;
-  title: string;
-  /** The claim under test, in one or two sentences. */
-  claim: string;
-  /** Where the claim comes from: the notes' section or the paper with its identifier. */
-  source: string;
-  /** How the claim is tested: the configurations, in words. */
-  method: string;
-  /** The rule that turns measurements into the verdict, with its thresholds. */
-  rule: string;
-  /** What the quick and the full sizes run. */
-  sizes: { quick: string; full: string };
+/** A named experiment: its description and how it runs (once per seed; the harness combines the seeds). */
+export interface Experiment extends ExperimentDescription {
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }
 

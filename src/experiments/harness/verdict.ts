@@ -1,17 +1,21 @@
+import { fmt } from "../../report/format.js";
 import type { Check, Verdict } from "./types.js";
 
 /**
  * Verdict rules: each check compares one measured number with a threshold stated in the
- * experiment's rule; a claim is confirmed when every check passes. A value that could not be
- * measured (null, NaN) fails every comparison, so a broken run never confirms a claim.
+ * experiment's rule. On one seed a check passes or fails; the harness combines the seeds
+ * (statistics.ts) into a mean with its interval and a third status, undecided. A value that could
+ * not be measured (null, NaN) fails every comparison, so a broken run never confirms a claim;
+ * +-Infinity (a run that never reaches a criterion) is a measured value and is compared.
  */
 export function check(
   label: string,
   measured: number | null,
   op: "<" | "<=" | ">" | ">=",
   threshold: number,
+  options: { scale?: "linear" | "log" } = {},
 ): Check {
-  const m = measured !== null && Number.isFinite(measured) ? measured : null;
+  const m = measured !== null && !Number.isNaN(measured) ? measured : null;
   let pass = false;
   if (m !== null) {
     if (op === "<") pass = m < threshold;
@@ -19,34 +23,45 @@ export function check(
     else if (op === ">") pass = m > threshold;
     else pass = m >= threshold;
   }
-  return { label, measured: m, op, threshold, text: `${fmt(m)} ${op} ${fmt(threshold)}`, pass };
+  return {
+    label,
+    measured: m,
+    op,
+    threshold,
+    text: `${fmt(m)} ${op} ${fmt(threshold)}`,
+    pass,
+    status: pass ? "pass" : "fail",
+    ...(options.scale ? { scale: options.scale } : {}),
+  };
 }
 
 /** A yes/no fact (e.g. "the run diverged"): passes when `fact` equals `expected`. */
 export function checkFact(label: string, fact: boolean, expected = true, detail = ""): Check {
   const pass = fact === expected;
   const text = `${fact ? "yes" : "no"} (expected ${expected ? "yes" : "no"})${detail ? `; ${detail}` : ""}`;
-  return { label, measured: fact ? 1 : 0, op: "is", threshold: expected ? 1 : 0, text, pass };
+  return {
+    label,
+    measured: fact ? 1 : 0,
+    op: "is",
+    threshold: expected ? 1 : 0,
+    text,
+    pass,
+    status: pass ? "pass" : "fail",
+  };
 }
 
-/** The AND of the checks, with a summary line. */
+/**
+ * The three verdicts: refuted when a check fails, inconclusive when none fails but one is
+ * undecided (or there is no check at all), confirmed when every check passes.
+ */
 export function verdict(checks: Check[], summary: string): Verdict {
-  return { confirmed: checks.length > 0 && checks.every((c) => c.pass), summary, checks };
-}
-
-/** Compact number formatting for rules and summaries: 4 significant digits, exponent outside 1e-3..1e5. */
-export function fmt(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  if (Number.isInteger(x) && a < 1e12) return x.toLocaleString("en-US");
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
-
-/** A fraction as a percentage with one decimal, e.g. 0.9734 -> "97.3%". */
-export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "NaN";
-  return `${(100 * x).toFixed(1)}%`;
+  const status =
+    checks.length === 0 || checks.some((c) => c.status === "undecided")
+      ? checks.some((c) => c.status === "fail")
+        ? "refuted"
+        : "inconclusive"
+      : checks.every((c) => c.status === "pass")
+        ? "confirmed"
+        : "refuted";
+  return { status, confirmed: status === "confirmed", summary, checks };
 }
