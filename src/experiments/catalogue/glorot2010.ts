@@ -87,7 +87,7 @@ export const glorot2010Experiment: Experiment = {
             lossEvery: 10,
             ...size,
           },
-          { probeEvery: 0, predict: true, probeBatch: 256 },
+          { probeEvery: 0, probeBatch: 256 },
         ),
       );
     }

@@ -106,7 +106,7 @@ export const vanishingDepthExperiment: Experiment = {
           i,
           total,
           { ...base, hidden: new Array(d).fill(WIDTH), activation: "sigmoid", init: `normal(std=${STD})` },
-          { probeEvery, probeBatch: 128, predict: HIGHLIGHT.includes(d) },
+          { probeEvery, probeBatch: 128 },
         ),
       );
     }
