@@ -92,7 +92,8 @@ export const explodingExperiment: Experiment = {
     const curve = bad.record.lossCurve.filter((p) => p.gradNorm !== null);
     const g0 = curve[0]?.gradNorm ?? Number.NaN;
     const gLast = curve[curve.length - 1]?.gradNorm ?? Number.NaN;
-    const growth = gLast / g0;
+    // With a NaN at step 2 there is one finite gradient only: the growth is not measured on this seed.
+    const growth = curve.length >= 2 ? gLast / g0 : null;
     const acc = (r: ProbedRun) => r.record.final.testAccuracy;
     const checks = [
       checkFact(

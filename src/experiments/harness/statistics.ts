@@ -157,10 +157,14 @@ export function intervalStatus(
   return high <= threshold ? "pass" : low > threshold ? "fail" : "undecided";
 }
 
+/** Beyond this many seeds, "more seeds" is not a practical answer: seedsToDecide says null. */
+export const MAX_SEEDS_TO_DECIDE = 1000;
+
 /**
  * Roughly how many seeds would put the interval on one side of the threshold: the half-width
  * shrinks like 1 / sqrt(n), so n' = n (half-width / distance to the threshold)^2 (rounded up,
- * at least n + 1). null when the mean sits on the threshold or the interval is unbounded.
+ * at least n + 1). null when the mean sits on the threshold, the interval is unbounded, or more
+ * than MAX_SEEDS_TO_DECIDE would be needed.
  */
 export function seedsToDecide(
   mean: number,
@@ -172,7 +176,8 @@ export function seedsToDecide(
   const half = (high - low) / 2;
   const distance = Math.abs(mean - threshold);
   if (!Number.isFinite(half) || !(distance > 0) || n < 2) return null;
-  return Math.max(n + 1, Math.ceil(n * (half / distance) ** 2));
+  const needed = Math.max(n + 1, Math.ceil(n * (half / distance) ** 2));
+  return needed <= MAX_SEEDS_TO_DECIDE ? needed : null;
 }
 
 /**
