@@ -92,9 +92,12 @@ test("combineCheck over seeds: the three statuses, Infinity, unmeasured seeds, f
     combineCheck(values.map((v) => check("x", v, op, thr, scale ? { scale } : {})));
   assert.equal(over([0.9, 0.91, 0.92], ">", 0.5).status, "pass");
   assert.equal(over([0.1, 0.11, 0.12], ">", 0.5).status, "fail");
-  const open = over([0.4, 0.5, 0.65], ">", 0.5);
+  const open = over([0.45, 0.55, 0.65], ">", 0.5);
   assert.equal(open.status, "undecided");
-  assert.ok(open.seedsToDecide !== null && open.seedsToDecide! > 3, `${open.seedsToDecide}`);
+  // n (half-width / distance)^2 = 3 (4.303 * 0.1 / sqrt(3) / 0.05)^2 = 74.
+  assert.equal(open.seedsToDecide, 75);
+  // A mean almost on the threshold would need thousands of seeds: not a practical answer (null).
+  assert.equal(over([0.4, 0.5, 0.65], ">", 0.5).seedsToDecide, null);
   // A ratio that never reaches the criterion on any seed: +Infinity compared, not turned into NaN.
   const never = over([INF, INF, INF], ">", 2, "log");
   assert.equal(never.status, "pass");
