@@ -44,7 +44,7 @@ export function experimentCommand(io: CliIO): Command {
         );
       }
       io.stdout(
-        `\nrun one: initlab experiment run <name> [--quick] [--seed N] [--out DIR]; all: initlab experiment run all\n`,
+        `\nrun one: initlab experiment run <name> [--quick] [--seed N] [--seeds N] [--out DIR]; all: initlab experiment run all\n`,
       );
     });
 
