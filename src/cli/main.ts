@@ -4,6 +4,7 @@ import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
 import { gainCommand, initCommand } from "./commands/init.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { paramCommand } from "./commands/param.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -12,7 +13,6 @@ import { trainCommand } from "./commands/train.js";
 import { workerCommand } from "./commands/worker.js";
 import { reportError } from "./exit-code.js";
 import { type CliIO, processIO } from "./io.js";
-import "../kernels/available.js";
 
 /** Builds the command tree; every command writes through `io`, so tests run it in-process. */
 export function buildProgram(io: CliIO): Command {
@@ -30,6 +30,7 @@ export function buildProgram(io: CliIO): Command {
     inspectCommand,
     initCommand,
     gainCommand,
+    paramCommand,
     infoCommand,
     experimentCommand,
     sweepCommand,
