@@ -1,4 +1,4 @@
-import type { ExperimentProgress } from "./types.js";
+import type { ExperimentProgress } from "./harness/types.js";
 
 /**
  * Experiment progress as one line of text on a stream (stderr in the CLI): which experiment,

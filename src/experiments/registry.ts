@@ -2,19 +2,19 @@
  * The named experiments, in the issue's order. Adding one is one import and one entry here.
  */
 import { UserError } from "../errors.js";
-import { dyingReluExperiment } from "./dying-relu.js";
-import { edgeOfChaosExperiment } from "./edge-of-chaos.js";
-import { explodingExperiment } from "./exploding.js";
-import { glorot2010Experiment } from "./glorot2010.js";
-import { he2015DepthExperiment } from "./he2015-depth.js";
-import { initZooExperiment } from "./init-zoo.js";
-import { lsuvExperiment } from "./lsuv.js";
-import { momentsExperiment } from "./moments.js";
-import { rawPixelsExperiment } from "./raw-pixels.js";
-import { saxeOrthogonalExperiment } from "./saxe-orthogonal.js";
-import type { Experiment } from "./types.js";
-import { vanishingDepthExperiment } from "./vanishing-depth.js";
-import { varianceFlowExperiment } from "./variance-flow.js";
+import { dyingReluExperiment } from "./catalogue/dying-relu.js";
+import { edgeOfChaosExperiment } from "./catalogue/edge-of-chaos.js";
+import { explodingExperiment } from "./catalogue/exploding.js";
+import { glorot2010Experiment } from "./catalogue/glorot2010.js";
+import { he2015DepthExperiment } from "./catalogue/he2015-depth.js";
+import { initZooExperiment } from "./catalogue/init-zoo.js";
+import { lsuvExperiment } from "./catalogue/lsuv.js";
+import { momentsExperiment } from "./catalogue/moments.js";
+import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
+import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
+import { vanishingDepthExperiment } from "./catalogue/vanishing-depth.js";
+import { varianceFlowExperiment } from "./catalogue/variance-flow.js";
+import type { Experiment } from "./harness/types.js";
 
 export const EXPERIMENTS: readonly Experiment[] = [
   rawPixelsExperiment,

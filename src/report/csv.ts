@@ -2,7 +2,7 @@
  * CSV (RFC 4180) of tables and of every chart's data. Numbers are written at full precision,
  * non-finite numbers and nulls as empty fields.
  */
-import type { ChartSpec } from "../experiments/chart-spec.js";
+import type { ChartSpec } from "./chart-spec.js";
 
 type Cell = number | string | boolean | null | undefined;
 

@@ -11,7 +11,7 @@ import type {
   LineChartSpec,
   LineSeries,
   MarkLine,
-} from "../experiments/chart-spec.js";
+} from "./chart-spec.js";
 
 export const FONT = "Liberation Sans, Arial, Helvetica, sans-serif";
 /** Colorblind-friendly palette (Okabe & Ito 2008), then a few extra tones. */

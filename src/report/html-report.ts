@@ -3,11 +3,11 @@
  * its checks with the measured numbers, every chart inline as SVG (with links to its PNG and
  * CSV beside the page), tables, notes and the exact configurations. No scripts, no network.
  */
-import type { ExperimentReport } from "../experiments/execute.js";
-import type { Check, TableSpec } from "../experiments/types.js";
-import { fmt } from "../experiments/verdict.js";
+
+import { fmt } from "./format.js";
 import { esc } from "./html-escape.js";
 import { REPORT_CSS } from "./report-style.js";
+import type { Check, ExperimentReport, TableSpec } from "./report-types.js";
 
 export interface RenderedChart {
   id: string;
@@ -36,7 +36,8 @@ function checksHtml(checks: Check[]): string {
     .map(
       (c) =>
         `<tr><td>${esc(c.label)}</td><td class="num">${esc(c.text)}</td>` +
-        `<td class="${c.pass ? "pass" : "fail"}">${c.pass ? "pass" : "fail"}</td></tr>`,
+        `<td class="${c.status === "pass" ? "pass" : c.status === "fail" ? "fail" : "undecided"}">${c.status}` +
+        `${c.status === "undecided" && c.seedsToDecide ? ` (about ${c.seedsToDecide} seeds would decide)` : ""}</td></tr>`,
     )
     .join("\n");
   return `<table><tr><th>check</th><th>measured vs threshold</th><th></th></tr>\n${rows}\n</table>`;
@@ -50,11 +51,14 @@ export function scopeSvgIds(svg: string, prefix: string): string {
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
 
+/** CSS class of each verdict: confirmed green, refuted red, inconclusive amber. */
+export const VERDICT_CLASS = { confirmed: "ok", refuted: "bad", inconclusive: "open" } as const;
+
 export function verdictBox(r: ExperimentReport): string {
   const v = r.result.verdict;
   return (
-    `<div class="verdict ${v.confirmed ? "ok" : "bad"}"><div class="label">` +
-    `${v.confirmed ? "Confirmed" : "Not confirmed"}</div><div>${esc(v.summary)}</div></div>`
+    `<div class="verdict ${VERDICT_CLASS[v.status]}"><div class="label">` +
+    `${v.status[0].toUpperCase()}${v.status.slice(1)}</div><div>${esc(v.summary)}</div></div>`
   );
 }
 
@@ -63,7 +67,7 @@ export function experimentHtml(r: ExperimentReport, charts: RenderedChart[]): st
   const numbers = res.numbers
     .map(
       (n) =>
-        `<div><div class="k">${esc(n.label)}</div><div class="v">${esc(typeof n.value === "number" ? fmt(n.value) : (n.value ?? "-"))}${n.unit ? ` ${esc(n.unit)}` : ""}</div></div>`,
+        `<div><div class="k">${esc(n.label)}</div><div class="v">${esc(typeof n.value === "number" ? fmt(n.value) : (n.value ?? "-"))}${n.unit ? ` ${esc(n.unit)}` : ""}${n.interval ? ` <span class="ci">[${esc(fmt(n.interval[0]))}, ${esc(fmt(n.interval[1]))}]</span>` : ""}</div></div>`,
     )
     .join("");
   const figures = charts
@@ -98,7 +102,7 @@ export function experimentHtml(r: ExperimentReport, charts: RenderedChart[]): st
 <style>${REPORT_CSS}</style></head>
 <body><main>
 <h1>${esc(r.title)}</h1>
-<p class="sub">initlab experiment <code>${esc(r.name)}</code> · ${esc(r.size)} size · seed ${r.seed} · ${esc(r.backend)} backend (${r.threads} thread${r.threads === 1 ? "" : "s"}) · ${fmt(r.seconds, 3)} s · ${esc(r.startedAt)} · initlab ${esc(r.initlab)}, Node ${esc(r.node)}</p>
+<p class="sub">initlab experiment <code>${esc(r.name)}</code> · ${esc(r.size)} size · seeds ${esc(r.seeds.join(", "))} (from --seed ${r.seed}) · ${esc(r.backend)} backend (${r.threads} thread${r.threads === 1 ? "" : "s"}) · ${fmt(r.seconds, 3)} s · ${esc(r.startedAt)} · initlab ${esc(r.initlab)}, Node ${esc(r.node)}</p>
 ${verdictBox(r)}
 <dl class="facts">
 <dt>Claim</dt><dd>${esc(r.claim)}</dd>

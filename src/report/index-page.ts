@@ -1,16 +1,18 @@
 /** The index page of `experiment run all`: one row per experiment with its verdict and a link. */
-import type { ExperimentReport } from "../experiments/execute.js";
-import { fmt } from "../experiments/verdict.js";
+
+import { fmt } from "./format.js";
 import { esc } from "./html-escape.js";
+import { VERDICT_CLASS } from "./html-report.js";
 import { REPORT_CSS } from "./report-style.js";
+import type { ExperimentReport } from "./report-types.js";
 
 export function indexHtml(reports: ExperimentReport[], totalSeconds: number): string {
-  const confirmed = reports.filter((r) => r.result.verdict.confirmed).length;
+  const count = (s: string) => reports.filter((r) => r.result.verdict.status === s).length;
   const rows = reports
     .map(
       (r) =>
         `<tr><td class="num">${r.order}</td><td><a href="${esc(r.name)}/index.html">${esc(r.title)}</a><br><code>${esc(r.name)}</code></td>` +
-        `<td><span class="badge ${r.result.verdict.confirmed ? "ok" : "bad"}">${r.result.verdict.confirmed ? "confirmed" : "not confirmed"}</span></td>` +
+        `<td><span class="badge ${VERDICT_CLASS[r.result.verdict.status]}">${r.result.verdict.status}</span></td>` +
         `<td>${esc(r.result.verdict.summary)}</td><td class="num">${fmt(r.seconds, 3)} s</td></tr>`,
     )
     .join("\n");
@@ -20,7 +22,7 @@ export function indexHtml(reports: ExperimentReport[], totalSeconds: number): st
 <title>initlab experiments</title><style>${REPORT_CSS}</style></head>
 <body><main>
 <h1>initlab experiments</h1>
-<p class="sub">${confirmed} of ${reports.length} claims confirmed · ${first ? `${esc(first.size)} size · seed ${first.seed} · ${esc(first.backend)} backend · ` : ""}${fmt(totalSeconds, 3)} s in total</p>
+<p class="sub">${count("confirmed")} of ${reports.length} claims confirmed, ${count("refuted")} refuted, ${count("inconclusive")} inconclusive · ${first ? `${esc(first.size)} size · ${first.seeds.length} seeds per experiment (${esc(first.seeds.join(", "))}) · ${esc(first.backend)} backend · ` : ""}${fmt(totalSeconds, 3)} s in total</p>
 <table><tr><th>#</th><th>experiment</th><th>verdict</th><th>summary</th><th>time</th></tr>
 ${rows}
 </table>

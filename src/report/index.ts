@@ -7,8 +7,10 @@ export { toEChartsOption } from "./echarts-option.js";
 export { experimentHtml, scopeSvgIds } from "./html-report.js";
 export { indexHtml } from "./index-page.js";
 export { renderChartSvg, svgToPng } from "./render-chart.js";
+export { machineDescription, resultsMarkdown } from "./results-table.js";
 export { terminalSummary, terminalTable } from "./terminal-summary.js";
 export {
+  jsonNumber,
   renderExperimentFiles,
   toJson,
   writeExperimentReport,

@@ -5,7 +5,7 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import * as echarts from "echarts";
-import type { ChartSpec } from "../experiments/chart-spec.js";
+import type { ChartSpec } from "./chart-spec.js";
 import { chartSize, toEChartsOption } from "./echarts-option.js";
 
 export function renderChartSvg(spec: ChartSpec): string {

@@ -13,16 +13,25 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ExperimentReport } from "../experiments/execute.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { chartCsv, toCsv } from "./csv.js";
 import { experimentHtml, type RenderedChart } from "./html-report.js";
 import { indexHtml } from "./index-page.js";
 import { renderChartSvg, svgToPng } from "./render-chart.js";
+import type { ExperimentReport } from "./report-types.js";
+import { machineDescription, type RunDescription, resultsMarkdown } from "./results-table.js";
 
 /** JSON with non-finite numbers as null. */
 export function toJson(doc: unknown): string {
-  return `${JSON.stringify(doc, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`;
+  return `${JSON.stringify(doc, jsonNumber, 2)}\n`;
+}
+
+/**
+ * A JSON replacer that keeps non-finite numbers: +Infinity (a run that never reached a criterion)
+ * is a measured value, written as the string "Infinity" (and "-Infinity", "NaN"), never null.
+ */
+export function jsonNumber(_key: string, v: unknown): unknown {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
 }
 
 /** Every file of one experiment's report folder, path (relative to the folder) -> content. */
@@ -88,19 +97,27 @@ export function writeExperimentReport(
 }
 
 /** The index page and summary.json of `experiment run all`; returns the index path. */
-export function writeIndex(out: string, reports: ExperimentReport[], totalSeconds: number): string {
+export function writeIndex(
+  out: string,
+  reports: ExperimentReport[],
+  totalSeconds: number,
+  run: RunDescription = { command: "initlab experiment run", machine: machineDescription() },
+): string {
   const summary = reports.map((r) => ({
     name: r.name,
     title: r.title,
+    verdict: r.result.verdict.status,
     confirmed: r.result.verdict.confirmed,
     summary: r.result.verdict.summary,
     seconds: r.seconds,
     size: r.size,
     seed: r.seed,
+    seeds: r.seeds,
     report: `${r.name}/index.html`,
   }));
   writeFileAtomic(join(out, "summary.json"), toJson({ totalSeconds, experiments: summary }));
   const path = join(out, "index.html");
   writeFileAtomic(path, indexHtml(reports, totalSeconds));
+  writeFileAtomic(join(out, "results.md"), resultsMarkdown(reports, totalSeconds, run));
   return path;
 }

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import type { BarChartSpec } from "../experiments/chart-spec.js";
+import type { BarChartSpec } from "../report/chart-spec.js";
 import type { RunSummary } from "../store/run-store.js";
 import { TRAIN_DEFAULTS, type TrainConfig } from "../train/config.js";
 import type { FinalRecord } from "../train/record.js";

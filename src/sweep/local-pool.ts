@@ -15,13 +15,21 @@ export function defaultPoolSize(): number {
  * (tests, `node --import tsx`), in which case the threads load tsx too.
  */
 export function createRunPool(size: number): RunPool {
-  const here = import.meta.url;
-  const fromSource = here.endsWith(".ts");
-  const filename = new URL(fromSource ? "./pool-worker.ts" : "./pool-worker.js", here).href;
+  return createWorkerPool<RunTask, RunOutcome>(size, new URL("./pool-worker.js", import.meta.url));
+}
+
+/**
+ * A pool of `size` threads running the worker module `worker` (its dist/ URL ending in .js; the
+ * .ts file next to it is used when this module runs from source, with tsx loaded in the threads).
+ * The experiments' seed pool uses it with its own worker.
+ */
+export function createWorkerPool<T, R>(size: number, worker: URL): Piscina<T, R> {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const filename = fromSource ? worker.href.replace(/\.js$/, ".ts") : worker.href;
   const execArgv = [...process.execArgv];
   if (fromSource && !execArgv.some((a) => a.includes("tsx")))
     execArgv.push("--import", import.meta.resolve("tsx"));
-  return new Piscina<RunTask, RunOutcome>({
+  return new Piscina<T, R>({
     filename,
     minThreads: size,
     maxThreads: size,

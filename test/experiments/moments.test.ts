@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { linearizationBreak, momentsExperiment } from "../../src/experiments/catalogue/moments.js";
 import { silentProgress } from "../../src/experiments/console-progress.js";
-import { linearizationBreak, momentsExperiment } from "../../src/experiments/moments.js";
-import { sampleStats } from "../../src/experiments/monte-carlo.js";
+import { sampleStats } from "../../src/experiments/harness/monte-carlo.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { Rng } from "../../src/tensor/rng.js";
 

@@ -6,68 +6,134 @@ import { after, test } from "node:test";
 import { bufferIO } from "../../src/cli/io.js";
 import { run } from "../../src/cli/main.js";
 import { loadDataset } from "../../src/data/index.js";
-import type { ExperimentReport } from "../../src/experiments/execute.js";
+import { intervalStatus } from "../../src/experiments/harness/statistics.js";
+import type { ExperimentReport } from "../../src/report/report-types.js";
 
 // The notes' claims 1, 3 and 4 (experiments 1-3) at their quick size, through the CLI, with the
 // reports written: every verdict must be "confirmed", and the numbers behind it are checked
-// against quantities computed here from first principles.
+// against quantities computed here from first principles. The same CLI runs test whether a
+// verdict depends on the base seed: four experiments run at base seeds 11, 12 and 13 (each over
+// its own 3 derived seeds; no other test uses these seeds). Decided verdicts must never
+// contradict each other (confirmed at one base, refuted at another); where every effect is far
+// from its threshold (moments, vanishing-depth) the verdict must be the same at every base. A
+// check near its threshold may be decided at one base and undecided at another: that is what
+// "inconclusive" is for, and the report says how many seeds would decide it.
 const out = mkdtempSync(join(tmpdir(), "initlab-claims-"));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 const names = ["raw-pixels", "vanishing-depth", "exploding"];
-let reports: Map<string, ExperimentReport> | null = null;
+/** Fast experiments whose verdict must not depend on the base seed. */
+const STABLE = ["raw-pixels", "vanishing-depth", "exploding", "moments"];
+/** Their effects are far from every threshold: the verdict must be identical at every base seed. */
+const CLEAR = ["moments", "vanishing-depth"];
+const BASES = [11, 12, 13];
+const runs = new Map<number, Promise<Map<string, ExperimentReport>>>();
 
-async function runOnce(): Promise<Map<string, ExperimentReport>> {
-  if (reports) return reports;
+/** The reports of one CLI run at base seed `base` (the first base also draws PNGs). */
+function runAt(base: number): Promise<Map<string, ExperimentReport>> {
+  let p = runs.get(base);
+  if (!p) {
+    p = runCli(base);
+    runs.set(base, p);
+  }
+  return p;
+}
+
+async function runCli(base: number): Promise<Map<string, ExperimentReport>> {
+  const first = base === BASES[0];
+  const list = [...new Set([...names, ...STABLE])];
+  const dir = join(out, String(base));
   const io = bufferIO();
-  const code = await run(
-    ["experiment", "run", names.join(","), "--quick", "--seed", "1", "--out", out, "--json", "--quiet"],
-    io,
-  );
+  const argv = [
+    "experiment",
+    "run",
+    list.join(","),
+    "--quick",
+    "--seed",
+    String(base),
+    "--out",
+    dir,
+    "--json",
+    "--quiet",
+  ];
+  const code = await run(first ? argv : [...argv, "--no-png"], io);
   assert.equal(code, 0, io.err);
   const doc = JSON.parse(io.out);
   assert.deepEqual(
     doc.experiments.map((e: { name: string }) => e.name),
-    names,
-  );
-  reports = new Map(
-    names.map((n) => [n, JSON.parse(readFileSync(join(out, n, "result.json"), "utf8")) as ExperimentReport]),
+    list,
   );
   for (const e of doc.experiments)
-    console.log(
-      `# ${e.name}: ${e.confirmed ? "confirmed" : "NOT confirmed"} in ${e.seconds.toFixed(1)} s: ${e.summary}`,
-    );
-  return reports;
+    console.log(`# base seed ${base}, ${e.name}: ${e.verdict} in ${e.seconds.toFixed(1)} s: ${e.summary}`);
+  return new Map(
+    list.map((n) => [n, JSON.parse(readFileSync(join(dir, n, "result.json"), "utf8")) as ExperimentReport]),
+  );
 }
+
+const runOnce = () => runAt(BASES[0]);
+
+test("verdicts at base seeds 11, 12, 13: never contradictory; identical where the effects are clear", async () => {
+  const all: Map<string, ExperimentReport>[] = [];
+  for (const base of BASES) all.push(await runAt(base));
+  for (const name of STABLE) {
+    const verdicts = all.map((m) => m.get(name)!.result.verdict.status);
+    const seeds = all.map((m) => m.get(name)!.seeds);
+    assert.equal(new Set(seeds.flat()).size, 9, `${name}: 9 distinct seeds`);
+    assert.ok(
+      !(verdicts.includes("confirmed") && verdicts.includes("refuted")),
+      `${name}: ${verdicts.join(", ")}`,
+    );
+    if (CLEAR.includes(name))
+      assert.deepEqual(verdicts, [verdicts[0], verdicts[0], verdicts[0]], `${name}: ${verdicts.join(", ")}`);
+  }
+});
 
 function checkNumbers(r: ExperimentReport): void {
   for (const c of r.result.verdict.checks) {
-    if (c.op === "is") continue;
-    const m = c.measured;
-    const pass =
-      m !== null &&
-      (c.op === "<"
-        ? m < c.threshold
-        : c.op === "<="
-          ? m <= c.threshold
-          : c.op === ">"
-            ? m > c.threshold
-            : m >= c.threshold);
-    assert.equal(c.pass, pass, `${r.name}: ${c.label}`);
+    assert.equal(c.perSeed?.length, r.seeds.length, `${r.name}: ${c.label} has a value per seed`);
+    if (c.op === "is" || !c.interval) continue;
+    // The status is where the 95% interval over the seeds lies against the threshold (a seed
+    // that could not be measured turns a pass into undecided).
+    const where = intervalStatus(c.interval.low, c.interval.high, c.op, c.threshold);
+    const missing = c.perSeed!.some((v) => v === null);
+    assert.equal(c.status, missing && where === "pass" ? "undecided" : where, `${r.name}: ${c.label}`);
   }
   assert.equal(
     r.result.verdict.confirmed,
-    r.result.verdict.checks.every((c) => c.pass),
+    r.result.verdict.checks.every((c) => c.status === "pass"),
   );
 }
 
-test("raw-pixels, vanishing-depth, exploding (quick): every verdict confirmed", async () => {
+test("vanishing-depth (quick): confirmed over 3 seeds; raw-pixels, exploding: every check passes but one that may stay undecided", async () => {
   const rs = await runOnce();
-  for (const r of rs.values()) {
+  for (const r of names.map((n) => rs.get(n)!)) {
     checkNumbers(r);
-    const failed = r.result.verdict.checks.filter((c) => !c.pass).map((c) => `${c.label}: ${c.text}`);
-    assert.equal(r.result.verdict.confirmed, true, `${r.name}: ${failed.join("; ")}`);
     assert.equal(r.size, "quick");
+    const open = r.result.verdict.checks.filter((c) => c.status !== "pass");
+    if (r.name === "exploding") {
+      // With N(0, 0.2^2) and lr 0.05 some seeds reach NaN at step 2, leaving one finite gradient
+      // norm: "grows > 10x before the NaN" is then not measured on that seed (a finding, reported).
+      assert.ok(
+        open.every((c) => c.label.startsWith("global gradient norm")),
+        open.map((c) => `${c.label}: ${c.text}`).join("; "),
+      );
+      continue;
+    }
+    if (r.name === "raw-pixels") {
+      // "ReLU/standardized learns best": at quick size ReLU and sigmoid on standardized pixels end
+      // within about a point of each other, so over 3 seeds that check may stay undecided (at base
+      // seed 11 it does: -0.27 points [-1.4, 0.9]); it must never fail, and every other check passes.
+      assert.ok(
+        open.every((c) => c.label.startsWith("ReLU/standardized minus") && c.status === "undecided"),
+        open.map((c) => `${c.label}: ${c.text}`).join("; "),
+      );
+      continue;
+    }
+    assert.equal(
+      r.result.verdict.status,
+      "confirmed",
+      `${r.name}: ${open.map((c) => `${c.label}: ${c.text}`).join("; ")}`,
+    );
   }
 });
 
@@ -78,7 +144,7 @@ test("raw-pixels: Var(z1) at step 0 follows fan_in Var(w) E[x^2] for He weights 
     preprocess: "standardize",
     trainLimit: 10000,
     testLimit: 2000,
-    seed: 1,
+    seed: r.seeds[0],
   });
   let s = 0;
   for (let i = 0; i < data.trainX.length; i++) s += data.trainX[i] * data.trainX[i];
@@ -128,9 +194,10 @@ test("exploding: the NaN step ends the loss curve; the gradient grows by about s
 test("the reports are complete: HTML with inline SVG charts, a PNG and a CSV per chart, the JSON", async () => {
   const rs = await runOnce();
   for (const r of rs.values()) {
-    const dir = join(out, r.name);
+    const dir = join(out, String(BASES[0]), r.name);
     const html = readFileSync(join(dir, "index.html"), "utf8");
-    assert.match(html, /class="verdict ok"/);
+    const cls = { confirmed: "ok", refuted: "bad", inconclusive: "open" }[r.result.verdict.status];
+    assert.match(html, new RegExp(`class="verdict ${cls}"`));
     assert.equal((html.match(/<svg /g) ?? []).length, r.result.charts.length);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
     for (const c of r.result.charts) {
@@ -140,6 +207,9 @@ test("the reports are complete: HTML with inline SVG charts, a PNG and a CSV per
       const csv = readFileSync(join(dir, "data", `${c.id}.csv`), "utf8");
       assert.ok(csv.split("\n").length > 2, `${r.name}/${c.id}.csv has data`);
     }
-    assert.ok(!readdirSync(out).some((f) => f.includes(".partial-")), "no partial folder is left");
+    assert.ok(
+      !readdirSync(join(out, String(BASES[0]))).some((f) => f.includes(".partial-")),
+      "no partial folder is left",
+    );
   }
 });

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bufferIO } from "../../src/cli/io.js";
 import { run } from "../../src/cli/main.js";
+import { check, checkFact, verdict } from "../../src/experiments/harness/verdict.js";
 import { EXPERIMENT_NAMES, getExperiment, selectExperiments } from "../../src/experiments/registry.js";
-import { check, checkFact, fmt, verdict } from "../../src/experiments/verdict.js";
+import { fmt } from "../../src/report/format.js";
 
 async function cli(...argv: string[]) {
   const io = bufferIO();
@@ -68,7 +69,9 @@ test("verdict rules: a check passes only on a finite measurement that satisfies 
   assert.equal(check("x", 0.3, "<=", 0.3).pass, true);
   assert.equal(check("x", null, "<", 0.3).pass, false);
   assert.equal(check("x", Number.NaN, ">", 0).pass, false);
-  assert.equal(check("x", Number.POSITIVE_INFINITY, ">", 0).pass, false);
+  // +Infinity (a criterion never reached) is a measured value and is compared.
+  assert.equal(check("x", Number.POSITIVE_INFINITY, ">", 0).pass, true);
+  assert.equal(check("x", Number.POSITIVE_INFINITY, "<", 2).pass, false);
   assert.equal(checkFact("diverged", true).pass, true);
   assert.equal(checkFact("diverged", false).pass, false);
   assert.equal(verdict([check("a", 1, ">", 0), check("b", 1, ">", 2)], "").confirmed, false);
@@ -104,6 +107,13 @@ test("experiment run moments --quick --json writes a report and prints one JSON 
     assert.equal(doc.experiments[0].name, "moments");
     assert.equal(doc.experiments[0].seed, 3);
     assert.equal(doc.experiments[0].confirmed, true);
+    assert.equal(doc.experiments[0].verdict, "confirmed");
+    assert.equal(doc.experiments[0].seeds.length, 3, "quick size: 3 seeds by default");
+    assert.equal(doc.experiments[0].seeds[0], 3, "the first seed is --seed");
+    for (const c of doc.experiments[0].checks) {
+      assert.equal(c.perSeed.length, 3);
+      if (c.op !== "is") assert.ok(c.interval.low <= c.measured && c.measured <= c.interval.high, c.label);
+    }
     assert.ok(existsSync(join(dir, "moments", "index.html")));
     assert.equal(existsSync(join(dir, "index.html")), false, "no index for a single experiment");
   } finally {

@@ -58,9 +58,7 @@ test("theory imports nothing from the engine (only itself, src/math and the erro
   }
 });
 
-test("no room imports a face (cli, server, web) and the engine imports no experiment or sweep", {
-  todo: "report imports experiments/chart-spec.ts until the experiments room split lands",
-}, () => {
+test("no room imports a face (cli, server, web) and the engine imports no experiment or sweep", () => {
   const engine = /^src\/(math|kernels|tensor|init|theory|nn|optim|data|probe|train|report)\//;
   for (const f of files(join(ROOT, "src"))) {
     const from = relative(ROOT, f);

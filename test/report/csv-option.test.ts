@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ChartSpec } from "../../src/experiments/chart-spec.js";
+import type { ChartSpec } from "../../src/report/chart-spec.js";
 import { chartCsv, csvCell, toCsv } from "../../src/report/csv.js";
 import { legendRows, logExtent, tick, toEChartsOption } from "../../src/report/echarts-option.js";
 

@@ -1,4 +1,4 @@
-import type { ExperimentReport } from "../../src/experiments/execute.js";
+import type { ExperimentReport } from "../../src/report/report-types.js";
 
 /** A small, hand-made experiment report with one chart of every kind (for report tests). */
 export function fixtureReport(title = 'A <fixture> & its "report"'): ExperimentReport {
@@ -13,6 +13,7 @@ export function fixtureReport(title = 'A <fixture> & its "report"'): ExperimentR
     sizes: { quick: "small", full: "large" },
     size: "quick",
     seed: 7,
+    seeds: [7, 8, 9],
     backend: "ts",
     threads: 1,
     initlab: "0.1.0",
@@ -21,9 +22,22 @@ export function fixtureReport(title = 'A <fixture> & its "report"'): ExperimentR
     seconds: 1.5,
     result: {
       verdict: {
+        status: "confirmed",
         confirmed: true,
         summary: "all good",
-        checks: [{ label: "two beats one", measured: 2, op: ">", threshold: 1, text: "2 > 1", pass: true }],
+        checks: [
+          {
+            label: "two beats one",
+            measured: Number.POSITIVE_INFINITY,
+            op: ">",
+            threshold: 1,
+            text: "Inf [Inf, Inf] > 1",
+            pass: true,
+            status: "pass",
+            interval: { low: Number.POSITIVE_INFINITY, high: Number.POSITIVE_INFINITY, n: 3, method: "t" },
+            perSeed: [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+          },
+        ],
       },
       numbers: [{ label: "answer", value: 42 }],
       charts: [

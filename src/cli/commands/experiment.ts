@@ -1,9 +1,16 @@
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { ConsoleProgress } from "../../experiments/console-progress.js";
-import { type ExperimentReport, executeExperiment } from "../../experiments/execute.js";
+import {
+  defaultSeedCount,
+  executeExperiment,
+  experimentSeeds,
+  type SeedRunner,
+} from "../../experiments/harness/execute.js";
+import { ExperimentAborted } from "../../experiments/harness/types.js";
 import { EXPERIMENTS, selectExperiments } from "../../experiments/registry.js";
-import { ExperimentAborted } from "../../experiments/types.js";
+import type { ExperimentReport } from "../../report/report-types.js";
+import { defaultPoolSize } from "../../sweep/local-pool.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseChoice, parseInteger } from "../parse.js";
@@ -37,7 +44,7 @@ export function experimentCommand(io: CliIO): Command {
         );
       }
       io.stdout(
-        `\nrun one: initlab experiment run <name> [--quick] [--seed N] [--out DIR]; all: initlab experiment run all\n`,
+        `\nrun one: initlab experiment run <name> [--quick] [--seed N] [--seeds N] [--out DIR]; all: initlab experiment run all\n`,
       );
     });
 
@@ -46,7 +53,17 @@ export function experimentCommand(io: CliIO): Command {
     .description("run an experiment (or a comma-separated list, or all) and write its HTML report")
     .argument("<name>", `experiment name, a comma-separated list, or "all"`)
     .option("--quick", "the small size (minutes; what the tests run) instead of the full size")
-    .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
+    .option("--seed <n>", "base seed: the seeds of the runs derive from it", parseInteger("--seed", 0), 1)
+    .option(
+      "--seeds <n>",
+      "seeds per experiment (default: 3 with --quick, 5 at full size); every check is a mean over them with a 95% interval",
+      parseInteger("--seeds", 1),
+    )
+    .option(
+      "--jobs <n>",
+      "seeds computed in parallel, one per worker thread (default: one per core; 1: in this process with --threads)",
+      parseInteger("--jobs", 1),
+    )
     .option("--out <dir>", "folder for the reports", "reports")
     .option("--no-png", "skip the PNG copy of each chart")
     .option(
@@ -60,9 +77,14 @@ export function experimentCommand(io: CliIO): Command {
     .option("--quiet", "no progress on stderr")
     .action(async (name: string, opts) => {
       // Loaded here, not at start-up: the report module brings ECharts and resvg (seconds to load).
-      const { terminalSummary, terminalTable, writeExperimentReport, writeIndex } = await import(
-        "../../report/index.js"
-      );
+      const {
+        machineDescription,
+        terminalSummary,
+        terminalTable,
+        toJson,
+        writeExperimentReport,
+        writeIndex,
+      } = await import("../../report/index.js");
       const selected = selectExperiments(name);
       const backend = await chooseBackend(opts.backend, opts.threads ?? null, io);
       // No SIGINT handler: training runs synchronously, so a handler would only run between runs.
@@ -71,17 +93,39 @@ export function experimentCommand(io: CliIO): Command {
       const reports: ExperimentReport[] = [];
       const paths: string[] = [];
       const t0 = performance.now();
+      const quick = Boolean(opts.quick);
+      const seeds = experimentSeeds(opts.seed, opts.seeds ?? defaultSeedCount(quick));
+      const jobs = Math.min(opts.jobs ?? defaultPoolSize(), seeds.length * selected.length);
+      // Loaded only when used: the pool starts worker threads.
+      const pool = jobs > 1 ? (await import("../../experiments/seed-pool.js")).createSeedPool(jobs) : null;
       try {
-        for (const exp of selected) {
+        // With a pool every seed of every experiment is queued at once (the cores stay busy);
+        // the reports are written in order as each experiment's seeds finish.
+        const pending = selected.map((exp) => {
+          if (!pool) return null;
+          const poolRun = pool.runner(quick, backend.name);
+          let done = 0;
+          const runner: SeedRunner = async (e, seed) => {
+            const r = await poolRun(e, seed);
+            root.log(`${e.name}: seed ${seed} done (${++done}/${seeds.length})`);
+            return r;
+          };
+          const p = executeExperiment(
+            exp,
+            { quick, seed: opts.seed, progress: root, backend },
+            seeds,
+            runner,
+          );
+          p.catch(() => {});
+          return p;
+        });
+        for (const [i, exp] of selected.entries()) {
           const progress = root.begin(exp.name);
           let report: ExperimentReport;
           try {
-            report = await executeExperiment(exp, {
-              quick: Boolean(opts.quick),
-              seed: opts.seed,
-              progress,
-              backend,
-            });
+            report =
+              (await pending[i]) ??
+              (await executeExperiment(exp, { quick, seed: opts.seed, progress, backend }, seeds));
           } catch (e) {
             progress.end();
             if (e instanceof ExperimentAborted)
@@ -95,25 +139,34 @@ export function experimentCommand(io: CliIO): Command {
           if (!opts.json) io.stdout(terminalSummary(report, path));
         }
         if (selected.length > 1) {
-          const index = writeIndex(opts.out, reports, (performance.now() - t0) / 1000);
+          const index = writeIndex(opts.out, reports, (performance.now() - t0) / 1000, {
+            command: `initlab ${process.argv.slice(2).join(" ")}`,
+            machine: `${machineDescription()}, ${jobs > 1 ? `${jobs} worker threads` : `${backend.threads} threads`}`,
+          });
           if (!opts.json) io.stdout(`\n${terminalTable(reports)}index: ${index}\n`);
         }
         if (opts.json) {
-          printJson(io, {
-            experiments: reports.map((r, i) => ({
-              name: r.name,
-              confirmed: r.result.verdict.confirmed,
-              summary: r.result.verdict.summary,
-              checks: r.result.verdict.checks,
-              numbers: r.result.numbers,
-              size: r.size,
-              seed: r.seed,
-              seconds: r.seconds,
-              report: paths[i],
-            })),
-          });
+          // Not printJson: +Infinity (never reached) stays a measured value ("Infinity"), never null.
+          io.stdout(
+            toJson({
+              experiments: reports.map((r, i) => ({
+                name: r.name,
+                verdict: r.result.verdict.status,
+                confirmed: r.result.verdict.confirmed,
+                summary: r.result.verdict.summary,
+                checks: r.result.verdict.checks,
+                numbers: r.result.numbers,
+                size: r.size,
+                seed: r.seed,
+                seeds: r.seeds,
+                seconds: r.seconds,
+                report: paths[i],
+              })),
+            }),
+          );
         }
       } finally {
+        await pool?.close();
         backend.dispose();
       }
     });

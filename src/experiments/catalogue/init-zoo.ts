@@ -3,13 +3,14 @@
  * six hidden layers, trained on MNIST: training curves and a final table. The notes' objective:
  * the initialization decides whether a deep network learns at all.
  */
-import { listInitializers } from "../init/index.js";
-import type { ChartSpec } from "./chart-spec.js";
-import { finiteOrNull } from "./chart-spec.js";
-import { lossSeries } from "./run-charts.js";
-import { type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, pct, verdict } from "./verdict.js";
+import { listInitializers } from "../../init/index.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { finiteOrNull } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
+import { lossSeries } from "../harness/run-charts.js";
+import { type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const ACTIVATIONS = ["tanh", "relu", "sigmoid"];
 /** Arguments for initializers that have no default for them; bias-only initializers are left out. */

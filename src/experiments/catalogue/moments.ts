@@ -4,13 +4,19 @@
  * errors (estimated from the sample itself, see monte-carlo.ts) and whether it is within 4 SE.
  * The sigmoid linearization sigma(x) ~ 1/2 + x/4 is checked where it holds and where it breaks.
  */
-import { parseInit } from "../init/index.js";
-import { Rng } from "../tensor/rng.js";
-import { activationMoments } from "../theory/index.js";
-import type { ChartSpec, LineSeries } from "./chart-spec.js";
-import { draw, type SampleStats, sampleStats, TOLERANCE_SE } from "./monte-carlo.js";
-import { type Experiment, type ExperimentContext, type ExperimentResult, throwIfAborted } from "./types.js";
-import { check, fmt, verdict } from "./verdict.js";
+import { parseInit } from "../../init/index.js";
+import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
+import { fmt } from "../../report/format.js";
+import { Rng } from "../../tensor/rng.js";
+import { activationMoments } from "../../theory/index.js";
+import { draw, type SampleStats, sampleStats, TOLERANCE_SE } from "../harness/monte-carlo.js";
+import {
+  type Experiment,
+  type ExperimentContext,
+  type ExperimentResult,
+  throwIfAborted,
+} from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 interface Row {
   formula: string;

@@ -5,17 +5,23 @@
  * 2010; Poole et al. 2016). The notes: "if the variance stays the same from layer to layer there
  * is neither vanishing nor explosion".
  */
-import { parseInit } from "../init/index.js";
-import { parseActivation } from "../nn/activations.js";
-import { Network } from "../nn/network.js";
-import { rowSecondMoments, tensorStats } from "../probe/index.js";
-import { forwardVarianceFlow } from "../theory/index.js";
-import { resolveConfig } from "../train/config.js";
-import type { ChartSpec, LineSeries } from "./chart-spec.js";
-import { finiteOrNull } from "./chart-spec.js";
-import { datasetFor } from "./train-run.js";
-import { type Experiment, type ExperimentContext, type ExperimentResult, throwIfAborted } from "./types.js";
-import { check, fmt, pct, verdict } from "./verdict.js";
+import { parseInit } from "../../init/index.js";
+import { parseActivation } from "../../nn/activations.js";
+import { Network } from "../../nn/network.js";
+import { rowSecondMoments, tensorStats } from "../../probe/index.js";
+import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
+import { finiteOrNull } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
+import { forwardVarianceFlow } from "../../theory/index.js";
+import { resolveConfig } from "../../train/config.js";
+import { datasetFor } from "../harness/train-run.js";
+import {
+  type Experiment,
+  type ExperimentContext,
+  type ExperimentResult,
+  throwIfAborted,
+} from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const DEPTH = 50;
 const INITS = [
@@ -171,12 +177,13 @@ function summarize(cells: Cell[], width: number, nets: number, B: number): Exper
   const checks = [
     check(`fraction of ${comparable} comparable points within tolerance`, within / comparable, ">=", 0.99),
     check("median |log10(measured/predicted)|", median, "<", 0.05),
-    check("normal(0.01) + ReLU: Var(z_50)", relu001, "<", 1e-20),
+    check("normal(0.01) + ReLU: Var(z_50)", relu001, "<", 1e-20, { scale: "log" }),
     check(
       "normal(1) + ReLU: Var(z_20) (non-finite counts as exploded)",
       Number.isFinite(relu1) ? relu1 : Number.MAX_VALUE,
       ">",
       1e20,
+      { scale: "log" },
     ),
     check("SELU + LeCun: Var(z_50), lower end", selu, ">=", 0.5),
     check("SELU + LeCun: Var(z_50), upper end", selu, "<=", 2),

@@ -3,7 +3,7 @@
  * step, heatmaps over (layer, step), histograms per layer. Experiments call these and add
  * their own captions; `src/report` draws them.
  */
-import type { LayerProbe, ProbeSnapshot } from "../probe/index.js";
+import type { LayerProbe, ProbeSnapshot } from "../../probe/index.js";
 import type {
   BarChartSpec,
   ChartSpec,
@@ -11,8 +11,8 @@ import type {
   HistogramSpec,
   LineChartSpec,
   MarkLine,
-} from "./chart-spec.js";
-import { finiteOrNull } from "./chart-spec.js";
+} from "../../report/chart-spec.js";
+import { finiteOrNull } from "../../report/chart-spec.js";
 import type { ProbedRun } from "./train-run.js";
 import type { SeriesSpec, TableSpec } from "./types.js";
 

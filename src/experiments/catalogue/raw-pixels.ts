@@ -4,11 +4,19 @@
  * does not learn (flat loss or divergence), sigmoid does (its output is squashed into (0, 1)),
  * and ReLU on standardized data learns best.
  */
-import type { ChartSpec } from "./chart-spec.js";
-import { finalTable, layerBarChart, lossCurveChart, lossSeries, METRICS, probeSeries } from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, checkFact, fmt, pct, verdict } from "./verdict.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
+import {
+  finalTable,
+  layerBarChart,
+  lossCurveChart,
+  lossSeries,
+  METRICS,
+  probeSeries,
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, checkFact, verdict } from "../harness/verdict.js";
 
 const FAIL_ACCURACY = 0.3;
 /** "Learns": five times chance (10 classes). */

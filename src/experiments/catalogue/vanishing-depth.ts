@@ -4,8 +4,9 @@
  * layer multiplies dL/dz by W^T and by sigma'(z) <= 1/4), so deep ones do not learn; the fixes
  * (tanh + Xavier, ReLU + He, sigmoid + the notes' 4x Xavier) train at depth 8.
  */
-import type { ChartSpec, LineSeries } from "./chart-spec.js";
-import { finiteOrNull } from "./chart-spec.js";
+import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
+import { finiteOrNull } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
 import {
   finalTable,
   layerLineChart,
@@ -14,10 +15,10 @@ import {
   lossSeries,
   METRICS,
   probeSeries,
-} from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, pct, verdict } from "./verdict.js";
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const WIDTH = 100;
 const STD = 0.05;
@@ -105,7 +106,7 @@ export const vanishingDepthExperiment: Experiment = {
           i,
           total,
           { ...base, hidden: new Array(d).fill(WIDTH), activation: "sigmoid", init: `normal(std=${STD})` },
-          { probeEvery, probeBatch: 128, predict: HIGHLIGHT.includes(d) },
+          { probeEvery, probeBatch: 128 },
         ),
       );
     }
@@ -126,7 +127,7 @@ export const vanishingDepthExperiment: Experiment = {
     const acc = (r: ProbedRun) => r.record.final.testAccuracy;
     const drop = gradRatio(at(5)) / gradRatio(at(8));
     const checks = [
-      check("decay of ||dL/dW_1||/||dL/dW_out|| from depth 5 to depth 8", drop, ">", 10),
+      check("decay of ||dL/dW_1||/||dL/dW_out|| from depth 5 to depth 8", drop, ">", 10, { scale: "log" }),
       check(
         "per-layer gradient factor at depth 5 (<= 1.1 x bound)",
         perLayerFactor(at(5)),

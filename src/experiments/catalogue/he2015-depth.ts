@@ -5,7 +5,8 @@
  * 30-layer network stalls, while Var(w) = 2/n keeps it and converges. Their figures are on
  * convolutional networks (22 and 30 conv layers on ImageNet); here the same depths are MLPs.
  */
-import type { ChartSpec } from "./chart-spec.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { fmt } from "../../report/format.js";
 import {
   finalTable,
   layerLineChart,
@@ -13,10 +14,10 @@ import {
   lossSeries,
   METRICS,
   probeSeries,
-} from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, verdict } from "./verdict.js";
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 const LN10 = Math.log(10);
 const DEPTHS = [22, 30];

@@ -6,7 +6,8 @@
  * their Table 1, and the per-layer activation and back-propagated gradient histograms of their
  * Figures 6 and 7.
  */
-import type { ChartSpec } from "./chart-spec.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { fmt } from "../../report/format.js";
 import {
   finalTable,
   layerHistogram,
@@ -15,10 +16,10 @@ import {
   lossSeries,
   METRICS,
   probeSeries,
-} from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, verdict } from "./verdict.js";
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
 
 /**
  * Glorot & Bengio 2010, Table 1, MNIST column: test error (%) after training, 5 hidden layers of
@@ -86,7 +87,7 @@ export const glorot2010Experiment: Experiment = {
             lossEvery: 10,
             ...size,
           },
-          { probeEvery: 0, predict: true, probeBatch: 256 },
+          { probeEvery: 0, probeBatch: 256 },
         ),
       );
     }
@@ -101,6 +102,7 @@ export const glorot2010Experiment: Experiment = {
         spreadN / spreadStd,
         ">=",
         10,
+        { scale: "log" },
       ),
       check(
         "tanh N minus tanh standard test error (points)",

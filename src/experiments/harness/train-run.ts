@@ -1,28 +1,30 @@
 /**
  * One training run inside an experiment: the data set (loaded once per process and options),
  * the network built from the config and its seed (optionally modified before training, e.g. by
- * LSUV), per-layer probes on a fixed batch at step 0 and every `probeEvery` steps, progress, and
- * Ctrl-C (the context's signal stops training at the next step and the run throws
- * ExperimentAborted).
+ * LSUV), the trainer's per-layer probes (its schedule: step 0 and every `probeEvery` steps),
+ * progress, an optional early stop, and Ctrl-C (the context's signal stops training at the next
+ * step and the run throws ExperimentAborted).
  */
-import { type Dataset, loadDataset } from "../data/index.js";
-import { getLoss } from "../nn/losses.js";
-import type { Network } from "../nn/network.js";
-import { type ProbeBatch, type ProbeSnapshot, probeBatch, probeNetwork } from "../probe/index.js";
-import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
-import type { RunRecord } from "../train/record.js";
-import { buildNetwork, train } from "../train/trainer.js";
+import { type Dataset, loadDataset } from "../../data/index.js";
+import type { Network } from "../../nn/network.js";
+import type { ProbeSnapshot } from "../../probe/index.js";
+import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
+import type { RunRecord } from "../../train/record.js";
+import { buildNetwork, type StepInfo, train } from "../../train/trainer.js";
 import { ExperimentAborted, type ExperimentContext } from "./types.js";
 
 export interface RunOptions {
-  /** Probe every k steps (and at step 0 and after the last step); 0 = at step 0 and at the end; null = never. Default 0. */
+  /**
+   * The trainer's probe schedule (config.probeEvery): probe at step 0 and every k steps; 0 = at
+   * step 0 and at the last step (k = the run's total steps); null = never. Default 0.
+   */
   probeEvery?: number | null;
-  /** Examples in the probe batch (default 256). */
+  /** Examples in the probe batch (config.probeBatch; default: the trainer's). */
   probeBatch?: number;
-  /** Attach the theory's per-layer prediction to the step-0 probe. */
-  predict?: boolean;
   /** Called on the freshly initialized network before the step-0 probe (e.g. a data-dependent init). */
   prepare?: (net: Network, dataset: Dataset) => void;
+  /** Stop training early when this returns true after a step (e.g. a loss criterion reached). */
+  stopWhen?: (step: StepInfo) => boolean;
 }
 
 export interface ProbedRun {
@@ -71,28 +73,33 @@ export async function trainRun(
   // by a timer, a request or a message lands before the next run starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (ctx.signal?.aborted) throw new ExperimentAborted();
-  const config = resolveConfig({ backend: ctx.backend.name, ...partial });
+  const resolved = resolveConfig({ backend: ctx.backend.name, ...partial });
   ctx.progress.run(label, index, total);
-  const dataset = await datasetFor(config);
+  const dataset = await datasetFor(resolved);
+  // One probe schedule, the trainer's: probes at step 0 (with the theory's prediction) and every
+  // probeEvery steps on a fixed batch of probeBatch examples drawn from the run's seed.
+  const totalSteps = Math.min(
+    Math.ceil(dataset.nTrain / Math.min(resolved.batchSize, dataset.nTrain)) * resolved.epochs,
+    resolved.maxSteps ?? Number.POSITIVE_INFINITY,
+  );
+  const every = options.probeEvery === undefined ? 0 : options.probeEvery;
+  const config: TrainConfig = {
+    ...resolved,
+    probeEvery: every === null ? 0 : every === 0 ? totalSteps : every,
+    probeBatch: options.probeBatch ?? resolved.probeBatch,
+  };
   const net = buildNetwork(config, dataset, ctx.backend);
   options.prepare?.(net, dataset);
-  const probeEvery = options.probeEvery === undefined ? 0 : options.probeEvery;
-  const loss = getLoss(config.loss);
-  const batch: ProbeBatch | null =
-    probeEvery === null ? null : probeBatch(dataset, options.probeBatch ?? 256, config.seed);
-  const probes: ProbedRun["probes"] = [];
-  const probe = (step: number, predict: boolean) => {
-    if (batch) probes.push(probeNetwork(net, batch.x, batch.y, batch.B, loss, { step, predict }));
-  };
-  probe(0, options.predict ?? false);
+  const stop = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
   const record = train(config, {
     dataset,
     backend: ctx.backend,
     network: net,
-    signal: ctx.signal,
+    signal,
     hooks: {
       onStep: (s) => {
-        if (probeEvery && s.step % probeEvery === 0) probe(s.step, false);
+        if (options.stopWhen?.(s)) stop.abort();
         ctx.progress.step(
           s.step,
           s.totalSteps,
@@ -102,10 +109,7 @@ export async function trainRun(
     },
   });
   if (ctx.signal?.aborted) throw new ExperimentAborted();
-  // A last probe after the final step, unless the periodic probes already took it.
-  const steps = record.final.steps;
-  if (batch && probes[probes.length - 1].step !== steps) probe(steps, false);
-  return { label, config, record, probes };
+  return { label, config, record, probes: record.probes };
 }
 
 /** The settings of a run as the report lists them. */

@@ -4,8 +4,8 @@
  * on a batch of data until its output variance is 1 (lsuv-init.ts); the paper reports test
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
-import type { ChartSpec } from "./chart-spec.js";
-import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "./lsuv-init.js";
+import type { ChartSpec } from "../../report/chart-spec.js";
+import { fmt, pct } from "../../report/format.js";
 import {
   finalTable,
   layerLineChart,
@@ -13,10 +13,11 @@ import {
   lossSeries,
   METRICS,
   probeSeries,
-} from "./run-charts.js";
-import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "./train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
-import { check, fmt, pct, verdict } from "./verdict.js";
+} from "../harness/run-charts.js";
+import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
+import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import { check, verdict } from "../harness/verdict.js";
+import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../lsuv-init.js";
 
 const ACTIVATIONS = ["relu", "tanh", "selu"];
 const INITS = [

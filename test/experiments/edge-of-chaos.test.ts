@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { bestDepthOnlyRule, edgeChecks } from "../../src/experiments/catalogue/edge-of-chaos.js";
+
+const CRIT = 1.76;
+const SW2 = [0.25, 0.5, 1, CRIT, 4, 16];
+const DEPTHS = [4, 8, 16, 32, 64];
+
+/** Cells from a trainable-depth per column (trained iff depth <= limit) and the theory's 6 xi_c per column. */
+function grid(trainedUpTo: number[], predictedBelow: number[]) {
+  return SW2.flatMap((sw2, i) =>
+    DEPTHS.map((depth) => ({
+      sw2,
+      depth,
+      trained: depth <= trainedUpTo[i],
+      predicted: depth < predictedBelow[i],
+    })),
+  );
+}
+
+test("edge-of-chaos: the best depth-only rule is found over every cut", () => {
+  const cells = grid([8, 8, 8, 8, 8, 8], [10, 10, 10, 10, 10, 10]);
+  assert.deepEqual(bestDepthOnlyRule(cells), { agreement: 1, depth: 8 });
+  assert.equal(bestDepthOnlyRule(grid([0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1])).depth, 0);
+});
+
+test("edge-of-chaos: the claim's shape passes; each check fails on an input made for it", () => {
+  // A ridge at the critical point that the theory follows and no depth cut can.
+  const theory = [6, 12, 30, 1000, 20, 7];
+  const ok = edgeChecks(grid([4, 8, 16, 64, 16, 4], theory), CRIT);
+  assert.deepEqual(
+    ok.map((c) => c.pass),
+    [true, true, true],
+  );
+  // (1) the theory disagrees with most cells.
+  assert.equal(edgeChecks(grid([64, 64, 64, 64, 64, 64], [1, 1, 1, 1, 1, 1]), CRIT)[0].pass, false);
+  // (2) every column trains to the same depth: the depth-only rule is as good as the theory.
+  const flat = edgeChecks(grid([16, 16, 16, 16, 16, 16], [20, 20, 20, 20, 20, 20]), CRIT);
+  assert.equal(flat[0].pass, true);
+  assert.equal(flat[1].pass, false, "no margin over the null rule");
+  // (3) a tie between the critical column and a column far from it is not "deepest at critical".
+  assert.equal(edgeChecks(grid([4, 8, 16, 64, 64, 4], theory), CRIT)[2].pass, false);
+  // ... but sigma_w^2 = 1 (within a factor 2 of 1.76) may tie.
+  assert.equal(edgeChecks(grid([4, 8, 64, 64, 16, 4], theory), CRIT)[2].pass, true);
+});
