@@ -1,4 +1,5 @@
 import type { FloatArray } from "../kernels/backend.js";
+import { tQuantile } from "../math/student-t.js";
 import type { Loss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
 import { Rng } from "../tensor/rng.js";
@@ -13,23 +14,9 @@ import { type Inspection, inspect } from "./inspect.js";
  */
 export const BAND_SDS = 2;
 
-/** Two-sided 95% quantiles t_{0.975, df} of Student's t for df = 1..30 (any statistics table). */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/**
- * t_{0.975, df}: the table for df <= 30, above it the Cornish-Fisher expansion around z = 1.959964
- * (Abramowitz & Stegun 26.7.5, two terms; error below 1e-3 for df > 30).
- */
+/** t_{0.975, df}: the two-sided 95% quantile of Student's t (src/math/student-t.ts). */
 export function tQuantile975(df: number): number {
-  if (!(df >= 1)) return Number.NaN;
-  if (df <= 30) return T975[Math.floor(df) - 1];
-  const z = 1.959963984540054;
-  const z3 = z ** 3;
-  const z5 = z ** 5;
-  return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
+  return df >= 1 ? tQuantile(0.975, df) : Number.NaN;
 }
 
 /** A quantity measured on K instances, with its band and the theory's value. */

@@ -1,6 +1,7 @@
 import { gatherRows } from "../data/gather.js";
 import type { Dataset } from "../data/types.js";
 import type { Backend } from "../kernels/backend.js";
+import { meanInterval } from "../math/student-t.js";
 import { getLoss } from "../nn/losses.js";
 import type { ParametrizationName } from "../nn/parametrization.js";
 import { probeBatch } from "../probe/probe-batch.js";
@@ -57,18 +58,6 @@ export interface CoordCheckResult {
   series: CoordSeries[];
   /** Width exponents after the last step. */
   exponents: ExponentFit[];
-}
-
-/** Two-sided 95% quantiles of Student's t for 1..10 degrees of freedom (then the normal's 1.96). */
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-
-function meanInterval(xs: number[]): { mean: number; low: number; high: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, low: mean, high: mean };
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-  const h = (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
-  return { mean, low: mean - h, high: mean + h };
 }
 
 /** Least-squares slope of y against x. */
