@@ -80,7 +80,8 @@ test("instance bands: mean, sample sd, band, t interval, and a theory value outs
   const sd = Math.sqrt((0 + 0.01 + 0.01 + 0.0025 + 0.0025) / 4);
   assert.ok(Math.abs(b.sd - sd) < 1e-15);
   assert.ok(Math.abs(b.band[1] - (1 + 2 * sd)) < 1e-15);
-  assert.ok(Math.abs(b.ci95[1] - (1 + (2.776 * sd) / Math.sqrt(5))) < 1e-12);
+  // t_{0.975, 4} = 2.7764451052 (exact; tables print 2.776)
+  assert.ok(Math.abs(b.ci95[1] - (1 + (2.7764451052 * sd) / Math.sqrt(5))) < 1e-10);
   assert.equal(b.inside, true);
   assert.equal(instanceBand([1, 1.1, 0.9, 1.05, 0.95], 1.5).inside, false);
   assert.equal(instanceBand([1, 1.1, 0.9], null).inside, null);
