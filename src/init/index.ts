@@ -32,7 +32,7 @@ export {
   normalPdf,
   normalQuantile,
   normalSf,
-} from "./special-functions.js";
+} from "../math/special.js";
 export { truncatedNormalMoments } from "./truncated-normal.js";
 export type { ArgValue, Distribution, InitDescription, Initializer, InitShape } from "./types.js";
 export {

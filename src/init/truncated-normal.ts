@@ -9,7 +9,7 @@
  */
 import type { FloatArray } from "../kernels/backend.js";
 import type { Rng } from "../tensor/rng.js";
-import { erf, normalCdf, normalPdf, normalQuantile, normalSf } from "./special-functions.js";
+import { erf, normalCdf, normalPdf, normalQuantile, normalSf } from "../math/special.js";
 
 export interface TruncatedMoments {
   mean: number;

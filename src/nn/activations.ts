@@ -2,7 +2,7 @@ import { UserError } from "../errors.js";
 import { calculateGain } from "../init/index.js";
 import type { FloatArray, KernelActivation } from "../kernels/backend.js";
 import { activationForward, sigmoid } from "../kernels/elementwise.js";
-import { normalCdf, normalPdf } from "../tensor/erf.js";
+import { normalCdf, normalPdf } from "../math/special.js";
 import type { Activation } from "./activation.js";
 
 /** SELU constants (Klambauer et al. 2017, arXiv:1706.02515, eq. 14). */

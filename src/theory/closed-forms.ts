@@ -24,7 +24,7 @@
  *   measured against quadrature for q in [0.01, 100], E[sigmoid^2] is off by up to 1.7%, Var(sigmoid)
  *   by up to 6.1% (both at q = 4), E[sigmoid] at mu = 1 by up to 0.0056).
  */
-import { erf, normalCdf, normalPdf } from "./special.js";
+import { erf, normalCdf, normalPdf } from "../math/special.js";
 import type { ActivationMoments } from "./types.js";
 
 /** Klambauer et al. 2017 (arXiv:1706.02515), SELU constants alpha_01 and lambda_01. */

@@ -46,7 +46,7 @@ export {
   type PiecewiseOptions,
 } from "./piecewise-quadrature.js";
 export { brentRoot, type RootResult } from "./root-find.js";
-export { erf, erfc, normalCdf, normalPdf } from "./special.js";
+export { erf, erfc, normalCdf, normalPdf } from "../math/special.js";
 export { type ActivationMoments, identityActivation, type ScalarActivation } from "./types.js";
 export {
   type BackwardFlow,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ACTIVATION_NAMES, parseActivation, SELU_ALPHA, SELU_SCALE } from "../../src/nn/activations.js";
-import { erf } from "../../src/tensor/erf.js";
+import { erf } from "../../src/math/special.js";
 
 // Points away from the kinks of relu/leaky/hard_tanh (at 0 and +-1), where df is one-sided.
 const POINTS = [-7.3, -3.1, -1.6, -0.73, -0.21, 0.037, 0.42, 0.88, 1.37, 2.9, 6.2];
