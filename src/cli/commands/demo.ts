@@ -1,11 +1,11 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { ProgressLine } from "../../report/progress-line.js";
 import { resolveConfig } from "../../train/config.js";
 import { train } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
-import { Progress } from "../progress.js";
 
 /**
  * A quick text demonstration of the notes' first claim (`initlab demo`; `npm start` opens the
@@ -22,7 +22,7 @@ export function demoCommand(io: CliIO): Command {
     .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
     .option("--json", "print one JSON document")
     .action(async (opts) => {
-      const progress = new Progress(io, false);
+      const progress = new ProgressLine((t) => io.stderr(t), io.isTTY);
       const backend = await chooseBackend("auto", null, io);
       const rows: { preprocess: string; activation: string; record: ReturnType<typeof train> }[] = [];
       progress.log(
@@ -57,7 +57,7 @@ export function demoCommand(io: CliIO): Command {
               onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`),
             },
           });
-          progress.done();
+          progress.end();
           rows.push({ preprocess, activation, record });
         }
       }

@@ -2,12 +2,12 @@ import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
+import { ProgressLine } from "../../report/progress-line.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
 import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
-import { Progress } from "../progress.js";
 import { addTrainOptions, configFromOptions } from "../train-options.js";
 
 export function trainCommand(io: CliIO): Command {
@@ -21,7 +21,7 @@ export function trainCommand(io: CliIO): Command {
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
-    const progress = new Progress(io, Boolean(opts.quiet));
+    const progress = new ProgressLine((t) => io.stderr(t), io.isTTY, Boolean(opts.quiet));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
@@ -60,7 +60,7 @@ export function trainCommand(io: CliIO): Command {
           },
         },
       });
-      progress.done();
+      progress.end();
       const f = record.final;
       if (f.diverged)
         progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
