@@ -1,3 +1,4 @@
+import { formatPercent, formatSignificant } from "../math/format-number.js";
 import type { Check, Verdict } from "./types.js";
 
 /**
@@ -34,19 +35,9 @@ export function verdict(checks: Check[], summary: string): Verdict {
   return { confirmed: checks.length > 0 && checks.every((c) => c.pass), summary, checks };
 }
 
-/** Compact number formatting for rules and summaries: 4 significant digits, exponent outside 1e-3..1e5. */
-export function fmt(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  if (Number.isInteger(x) && a < 1e12) return x.toLocaleString("en-US");
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
+/** A number in rules and summaries: 4 significant digits; a value that could not be measured (null) reads "NaN". */
+export const fmt = (x: number | null | undefined, digits = 4): string =>
+  formatSignificant(x ?? Number.NaN, digits);
 
-/** A fraction as a percentage with one decimal, e.g. 0.9734 -> "97.3%". */
-export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "NaN";
-  return `${(100 * x).toFixed(1)}%`;
-}
+/** A fraction as a percentage with one decimal, e.g. 0.9734 -> "97.3%"; null reads "NaN". */
+export const pct = (x: number | null | undefined): string => formatPercent(x ?? Number.NaN);

@@ -1,3 +1,4 @@
+import { formatPercent, formatPowerOfTen } from "../math/format-number.js";
 import { layerHasNonFinite } from "./layer-probe.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
 
@@ -30,12 +31,10 @@ export function layerList(layers: readonly number[]): string {
   return contiguous ? `layers ${layers[0]}-${layers[layers.length - 1]}` : `layers ${layers.join(", ")}`;
 }
 
-/** 10^x written as "10^-4.2". */
-export function decades(ratio: number): string {
-  return `10^${Math.log10(ratio).toFixed(1)}`;
-}
+/** A factor written as "10^-4.2" ("0" for 0, "Inf" for an infinite one). */
+export const decades = (ratio: number): string => formatPowerOfTen(ratio);
 
-const pct = (f: number) => `${(100 * f).toFixed(f < 0.1 ? 1 : 0)}%`;
+const pct = (f: number) => formatPercent(f, f < 0.1 ? 1 : 0);
 
 function hiddenName(layers: readonly LayerProbe[]): string {
   const names = new Set(layers.slice(0, -1).map((l) => l.activation.replace(/\(.*$/, "")));

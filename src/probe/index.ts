@@ -13,7 +13,6 @@ export {
   layerTable,
   logBars,
   recommendationText,
-  sci,
 } from "./format.js";
 export { BOUNDED_BINS, GRAD_BINS, HIST_BINS, histogram, niceCeil, symmetricBins } from "./histogram.js";
 export { layerHasNonFinite, measureLayer } from "./layer-probe.js";

@@ -1,4 +1,5 @@
 import { parseInit } from "../init/index.js";
+import { formatSignificant } from "../math/format-number.js";
 import type { Activation } from "../nn/activation.js";
 import { parseActivation } from "../nn/activations.js";
 import { type Network, splitTopLevel } from "../nn/network.js";
@@ -36,7 +37,7 @@ export function biasSecondMoment(net: Network): number {
   return s / hidden.length;
 }
 
-const fmt = (x: number) => (x === 0 ? "0" : Number.isFinite(x) ? x.toPrecision(3) : String(x));
+const fmt = (x: number) => formatSignificant(x, 3);
 
 /** The recommendation for one hidden activation on a representative layer with fans (fanIn, fanOut). */
 function forActivation(

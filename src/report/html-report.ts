@@ -5,7 +5,7 @@
  */
 import type { ExperimentReport } from "../experiments/execute.js";
 import type { Check, TableSpec } from "../experiments/types.js";
-import { fmt } from "../experiments/verdict.js";
+import { formatSignificant as fmt } from "../math/format-number.js";
 import { esc } from "./html-escape.js";
 import { REPORT_CSS } from "./report-style.js";
 

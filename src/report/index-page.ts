@@ -1,6 +1,6 @@
 /** The index page of `experiment run all`: one row per experiment with its verdict and a link. */
 import type { ExperimentReport } from "../experiments/execute.js";
-import { fmt } from "../experiments/verdict.js";
+import { formatSignificant as fmt } from "../math/format-number.js";
 import { esc } from "./html-escape.js";
 import { REPORT_CSS } from "./report-style.js";
 

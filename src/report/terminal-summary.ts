@@ -1,6 +1,6 @@
 /** The terminal summary of an experiment: verdict, checks with their numbers, key numbers, report path. */
 import type { ExperimentReport } from "../experiments/execute.js";
-import { fmt } from "../experiments/verdict.js";
+import { formatSignificant as fmt } from "../math/format-number.js";
 
 export function terminalSummary(r: ExperimentReport, reportPath: string | null): string {
   const v = r.result.verdict;

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { formatFixed, formatPercent } from "../../math/format-number.js";
 import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
 import { ProgressLine } from "../../report/progress-line.js";
@@ -53,8 +54,8 @@ export function trainCommand(io: CliIO): Command {
             ),
           onEpoch: (e) => {
             progress.log(
-              `epoch ${e.epoch}: train loss ${fmt(e.trainLoss)}, test loss ${fmt(e.testLoss)}, ` +
-                `test accuracy ${(100 * e.testAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)}s)`,
+              `epoch ${e.epoch}: train loss ${formatFixed(e.trainLoss ?? Number.NaN, 4)}, test loss ${formatFixed(e.testLoss ?? Number.NaN, 4)}, ` +
+                `test accuracy ${formatPercent(e.testAccuracy, 2)} (${e.seconds.toFixed(1)}s)`,
             );
             if (lastProbe) for (const line of compactLayerLines(lastProbe)) progress.log(line);
           },
@@ -65,7 +66,7 @@ export function trainCommand(io: CliIO): Command {
       if (f.diverged)
         progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
       progress.log(
-        `final: test accuracy ${(100 * f.testAccuracy).toFixed(2)}%, test loss ${fmt(f.testLoss)}, ` +
+        `final: test accuracy ${formatPercent(f.testAccuracy, 2)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
       );
       if (opts.save) {
@@ -79,8 +80,4 @@ export function trainCommand(io: CliIO): Command {
     }
   });
   return cmd;
-}
-
-function fmt(x: number | null): string {
-  return x === null ? "NaN" : x.toFixed(4);
 }
