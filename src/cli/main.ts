@@ -13,12 +13,13 @@ import { workerCommand } from "./commands/worker.js";
 import { reportError } from "./exit-code.js";
 import { type CliIO, processIO } from "./io.js";
 import "../kernels/available.js";
+import { INITLAB_VERSION } from "../version.js";
 
 /** Builds the command tree; every command writes through `io`, so tests run it in-process. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command("initlab")
     .description("a laboratory for weight initialization and signal propagation in deep networks")
-    .version("0.1.0")
+    .version(INITLAB_VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

@@ -1,4 +1,4 @@
-import { INITLAB_VERSION } from "../train/trainer.js";
+import { INITLAB_VERSION } from "../version.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "./types.js";
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { loadDataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
-import { INITLAB_VERSION } from "../train/trainer.js";
+import { INITLAB_VERSION } from "../version.js";
 import type { ByteDataset } from "./dataset-codec.js";
 import { LAB_LIMITS } from "./limits.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
