@@ -8,7 +8,7 @@ import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../opti
 import { learningRate } from "../optim/schedule.js";
 import { TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
-import type { TrainConfig } from "./config.js";
+import { parsedSpecs, type TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
 import { defaultRuntime, type RunRuntime } from "./runtime.js";
 
@@ -63,6 +63,7 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
       init: config.init,
       biasInit: config.biasInit,
       preluShared: config.preluShared,
+      parsed: parsedSpecs(config),
     },
     { backend },
   );
