@@ -65,6 +65,12 @@ export function trainCommand(io: CliIO): Command {
       const f = record.final;
       if (f.diverged)
         progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
+      else if (config.maxSteps !== null && f.steps < config.maxSteps) {
+        progress.log(
+          `note: stopped after ${config.epochs} epoch(s) = ${f.steps} steps, before --max-steps ${config.maxSteps}; ` +
+            `give --epochs ${Math.ceil((config.maxSteps * config.epochs) / Math.max(1, f.steps))} to reach it`,
+        );
+      }
       progress.log(
         `final: test accuracy ${formatPercent(f.testAccuracy, 2)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
