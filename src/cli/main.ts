@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { INITLAB_VERSION } from "../version.js";
 import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
@@ -13,7 +14,6 @@ import { trainCommand } from "./commands/train.js";
 import { workerCommand } from "./commands/worker.js";
 import { reportError } from "./exit-code.js";
 import { type CliIO, processIO } from "./io.js";
-import { INITLAB_VERSION } from "../version.js";
 
 /** Builds the command tree; every command writes through `io`, so tests run it in-process. */
 export function buildProgram(io: CliIO): Command {
