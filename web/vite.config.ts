@@ -13,13 +13,12 @@ const isolation = {
 /**
  * The browser lab. The engine, the initializers and the theory are imported from ../src (Vite
  * resolves their `.js`-suffixed imports to the `.ts` sources). Only browser-safe modules are
- * imported; `process.version`, which the trainer writes into run records, is defined here.
+ * imported (run records name the platform "browser": src/train/runtime.ts).
  */
 export default defineConfig({
   root: here,
   base: "./",
   logLevel: "warn",
-  define: { "process.version": JSON.stringify("browser") },
   build: {
     outDir: resolve(here, "dist"),
     emptyOutDir: true,

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { INITLAB_VERSION } from "../version.js";
 import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { exportCommand } from "./commands/export.js";
@@ -19,7 +20,7 @@ import { type CliIO, processIO } from "./io.js";
 export function buildProgram(io: CliIO): Command {
   const program = new Command("initlab")
     .description("a laboratory for weight initialization and signal propagation in deep networks")
-    .version("0.1.0")
+    .version(INITLAB_VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

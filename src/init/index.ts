@@ -2,6 +2,16 @@
  * Weight initializers: every initializer of PyTorch `torch.nn.init` and Keras, as pure
  * functions of (shape, fans, rng, options), with exact statistics (`describe`) and spec strings.
  */
+
+export {
+  erf,
+  erfc,
+  erfinv,
+  normalCdf,
+  normalPdf,
+  normalQuantile,
+  normalSf,
+} from "../math/special.js";
 export { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 export { eye } from "./eye.js";
 export { computeFans, FAN_MODES, type FanMode, fanForMode } from "./fans.js";
@@ -24,15 +34,6 @@ export {
   xavierUniform,
 } from "./schemes.js";
 export { sparse } from "./sparse.js";
-export {
-  erf,
-  erfc,
-  erfinv,
-  normalCdf,
-  normalPdf,
-  normalQuantile,
-  normalSf,
-} from "./special-functions.js";
 export { truncatedNormalMoments } from "./truncated-normal.js";
 export type { ArgValue, Distribution, InitDescription, Initializer, InitShape } from "./types.js";
 export {

@@ -8,8 +8,8 @@
  * lower tail, where Phi is accurate to full relative precision, and mirror if needed.
  */
 import type { FloatArray } from "../kernels/backend.js";
+import { erf, normalCdf, normalPdf, normalQuantile, normalSf } from "../math/special.js";
 import type { Rng } from "../tensor/rng.js";
-import { erf, normalCdf, normalPdf, normalQuantile, normalSf } from "./special-functions.js";
 
 export interface TruncatedMoments {
   mean: number;

@@ -2,7 +2,7 @@ import { parseInit } from "../init/index.js";
 import { parseActivation } from "../nn/activations.js";
 import { perLayer } from "../nn/layer-specs.js";
 import type { TrainConfig } from "../train/config.js";
-import { INITLAB_VERSION } from "../train/trainer.js";
+import { INITLAB_VERSION } from "../version.js";
 
 /**
  * The PyTorch script of a training configuration (`initlab export torch`, the lab's "PyTorch"

@@ -1,3 +1,4 @@
+import { sigmoid } from "../math/sigmoid.js";
 import type { AdamStepArgs, FloatArray, KernelActivation, SgdStepArgs } from "./backend.js";
 
 /**
@@ -5,11 +6,6 @@ import type { AdamStepArgs, FloatArray, KernelActivation, SgdStepArgs } from "./
  * TypeScript backend runs them, the other backends fall back to them for arrays they cannot
  * address, and the tests hold the fast kernels to them.
  */
-
-/** The logistic function 1 / (1 + e^-z), written so that neither branch overflows. */
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
 
 /** a[i] = phi(z[i]) for i < n (a may be z). NaN gives 0 for relu (z > 0 is false), like the layer's loop. */
 export function activationForward(

@@ -1,13 +1,11 @@
 import { UserError } from "../errors.js";
 import { calculateGain } from "../init/index.js";
 import type { FloatArray, KernelActivation } from "../kernels/backend.js";
-import { activationForward, sigmoid } from "../kernels/elementwise.js";
-import { normalCdf, normalPdf } from "../tensor/erf.js";
+import { activationForward } from "../kernels/elementwise.js";
+import { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";
+import { sigmoid } from "../math/sigmoid.js";
+import { normalCdf, normalPdf } from "../math/special.js";
 import type { Activation } from "./activation.js";
-
-/** SELU constants (Klambauer et al. 2017, arXiv:1706.02515, eq. 14). */
-export const SELU_ALPHA = 1.6732632423543772; // 1.6732632423543772848170429916717 (eq. 14)
-export const SELU_SCALE = 1.0507009873554805; // 1.0507009873554804934193349852946 (eq. 14)
 
 interface ActivationDef {
   name: string;
@@ -129,14 +127,14 @@ const DEFS: ActivationDef[] = [
   {
     name: "selu",
     family: "smooth",
-    derivMax: () => SELU_SCALE * SELU_ALPHA,
+    derivMax: () => SELU_LAMBDA * SELU_ALPHA,
     torchGain: () => calculateGain("selu"),
-    linearization: { offset: 0, slope: () => SELU_SCALE },
+    linearization: { offset: 0, slope: () => SELU_LAMBDA },
     formula:
       "phi(z) = lambda z for z > 0, lambda alpha (e^z - 1) otherwise (lambda = 1.0507, alpha = 1.6733)",
     reference: "Klambauer et al. 2017, arXiv:1706.02515",
-    f: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * Math.expm1(z)),
-    df: (z) => (z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(z)),
+    f: (z) => (z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z)),
+    df: (z) => (z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z)),
   },
   {
     name: "softsign",

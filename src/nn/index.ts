@@ -3,8 +3,10 @@
  * backward passes, the activations (PyTorch names and parameters), the losses, and the
  * initlab.network JSON format. Browser-safe (no Node built-ins).
  */
+
+export { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";
 export type { Activation } from "./activation.js";
-export { ACTIVATION_NAMES, listActivations, parseActivation, SELU_ALPHA, SELU_SCALE } from "./activations.js";
+export { ACTIVATION_NAMES, listActivations, parseActivation } from "./activations.js";
 export { type Alloc, Dense, type Param } from "./dense.js";
 export {
   binaryCrossEntropy,

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import type { FloatArray } from "../kernels/backend.js";
+import { sigmoid } from "../math/sigmoid.js";
 
 /**
  * A loss over a batch of B rows of C logits with integer class labels. `forward` returns the
@@ -81,8 +82,7 @@ export const binaryCrossEntropy: Loss = {
         const target = j === t[i] ? 1 : 0;
         total += Math.max(x, 0) - x * target + Math.log1p(Math.exp(-Math.abs(x)));
         if (d) {
-          const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-          d[k] = (s - target) / n;
+          d[k] = (sigmoid(x) - target) / n;
         }
       }
     }

@@ -1,3 +1,4 @@
+import { formatPercent } from "../math/format-number.js";
 import { layerHasNonFinite } from "./layer-probe.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
 
@@ -63,7 +64,7 @@ function amount(v: number): string {
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? Number(v.toPrecision(3)).toString() : v.toExponential(2);
 }
 
-const pct = (f: number) => `${(100 * f).toFixed(f < 0.1 ? 1 : 0)}%`;
+const pct = (f: number) => formatPercent(f, f < 0.1 ? 1 : 0);
 
 function hiddenName(layers: readonly LayerProbe[]): string {
   const names = new Set(layers.slice(0, -1).map((l) => l.activation.replace(/\(.*$/, "")));

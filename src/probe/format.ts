@@ -1,17 +1,8 @@
+import { formatPercent as pct, formatScientific as sci } from "../math/format-number.js";
 import type { DepthSweep } from "./depth-sweep.js";
 import type { NetworkPhase } from "./inspect.js";
 import type { InstanceBand, InstancesReport } from "./instances.js";
 import type { Finding, LayerProbe, ProbeSnapshot, Recommendation } from "./types.js";
-
-/** 1.23e-4 style, "NaN" / "Infinity" / "-Infinity" for non-finite, "-" for null. */
-export function sci(x: number | null | undefined, digits = 2): string {
-  if (x === null || x === undefined) return "-";
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  return x.toExponential(digits).replace("e+", "e");
-}
-
-const pct = (f: number | null) => (f === null ? "-" : `${(100 * f).toFixed(1)}%`);
 
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 

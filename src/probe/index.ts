@@ -15,7 +15,6 @@ export {
   logBars,
   phaseText,
   recommendationText,
-  sci,
 } from "./format.js";
 export { BOUNDED_BINS, GRAD_BINS, HIST_BINS, histogram, niceCeil, symmetricBins } from "./histogram.js";
 export {

@@ -1,4 +1,5 @@
 import { parseInit } from "../init/index.js";
+import { formatSignificant } from "../math/format-number.js";
 import type { Activation } from "../nn/activation.js";
 import { parseActivation } from "../nn/activations.js";
 import type { Network } from "../nn/network.js";
@@ -21,7 +22,7 @@ function sigmaW2Of(spec: string, fanIn: number, fanOut: number): number {
   return fanIn * parseInit(spec).describe(fanIn, fanOut).variance;
 }
 
-const fmt = (x: number) => (x === 0 ? "0" : Number.isFinite(x) ? x.toPrecision(3) : String(x));
+const fmt = (x: number) => formatSignificant(x, 3);
 
 /** The recommendation for one hidden activation on a representative layer with fans (fanIn, fanOut). */
 function forActivation(

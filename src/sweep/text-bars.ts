@@ -1,3 +1,5 @@
+import { formatSignificant } from "../math/format-number.js";
+
 /**
  * A horizontal bar chart for the terminal: one labelled bar per value, scaled so the largest
  * magnitude fills `width` characters (eighth-block characters for the fractional end). Missing
@@ -18,7 +20,7 @@ export function formatBars(
       return `${label} | (none)${i.note ? ` ${i.note}` : ""}`;
     const len = max > 0 ? (Math.abs(i.value) / max) * width : 0;
     const bar = i.value < 0 ? "-".repeat(Math.round(len)) : blocks(len);
-    return `${label} | ${bar} ${formatNumber(i.value)}${i.note ? ` ${i.note}` : ""}`;
+    return `${label} | ${bar} ${formatSignificant(i.value)}${i.note ? ` ${i.note}` : ""}`;
   });
   return `${lines.join("\n")}\n`;
 }
@@ -29,12 +31,4 @@ function blocks(len: number): string {
   const whole = Math.floor(len);
   const frac = Math.round((len - whole) * 8);
   return "\u2588".repeat(whole) + (frac === 8 ? "\u2588" : EIGHTHS[frac]);
-}
-
-/** Four significant digits, without exponent for ordinary magnitudes. */
-export function formatNumber(x: number): string {
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e6) return Number(x.toPrecision(4)).toString();
-  return x.toExponential(3);
 }

@@ -24,12 +24,12 @@
  *   measured against quadrature for q in [0.01, 100], E[sigmoid^2] is off by up to 1.7%, Var(sigmoid)
  *   by up to 6.1% (both at q = 4), E[sigmoid] at mu = 1 by up to 0.0056).
  */
-import { erf, normalCdf, normalPdf } from "./special.js";
+import { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";
+import { erf, normalCdf, normalPdf } from "../math/special.js";
 import type { ActivationMoments } from "./types.js";
 
 /** Klambauer et al. 2017 (arXiv:1706.02515), SELU constants alpha_01 and lambda_01. */
-export const SELU_ALPHA = 1.6732632423543772; // 1.6732632423543772848170429916717
-export const SELU_LAMBDA = 1.0507009873554805; // 1.0507009873554804934193349852946
+export { SELU_ALPHA, SELU_LAMBDA };
 
 /** Moments of z restricted to (a, b): m0 = E[1{a<z<b}], m1 = E[z 1{..}], m2 = E[z^2 1{..}], z ~ N(mu, q). */
 export function truncatedMoments(

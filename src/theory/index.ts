@@ -4,6 +4,8 @@
  * points, chi_1, phases and depth scales (Poole et al. 2016, arXiv:1606.05340; Schoenholz et al.
  * 2017, arXiv:1611.01232); numeric gains (He et al. 2015, arXiv:1502.01852).
  */
+
+export { erf, erfc, normalCdf, normalPdf } from "../math/special.js";
 export { BIVARIATE_DEFAULTS, type CorrelatedMoments, correlatedMoments, jumpPoints } from "./bivariate.js";
 export { closedForms, SELU_ALPHA, SELU_LAMBDA, truncatedMoments } from "./closed-forms.js";
 export {
@@ -47,7 +49,6 @@ export {
 } from "./piecewise-quadrature.js";
 export { brentRoot, type RootResult } from "./root-find.js";
 export { type ShiftedMeanField, shiftedMeanField } from "./shifted-mean-field.js";
-export { erf, erfc, normalCdf, normalPdf } from "./special.js";
 export { type ActivationMoments, identityActivation, type ScalarActivation } from "./types.js";
 export {
   type BackwardFlow,

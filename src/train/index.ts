@@ -14,6 +14,7 @@ export {
   type SgdOptions,
 } from "../optim/optimizer.js";
 export { learningRate, SCHEDULE_NAMES, type ScheduleName, type ScheduleOptions } from "../optim/schedule.js";
+export { INITLAB_VERSION } from "../version.js";
 export {
   ConfigError,
   dataOptionsOf,
@@ -36,7 +37,6 @@ export {
 export {
   buildNetwork,
   evaluate,
-  INITLAB_VERSION,
   makeOptimizer,
   type StepInfo,
   type TrainContext,

@@ -11,8 +11,7 @@ import { type Inspection, TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
 import { parsedSpecs, type TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
-
-export const INITLAB_VERSION = "0.1.0";
+import { defaultRuntime, type RunRuntime } from "./runtime.js";
 
 export interface StepInfo {
   step: number;
@@ -54,6 +53,8 @@ export interface TrainOptions {
   hooks?: TrainHooks;
   /** Checked between steps: training stops early (the record says how far it got). */
   signal?: AbortSignal;
+  /** The version and platform written into the record's meta; by default `defaultRuntime()`. */
+  runtime?: RunRuntime;
 }
 
 export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Backend): Network {
@@ -163,6 +164,7 @@ export function evaluate(
 export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
   const t0 = performance.now();
   const { dataset, backend, hooks } = opts;
+  const runtime = opts.runtime ?? defaultRuntime();
   if (dataset.nTrain === 0) throw new UserError(`data set ${dataset.name} has no training examples`);
   const net = opts.network ?? buildNetwork(config, dataset, backend);
   if (net.inputDim !== dataset.inputDim || net.outputDim !== dataset.numClasses) {
@@ -186,10 +188,10 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
   const record: RunRecord = {
     config,
     meta: {
-      initlab: INITLAB_VERSION,
+      initlab: runtime.initlab,
       backend: backend.name,
       threads: backend.threads,
-      node: process.version,
+      node: runtime.platform,
       startedAt: new Date().toISOString(),
       sizes: [...net.sizes],
     },

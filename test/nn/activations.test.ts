@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ACTIVATION_NAMES, parseActivation, SELU_ALPHA, SELU_SCALE } from "../../src/nn/activations.js";
-import { erf } from "../../src/tensor/erf.js";
+import { SELU_ALPHA, SELU_LAMBDA } from "../../src/math/selu.js";
+import { erf } from "../../src/math/special.js";
+import { ACTIVATION_NAMES, parseActivation } from "../../src/nn/activations.js";
 
 // Points away from the kinks of relu/leaky/hard_tanh (at 0 and +-1), where df is one-sided.
 const POINTS = [-7.3, -3.1, -1.6, -0.73, -0.21, 0.037, 0.42, 0.88, 1.37, 2.9, 6.2];
@@ -40,7 +41,10 @@ test("batched forward/backward agree with the scalar forms", () => {
 test("published constants and closed forms", () => {
   // SELU: lambda and alpha of Klambauer et al. 2017, eq. 14 (to the digits printed there).
   assert.ok(Math.abs(SELU_ALPHA - 1.6732632423543772) < 1e-15);
-  assert.ok(Math.abs(SELU_SCALE - 1.0507009873554805) < 1e-15);
+  assert.ok(Math.abs(SELU_LAMBDA - 1.0507009873554805) < 1e-15);
+  const selu = parseActivation("selu");
+  assert.equal(selu.f(1), SELU_LAMBDA);
+  assert.ok(Math.abs(selu.f(-50) + SELU_LAMBDA * SELU_ALPHA) < 1e-15); // the lower bound -lambda alpha = -1.7581
   // erf against tabulated values (Abramowitz & Stegun table 7.1).
   for (const [x, v] of [
     [0.5, 0.5204998778130465],

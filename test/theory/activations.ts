@@ -1,6 +1,7 @@
 // Activations for the theory tests, written out here so that the tests do not depend on src/nn.
+
+import { erf } from "../../src/math/special.js";
 import { SELU_ALPHA, SELU_LAMBDA } from "../../src/theory/closed-forms.js";
-import { erf } from "../../src/theory/special.js";
 import type { ScalarActivation } from "../../src/theory/types.js";
 
 export const relu: ScalarActivation = { name: "relu", f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0) };

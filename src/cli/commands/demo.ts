@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { formatFixed, formatPercent } from "../../math/format-number.js";
+import { ProgressLine } from "../../report/progress-line.js";
 import { resolveConfig } from "../../train/config.js";
 import { train } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
-import { Progress } from "../progress.js";
 
 /**
  * A quick text demonstration of the notes' first claim (`initlab demo`; `npm start` opens the
@@ -22,7 +23,7 @@ export function demoCommand(io: CliIO): Command {
     .option("--seed <n>", "random seed", parseInteger("--seed", 0), 1)
     .option("--json", "print one JSON document")
     .action(async (opts) => {
-      const progress = new Progress(io, false);
+      const progress = new ProgressLine((t) => io.stderr(t), io.isTTY);
       const backend = await chooseBackend("auto", null, io);
       const rows: { preprocess: string; activation: string; record: ReturnType<typeof train> }[] = [];
       progress.log(
@@ -57,7 +58,7 @@ export function demoCommand(io: CliIO): Command {
               onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`),
             },
           });
-          progress.done();
+          progress.end();
           rows.push({ preprocess, activation, record });
         }
       }
@@ -81,8 +82,8 @@ export function demoCommand(io: CliIO): Command {
         const acc = r.record.final.testAccuracy;
         const learned = !r.record.final.diverged && acc > 0.5;
         io.stdout(
-          `${r.preprocess.padEnd(12)}${r.activation.padEnd(12)}${fmt(first).padStart(12)}${fmt(last).padStart(12)}` +
-            `${`${(100 * acc).toFixed(1)}%`.padStart(10)}  ${r.record.final.diverged ? `diverged at step ${r.record.final.divergedAtStep}` : learned ? "learns" : "does not learn"}\n`,
+          `${r.preprocess.padEnd(12)}${r.activation.padEnd(12)}${formatFixed(first ?? Number.NaN, 3).padStart(12)}${formatFixed(last ?? Number.NaN, 3).padStart(12)}` +
+            `${formatPercent(acc).padStart(10)}  ${r.record.final.diverged ? `diverged at step ${r.record.final.divergedAtStep}` : learned ? "learns" : "does not learn"}\n`,
         );
       }
       io.stdout(
@@ -91,8 +92,4 @@ export function demoCommand(io: CliIO): Command {
           "Next: `npx initlab train --help`, `npx initlab init list`, README.md.\n",
       );
     });
-}
-
-function fmt(x: number | null | undefined): string {
-  return x === null || x === undefined ? "NaN" : x.toFixed(3);
 }

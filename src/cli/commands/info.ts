@@ -1,7 +1,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { Command } from "commander";
 import { createBackend, decideBackend, listBackends } from "../../kernels/registry.js";
-import { INITLAB_VERSION } from "../../train/trainer.js";
+import { INITLAB_VERSION } from "../../version.js";
 import { type CliIO, printJson } from "../io.js";
 
 export function infoCommand(io: CliIO): Command {

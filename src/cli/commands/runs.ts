@@ -1,12 +1,13 @@
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
+import { formatSignificant } from "../../math/format-number.js";
 import { toCsv } from "../../report/csv.js";
 import { openRunStore, RUN_STATUSES, type RunStatus, type RunStore, runsHome } from "../../store/index.js";
 import { compareRuns, comparisonChart, parseBy, parseMetric } from "../../sweep/compare.js";
 import { exportTable } from "../../sweep/export-rows.js";
 import { formatValue } from "../../sweep/format-value.js";
 import { shortId } from "../../sweep/run-id.js";
-import { formatBars, formatNumber } from "../../sweep/text-bars.js";
+import { formatBars } from "../../sweep/text-bars.js";
 import { formatTable } from "../../sweep/text-table.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { type CliIO, printJson } from "../io.js";
@@ -122,8 +123,8 @@ function listRuns(
         shortId(r.id),
         r.status,
         ...axisKeys.map((k) => formatValue((r.config as unknown as Record<string, unknown>)[k])),
-        r.final ? formatNumber(r.final.testAccuracy) : null,
-        r.final?.testLoss != null ? formatNumber(r.final.testLoss) : null,
+        r.final ? formatSignificant(r.final.testAccuracy) : null,
+        r.final?.testLoss != null ? formatSignificant(r.final.testLoss) : null,
         r.final?.steps ?? null,
         r.final ? Number(r.final.totalSeconds.toFixed(2)) : null,
       ]),
@@ -195,7 +196,7 @@ async function compare(
     );
   }
   if (opts.json) return printJson(io, { sweep: sweep.name, ...c });
-  const f = (x: number | null) => (x === null ? null : formatNumber(x));
+  const f = (x: number | null) => (x === null ? null : formatSignificant(x));
   io.stdout(
     formatTable(
       [...by, "n", "mean", "std", "min", "max", "diverged", "failed"],
@@ -217,7 +218,7 @@ async function compare(
       c.rows.map((r) => ({
         label: r.label,
         value: r.mean,
-        note: r.std !== null ? `± ${formatNumber(r.std)}` : "",
+        note: r.std !== null ? `± ${formatSignificant(r.std)}` : "",
       })),
     ),
   );

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
+import { ProgressLine } from "../../report/progress-line.js";
 import { openRunStore, runsHome } from "../../store/index.js";
 import { defaultPoolSize } from "../../sweep/local-pool.js";
 import { redactUrl, redisOptions } from "../../sweep/queue-connection.js";
@@ -11,7 +12,6 @@ import { describeAxes, planSweep, type SweepPlan } from "../../sweep/sweep-plan.
 import { InterruptedError, interruptSignal } from "../interrupt.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
-import { Progress } from "../progress.js";
 
 export function sweepCommand(io: CliIO): Command {
   return new Command("sweep")
@@ -55,7 +55,7 @@ export function sweepCommand(io: CliIO): Command {
       const home = runsHome(opts.home);
       if (opts.dryRun) return dryRun(io, plan, opts.json);
       const store = openRunStore(home);
-      const progress = new Progress(io, Boolean(opts.quiet));
+      const progress = new ProgressLine((t) => io.stderr(t), io.isTTY, Boolean(opts.quiet));
       const workers = opts.workers ?? defaultPoolSize();
       const interrupt = interruptSignal();
       let report: SweepReport;
@@ -96,7 +96,7 @@ export function sweepCommand(io: CliIO): Command {
         });
       } finally {
         interrupt.dispose();
-        progress.done();
+        progress.end();
         store.close();
       }
       if (report.interrupted) {

@@ -7,19 +7,21 @@ import {
   trainedWeightTensors,
   writeSafetensorsFile,
 } from "../../interop/weights-file.js";
+import { formatFixed, formatPercent } from "../../math/format-number.js";
 import type { Network } from "../../nn/network.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
 import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
+import { ProgressLine } from "../../report/progress-line.js";
 import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
 import type { RunRecord } from "../../train/record.js";
 import { checkResources, knownDataSize } from "../../train/resources.js";
-import { buildNetwork, INITLAB_VERSION, train } from "../../train/trainer.js";
+import { buildNetwork, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { INITLAB_VERSION } from "../../version.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
-import { Progress } from "../progress.js";
 import { addTrainOptions, configFromOptions } from "../train-options.js";
 
 export function trainCommand(io: CliIO): Command {
@@ -48,7 +50,7 @@ export function trainCommand(io: CliIO): Command {
     const memory = machineMemoryLimit();
     const known = knownDataSize(config);
     if (known) checkResources(config, known, memory);
-    const progress = new Progress(io, Boolean(opts.quiet));
+    const progress = new ProgressLine((t) => io.stderr(t), io.isTTY, Boolean(opts.quiet));
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
@@ -92,14 +94,14 @@ export function trainCommand(io: CliIO): Command {
             ),
           onEpoch: (e) => {
             progress.log(
-              `epoch ${e.epoch}: train loss ${fmt(e.trainLoss)}, test loss ${fmt(e.testLoss)}, ` +
-                `test accuracy ${(100 * e.testAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)}s)`,
+              `epoch ${e.epoch}: train loss ${formatFixed(e.trainLoss ?? Number.NaN, 4)}, test loss ${formatFixed(e.testLoss ?? Number.NaN, 4)}, ` +
+                `test accuracy ${formatPercent(e.testAccuracy, 2)} (${e.seconds.toFixed(1)}s)`,
             );
             if (lastProbe) for (const line of compactLayerLines(lastProbe)) progress.log(line);
           },
         },
       });
-      progress.done();
+      progress.end();
       const f = record.final;
       if (f.diverged)
         progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
@@ -110,7 +112,7 @@ export function trainCommand(io: CliIO): Command {
         );
       }
       progress.log(
-        `final: test accuracy ${(100 * f.testAccuracy).toFixed(2)}%, test loss ${fmt(f.testLoss)}, ` +
+        `final: test accuracy ${formatPercent(f.testAccuracy, 2)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
       );
       if (saveSafetensors) {
@@ -147,8 +149,4 @@ function weightsMetadata(config: TrainConfig, net: Network, record: RunRecord): 
     activations: JSON.stringify(net.layers.slice(0, -1).map((l) => l.activation.spec)),
     steps: String(record.final.steps),
   };
-}
-
-function fmt(x: number | null): string {
-  return x === null ? "NaN" : x.toFixed(4);
 }

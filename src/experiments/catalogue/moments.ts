@@ -5,6 +5,7 @@
  * The sigmoid linearization sigma(x) ~ 1/2 + x/4 is checked where it holds and where it breaks.
  */
 import { parseInit } from "../../init/index.js";
+import { sigmoid } from "../../math/sigmoid.js";
 import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
 import { Rng } from "../../tensor/rng.js";
@@ -25,7 +26,6 @@ interface Row {
   se: number;
 }
 
-const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const sigmoidAct = { f: sigmoid, df: (x: number) => sigmoid(x) * (1 - sigmoid(x)) };
 const tanhAct = { f: Math.tanh, df: (x: number) => 1 - Math.tanh(x) ** 2 };
 

@@ -15,7 +15,7 @@ import type {
   TableSpec,
 } from "../../report/report-types.js";
 import { Rng } from "../../tensor/rng.js";
-import { INITLAB_VERSION } from "../../train/trainer.js";
+import { INITLAB_VERSION } from "../../version.js";
 import { combineCheck, meanInterval } from "./statistics.js";
 import type { Experiment, ExperimentContext } from "./types.js";
 import { verdict } from "./verdict.js";

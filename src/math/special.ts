@@ -1,6 +1,7 @@
 /**
- * Special functions in float64, with relative error below 1e-13 (the worst case, 5e-14, is
- * erfc just below 2; checked against mpmath in test/init/special-functions.test.ts):
+ * Special functions in float64 (the project's one copy: the engine, the initializers and the
+ * theory all import these), with relative error below 1e-13 (the worst case, 5e-14, is erfc just
+ * below 2; checked against mpmath in test/math/special.test.ts):
  * - erf / erfc: the everywhere-convergent series erf(x) = 2/sqrt(pi) e^{-x^2}
  *   sum_n 2^n x^{2n+1} / (1*3*...*(2n+1)) for |x| < 2 (Abramowitz & Stegun 7.1.6), and the
  *   continued fraction erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
