@@ -3,10 +3,11 @@
  * formula, reference, builder). Adding an initializer is adding an entry here. Names are
  * resolved once, when a spec is parsed; the returned Initializer holds no lookups.
  */
+
+import { GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./activation-gain.js";
 import { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 import { eye } from "./eye.js";
 import { FAN_MODES, type FanMode } from "./fans.js";
-import { GAIN_NONLINEARITIES } from "./gain.js";
 import { orthogonal } from "./orthogonal.js";
 import {
   KAIMING_MODES,
@@ -61,12 +62,14 @@ const n = (v: ArgValue) => v as number;
 const KAIMING_ARGS = [
   num("a", 0),
   choice("mode", KAIMING_MODES, "fan_in"),
-  choice("nonlinearity", GAIN_NONLINEARITIES, "leaky_relu"),
+  choice("nonlinearity", GAIN_NAMES, "leaky_relu"),
+  choice("gain", GAIN_CONVENTIONS, "table"),
 ];
 const kaimingOpts = (a: Record<string, ArgValue>) => ({
   a: n(a.a),
   mode: a.mode as KaimingMode,
   nonlinearity: a.nonlinearity as string,
+  gain: a.gain as GainConvention,
 });
 const PT = "PyTorch torch.nn.init";
 const GLOROT = "Glorot & Bengio 2010, AISTATS";
@@ -145,7 +148,7 @@ export const INITIALIZERS: readonly InitDef[] = [
     aliases: [{ name: "he_uniform", defaults: { nonlinearity: "relu" } }],
     args: KAIMING_ARGS,
     formula:
-      "W ~ U(-r, r), r = gain sqrt(3 / fan), gain = calculate_gain(nonlinearity, a); he_uniform: nonlinearity=relu",
+      "W ~ U(-r, r), r = g sqrt(3 / fan), g = calculate_gain(nonlinearity, a) (gain=table; computed for names PyTorch lacks, gain=auto: always computed); he_uniform: nonlinearity=relu",
     reference: `${HE}; ${PT}.kaiming_uniform_`,
     build: (a) => kaimingUniform(kaimingOpts(a)),
   },
@@ -153,7 +156,8 @@ export const INITIALIZERS: readonly InitDef[] = [
     name: "kaiming_normal",
     aliases: [{ name: "he_normal", defaults: { nonlinearity: "relu" } }],
     args: KAIMING_ARGS,
-    formula: "W ~ N(0, gain^2 / fan), untruncated (PyTorch); he_normal: nonlinearity=relu",
+    formula:
+      "W ~ N(0, g^2 / fan), untruncated (PyTorch), g as kaiming_uniform (gain=table|auto|small_signal); he_normal: nonlinearity=relu",
     reference: `${HE}; ${PT}.kaiming_normal_`,
     build: (a) => kaimingNormal(kaimingOpts(a)),
   },

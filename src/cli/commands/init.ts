@@ -1,6 +1,13 @@
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
-import { calculateGain, listInitializers, parseInit } from "../../init/index.js";
+import {
+  GAIN_ACTIVATIONS,
+  type GainReport,
+  gainReport,
+  listInitializers,
+  parseInit,
+} from "../../init/index.js";
+import { formatTable } from "../../sweep/text-table.js";
 import { Rng } from "../../tensor/rng.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger, parseSizes } from "../parse.js";
@@ -92,14 +99,61 @@ export function initCommand(io: CliIO): Command {
 
 export function gainCommand(io: CliIO): Command {
   return new Command("gain")
-    .description("PyTorch's recommended gain for a nonlinearity (torch.nn.init.calculate_gain)")
-    .argument("<nonlinearity>", "linear | identity | conv1d | sigmoid | tanh | relu | leaky_relu | selu ...")
-    .argument("[param]", "leaky_relu negative slope (default 0.01)")
+    .description(
+      "the gain of a nonlinearity: PyTorch's table value, the computed fixed-point value, the small-signal value",
+    )
+    .argument(
+      "[nonlinearity]",
+      `one of ${GAIN_ACTIVATIONS.join(", ")} (or PyTorch's conv names); all when omitted`,
+    )
+    .argument("[param]", "the activation's parameter: leaky_relu/prelu slope (0.01 / 0.25), elu alpha (1)")
     .option("--json", "print one JSON document")
-    .action((name: string, param: string | undefined, opts) => {
+    .addHelpText(
+      "after",
+      "\nfixed point: g = sqrt(1 / E[phi(z)^2]), z ~ N(0, 1): Var(W) = g^2 / fan_in keeps E[z^2] = 1 in every layer\n" +
+        "(stable / marginal / unstable: the slope of the length map there). small signal: 1 / sqrt(E[phi'(z)^2]) as\n" +
+        "Var(z) -> 0. gain: what kaiming_*(nonlinearity=NAME) uses: PyTorch's value where PyTorch has the name,\n" +
+        "else the fixed-point value; kaiming_*(nonlinearity=NAME, gain=auto) always uses the fixed-point value.\n",
+    )
+    .action((name: string | undefined, param: string | undefined, opts) => {
       const p = param === undefined ? undefined : Number(param);
-      const gain = calculateGain(name, p);
-      if (opts.json) return printJson(io, { gain });
-      io.stdout(`${gain}\n`);
+      if (param !== undefined && !Number.isFinite(p)) {
+        throw new UserError(`gain: the parameter must be a number, got "${param}"`);
+      }
+      if (name === undefined) {
+        const all = GAIN_ACTIVATIONS.map((n) => gainReport(n));
+        if (opts.json) return printJson(io, { gains: all });
+        io.stdout(gainTable(all));
+        return;
+      }
+      const r = gainReport(name, p);
+      if (opts.json) return printJson(io, r);
+      io.stdout(gainTable([r]));
+      if (r.torchConvention) io.stdout(`PyTorch's value: ${r.torchConvention}\n`);
+      io.stdout(`${r.definition}\n`);
     });
+}
+
+function gainTable(rows: GainReport[]): string {
+  const head = [
+    "activation",
+    "gain",
+    "PyTorch",
+    "fixed point",
+    "stability",
+    "chi_1",
+    "E[phi]",
+    "small signal",
+  ];
+  const cells = rows.map((r) => [
+    r.param === null ? r.name : `${r.name}(${r.param})`,
+    r.gain.toFixed(4),
+    r.torch === null ? "-" : r.torch.toFixed(4),
+    r.fixedPoint.gain.toFixed(4),
+    `${r.fixedPoint.stability} (L' ${r.fixedPoint.lengthMapSlope.toFixed(3)})`,
+    r.fixedPoint.chi1.toFixed(3),
+    (Math.abs(r.fixedPoint.activationMean) < 5e-4 ? 0 : r.fixedPoint.activationMean).toFixed(3),
+    r.smallSignal.toFixed(4),
+  ]);
+  return formatTable(head, cells);
 }
