@@ -3,6 +3,7 @@ import { assembleDataset, type DatasetParts } from "./assemble.js";
 import { readCsvTable, splitTable } from "./csv-dataset.js";
 import { loadFashionSource } from "./fashion-mnist.js";
 import { loadMnistSource } from "./mnist.js";
+import { DATASET_NAMES } from "./names.js";
 import { checkPreprocess } from "./preprocess.js";
 import {
   SYNTHETIC_CLASS_NAMES,
@@ -14,12 +15,11 @@ import {
 import type { DataOptions, Dataset, ImageSource, Preprocess } from "./types.js";
 
 export { assembleDataset, type DatasetParts, type SplitSource } from "./assemble.js";
+export { DATASET_NAMES } from "./names.js";
 export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
 export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
 
-/** The fixed data set names; a CSV file is named "csv:PATH" besides these. */
-export const DATASET_NAMES: string[] = ["mnist", "fashion-mnist", ...SYNTHETIC_NAMES];
 const CHOICES = `${DATASET_NAMES.join(", ")}, csv:PATH`;
 
 /** Examples per split of a synthetic set when `nSynthetic` is not given. */

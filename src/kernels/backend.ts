@@ -1,3 +1,5 @@
+import type { BACKEND_NAMES } from "./backend-names.js";
+
 /**
  * The kernel seam: every heavy numeric loop of training goes through a `Backend`.
  *
@@ -9,7 +11,7 @@
  */
 export type FloatArray = Float32Array | Float64Array;
 
-export type BackendName = "ts" | "wasm" | "native";
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
  * The activations the backends compute in fused kernels (bias + activation forward, activation

@@ -1,4 +1,5 @@
 import type { Backend, BackendName } from "./backend.js";
+import { BACKEND_NAMES } from "./backend-names.js";
 import { nativeBackendFactory } from "./native-backend.js";
 import { TsBackend } from "./ts-backend.js";
 import { wasmBackendFactory } from "./wasm-backend.js";
@@ -27,7 +28,7 @@ export function registerBackend(factory: BackendFactory): void {
   else factories.push(factory);
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ["ts", "wasm", "native"];
+export { BACKEND_NAMES } from "./backend-names.js";
 
 /** Order of preference when no backend is named: fastest first. */
 const PREFERENCE: BackendName[] = ["native", "wasm", "ts"];

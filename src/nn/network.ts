@@ -6,6 +6,9 @@ import { Rng } from "../tensor/rng.js";
 import type { Activation } from "./activation.js";
 import { parseActivation } from "./activations.js";
 import { type Alloc, Dense, type Param } from "./dense.js";
+import { activationsFor, initsFor } from "./layer-specs.js";
+
+export { splitTopLevel } from "./layer-specs.js";
 
 export interface NetworkSpec {
   /** Layer widths from input to output, e.g. [784, 256, 256, 10]. */
@@ -18,40 +21,17 @@ export interface NetworkSpec {
   biasInit?: string;
   /** PReLU: one slope shared by the layer instead of one per unit. */
   preluShared?: boolean;
+  /**
+   * The specs above already parsed (resolveConfigParsed gives them): the network uses these
+   * instead of parsing the strings again. Must agree with the strings.
+   */
+  parsed?: { activations: Activation[]; inits: Initializer[]; biasInit: Initializer };
 }
 
 export interface NetworkOptions {
   backend?: Backend;
   /** "float64" runs on the TypeScript backend in double precision (gradient checks). */
   dtype?: "float32" | "float64";
-}
-
-/** Splits "a,b(1,2),c" at top-level commas (commas inside parentheses stay). */
-export function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "(") depth++;
-    if (ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur.trim());
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim() !== "") out.push(cur.trim());
-  return out;
-}
-
-function perLayer(value: string | string[], count: number, what: string): string[] {
-  const list = Array.isArray(value) ? value : splitTopLevel(value);
-  if (list.length === 1) return Array.from({ length: count }, () => list[0]);
-  if (list.length !== count) {
-    throw new UserError(
-      `${what}: got ${list.length} values (${list.join(", ")}) for ${count} layers; give one, or one per layer`,
-    );
-  }
-  return list;
 }
 
 /**
@@ -84,9 +64,14 @@ export class Network {
     const backend = this.backend;
     this.alloc = this.dtype === "float64" ? (n) => new Float64Array(n) : (n) => backend.alloc(n);
     const nLayers = sizes.length - 1;
-    const acts: Activation[] = perLayer(spec.activation, nLayers - 1 || 1, "activation").map(parseActivation);
-    this.weightInits = perLayer(spec.init, nLayers, "init").map(parseInit);
-    this.biasInit = parseInit(spec.biasInit ?? "zeros");
+    const acts: Activation[] = spec.parsed?.activations ?? activationsFor(spec.activation, nLayers - 1);
+    this.weightInits = spec.parsed?.inits ?? initsFor(spec.init, nLayers);
+    this.biasInit = spec.parsed?.biasInit ?? parseInit(spec.biasInit ?? "zeros");
+    if (acts.length < Math.max(1, nLayers - 1) || this.weightInits.length !== nLayers) {
+      throw new Error(
+        `network: ${acts.length} activations / ${this.weightInits.length} initializers for ${nLayers} layers`,
+      );
+    }
     const identity = parseActivation("identity");
     this.layers = [];
     for (let l = 0; l < nLayers; l++) {

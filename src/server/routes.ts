@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { LAB_LIMITS } from "../train/limits.js";
 import { type ByteDataset, encodeDataset } from "./dataset-codec.js";
 import { HttpError, intParam, onlyParams, send, sendJson } from "./http-util.js";
-import { LAB_LIMITS } from "./limits.js";
 
 /** The image data sets the server hands to the page (the 2-D sets are generated in the browser). */
 export const SERVED_DATASETS = ["mnist", "fashion-mnist"] as const;

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { loadDataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
+import { LAB_LIMITS } from "../train/limits.js";
 import { INITLAB_VERSION } from "../train/trainer.js";
 import type { ByteDataset } from "./dataset-codec.js";
-import { LAB_LIMITS } from "./limits.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
 
 /**

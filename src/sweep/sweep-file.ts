@@ -3,20 +3,22 @@ import { extname } from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import { type TrainConfig, trainConfigSchema } from "../train/config.js";
+import { closestName } from "../train/closest-name.js";
+import { SETTING_KEYS, type TrainConfig, trainConfigSchema } from "../train/config.js";
+import { parseSizesText } from "../train/setting-kinds.js";
+import { settingOf } from "../train/settings.js";
 
-/**
- * Train keys a sweep file may not set, and why. `threads`: every sweep run uses one thread (the
- * runs are spread over the cores instead), and threads is not part of the run hash.
- */
-const FORBIDDEN: Partial<Record<keyof TrainConfig, string>> = {
-  threads: "every sweep run uses one thread (runs are spread over the cores instead)",
-};
+/** Train keys a sweep file may not set, and why (the settings table's `sweep`). */
+const FORBIDDEN: Partial<Record<keyof TrainConfig, string>> = Object.fromEntries(
+  SETTING_KEYS.flatMap((k) => {
+    const why = settingOf(k).sweep;
+    return why === true ? [] : [[k, why]];
+  }),
+);
 
 const SHAPE = trainConfigSchema.shape;
-export const SWEEP_CONFIG_KEYS = (Object.keys(SHAPE) as (keyof TrainConfig)[]).filter(
-  (k) => !(k in FORBIDDEN),
-);
+/** The keys a sweep file's base, runs and grid may set: the settings table's, less FORBIDDEN. */
+export const SWEEP_CONFIG_KEYS = SETTING_KEYS.filter((k) => !(k in FORBIDDEN));
 const TOP_KEYS = ["name", "description", "base", "grid", "runs"] as const;
 
 const partialConfig = z
@@ -137,7 +139,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return issue.keys
       .map((k) => {
         const why = !top && k in FORBIDDEN ? `: ${FORBIDDEN[k as keyof TrainConfig]}` : "";
-        const near = why === "" ? closest(k, top ? TOP_KEYS : SWEEP_CONFIG_KEYS) : null;
+        const near = why === "" ? closestName(k, top ? TOP_KEYS : SWEEP_CONFIG_KEYS) : null;
         const hint = near ? ` (did you mean ${near}?)` : "";
         return `${top ? "" : `${where}.`}${k}: unknown key${why}${hint}; valid keys: ${valid}`;
       })
@@ -175,46 +177,4 @@ function expandHiddenStrings(doc: Record<string, unknown>, problems: string[]): 
   }
   for (const k of ["base", "runs", "grid"]) if (out[k] === undefined) delete out[k];
   return out;
-}
-
-/** "256,256" -> [256, 256]; "100x8" -> eight 100s; "" or "none" -> []; null when malformed. */
-export function parseSizesText(text: string): number[] | null {
-  const t = text.trim();
-  if (t === "" || t === "none") return [];
-  const out: number[] = [];
-  for (const part of t.split(",")) {
-    const m = /^\s*(\d+)\s*(?:[x*]\s*(\d+))?\s*$/.exec(part);
-    if (!m) return null;
-    const width = Number(m[1]);
-    const times = m[2] === undefined ? 1 : Number(m[2]);
-    if (width < 1 || times < 1 || times > 1000) return null;
-    for (let i = 0; i < times; i++) out.push(width);
-  }
-  return out;
-}
-
-/** The valid key within edit distance 2 of a typo (case-insensitive), if there is one. */
-function closest(word: string, choices: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = 3;
-  for (const c of choices) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

@@ -1,9 +1,8 @@
 import { UserError } from "../errors.js";
 import type { BackendName } from "../kernels/backend.js";
 import { listBackends } from "../kernels/registry.js";
-import { resolveConfig, type TrainConfig } from "../train/config.js";
+import { ConfigError, resolveConfig, type TrainConfig } from "../train/config.js";
 import { formatValue } from "./format-value.js";
-import { preflightProblem } from "./preflight.js";
 import { runId } from "./run-id.js";
 import type { PartialTrainConfig, SweepSpec } from "./sweep-file.js";
 
@@ -38,8 +37,8 @@ export function autoBackend(): BackendName {
  * the grid axes, the first axis outermost. Each run's config is base <- point <- grid values,
  * resolved with the train defaults; `backend: auto` becomes the concrete backend of this machine
  * (`auto` would let each worker pick its own and change the bits), and threads is 1.
- * Every config is validated (schema and spec strings) before anything runs: all problems are
- * reported at once.
+ * Every config is validated by resolveConfig (values, spec strings, per-layer counts) before
+ * anything runs: all problems are reported at once.
  */
 export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = {}): SweepPlan {
   const grid = Object.entries(spec.grid ?? {}) as [string, unknown[]][];
@@ -66,12 +65,8 @@ export function planSweep(spec: SweepSpec, options: { backend?: BackendName } = 
       try {
         config = resolveConfig(merged);
       } catch (e) {
-        problems.push(`run ${describeAxes(axes)}: ${(e as Error).message}`);
-        continue;
-      }
-      const bad = preflightProblem(config);
-      if (bad) {
-        problems.push(`run ${describeAxes(axes)}: ${bad}`);
+        const lines = e instanceof ConfigError ? e.problems : [(e as Error).message];
+        for (const line of lines) problems.push(`run ${describeAxes(axes)}: ${line}`);
         continue;
       }
       const id = runId(config);

@@ -8,7 +8,7 @@ import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../opti
 import { learningRate } from "../optim/schedule.js";
 import { TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
-import type { TrainConfig } from "./config.js";
+import { parsedSpecs, type TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
 
 export const INITLAB_VERSION = "0.1.0";
@@ -62,6 +62,7 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
       init: config.init,
       biasInit: config.biasInit,
       preluShared: config.preluShared,
+      parsed: parsedSpecs(config),
     },
     { backend },
   );

@@ -60,7 +60,7 @@ test("bad input: a clear message naming the value, exit code 2, nothing on stdou
   assert.match(a.err, /unknown initializer "he_norml"; valid: .*he_normal/);
   const b = await cli("train", "--lr", "fast");
   assert.equal(b.code, 2);
-  assert.match(b.err, /--lr: expected a number, got "fast"/);
+  assert.match(b.err, /--lr: expected a number > 0, got "fast"/);
   const c = await cli("train", "--optimizer", "rmsprop");
   assert.equal(c.code, 2);
   assert.match(c.err, /--optimizer: unknown value "rmsprop"; valid: sgd, adam/);

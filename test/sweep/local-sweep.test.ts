@@ -219,6 +219,6 @@ test("a bad sweep file stops the CLI with exit code 2 before the store is even c
   const home = join(dir, "home-bad");
   const r = await cli("sweep", file, "--home", home);
   assert.equal(r.code, 2);
-  assert.match(r.err, /base\.lr: Too small: expected number to be >0/);
+  assert.match(r.err, /base\.lr: expected a number > 0, got -1/);
   assert.equal(existsSync(storePath(home)), false);
 });

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type ByteDataset, decodeDataset, encodeDataset } from "../../src/server/dataset-codec.js";
-import { checkNetworkShape, LAB_LIMITS } from "../../src/server/limits.js";
 import type { LabServices } from "../../src/server/routes.js";
 import { type LabServer, startServer } from "../../src/server/server.js";
+import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
 
 // A fake data set whose bytes are a known function of position, and a fake store with one run.
 function fakeDataset(nTrain: number, nTest: number): ByteDataset {

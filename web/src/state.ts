@@ -1,7 +1,7 @@
 import { UserError } from "../../src/errors.js";
 import { parseInit } from "../../src/init/index.js";
 import { parseActivation } from "../../src/nn/activations.js";
-import { checkNetworkShape, LAB_LIMITS } from "../../src/server/limits.js";
+import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
 
 /**
  * The whole state of one lab run, and its URL form. As in TensorFlow Playground's state.ts, one

@@ -46,7 +46,7 @@ export function inspectCommand(io: CliIO): Command {
     )
     .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
     .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
-  addTrainOptions(cmd);
+  addTrainOptions(cmd, { atInitOnly: true });
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
     const backend = await chooseBackend(config.backend, config.threads, io);

@@ -3,7 +3,8 @@ import { UserError } from "../errors.js";
 /**
  * Size limits for everything the browser lab and its server accept, so that neither a request
  * nor a crafted link can make the server or the page allocate without bound. Browser-safe: the
- * page checks a URL's state with the same function the server checks a request with.
+ * page checks a URL's state with the same function the server checks a request with. The
+ * settings table (settings.ts) gives the lab's form the same ranges.
  */
 export const LAB_LIMITS = {
   /** Hidden layers. */

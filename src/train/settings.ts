@@ -1,0 +1,306 @@
+import { DATASET_NAMES } from "../data/names.js";
+import { PREPROCESS_MODES } from "../data/preprocess.js";
+import { BACKEND_CHOICES } from "../kernels/backend-names.js";
+import { LAB_LIMITS } from "./limits.js";
+import type { Kind } from "./setting-kinds.js";
+
+/**
+ * The settings table: every key of a training run, declared once with its kind (type, range or
+ * choices), default, one-line doc, CLI flag, lab URL key and whether a sweep file may set it.
+ * Everything else derives from it: the TrainConfig type and its validation (config.ts), the
+ * `train`/`inspect` flags and their help (cli/train-options.ts), the sweep file's keys
+ * (sweep/sweep-file.ts), the browser lab's form fields, links and limits (web/src/state.ts) and
+ * the options table in docs/options.md (a test checks it is up to date).
+ *
+ * Adding a setting = one entry here (with `since` so stored run ids stay valid) plus its
+ * implementation where the value is used. See ARCHITECTURE.md.
+ */
+export interface Setting<T> {
+  kind: Kind;
+  /** null is allowed (and means "none": no limit, not set). */
+  nullable: boolean;
+  default: T;
+  /** One line for --help, the lab's tooltips and docs/options.md. */
+  doc: string;
+  group: SettingGroup;
+  /** The CLI flag, "--kebab-case" of the key; null when the CLI has none. */
+  flag: string | null;
+  /** The placeholder of the flag's value in --help ("<n>", "<x>", "<spec>"); absent for booleans. */
+  arg?: string;
+  /** true: a sweep file may set it; a string: why it may not. */
+  sweep: true | string;
+  /** Changes what a network looks like at initialization (the init doctor, `inspect`, takes it). */
+  atInit: boolean;
+  /** false: the value never changes a run's numbers (left out of the run id). */
+  result: boolean;
+  /**
+   * The version that added the key: a run stored before it has no such key, so the run id leaves
+   * the key out while it has its default (old ids stay valid). Absent for the original keys.
+   */
+  since?: string;
+  /** The browser lab's view: URL key, label, and its (tighter) range or choices. */
+  lab?: LabView;
+}
+
+export interface LabView {
+  url: string;
+  label: string;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+}
+
+export type SettingGroup = "data" | "model" | "optimizer" | "schedule" | "run" | "probes";
+
+export const SETTING_GROUPS: Record<SettingGroup, string> = {
+  data: "Data",
+  model: "Model",
+  optimizer: "Optimizer",
+  schedule: "Learning-rate schedule",
+  run: "Run",
+  probes: "Probes",
+};
+
+type Extra = Partial<
+  Pick<Setting<unknown>, "flag" | "arg" | "sweep" | "atInit" | "result" | "since" | "lab">
+>;
+
+function setting<T>(
+  kind: Kind,
+  nullable: boolean,
+  def: T,
+  group: SettingGroup,
+  doc: string,
+  extra: Extra = {},
+): Setting<T> {
+  return {
+    kind,
+    nullable,
+    default: def,
+    doc,
+    group,
+    flag: "",
+    sweep: true,
+    atInit: false,
+    result: true,
+    ...extra,
+  } as Setting<T>;
+}
+
+const choice = <const V extends readonly string[]>(
+  values: V,
+  def: V[number],
+  group: SettingGroup,
+  doc: string,
+  extra?: Extra,
+) => setting<V[number]>({ type: "choice", values }, false, def, group, doc, { arg: "<name>", ...extra });
+const int = (min: number, max: number, def: number, group: SettingGroup, doc: string, extra?: Extra) =>
+  setting<number>({ type: "int", min, max }, false, def, group, doc, { arg: "<n>", ...extra });
+const optInt = (min: number, max: number, group: SettingGroup, doc: string, extra?: Extra) =>
+  setting<number | null>({ type: "int", min, max }, true, null, group, doc, { arg: "<n>", ...extra });
+const real = (
+  range: Omit<Extract<Kind, { type: "number" }>, "type">,
+  def: number,
+  group: SettingGroup,
+  doc: string,
+  extra?: Extra,
+) => setting<number>({ type: "number", ...range }, false, def, group, doc, { arg: "<x>", ...extra });
+const bool = (group: SettingGroup, doc: string, extra?: Extra) =>
+  setting<boolean>({ type: "bool" }, false, false, group, doc, extra);
+const spec = (
+  what: "activation" | "initializer",
+  perLayer: boolean,
+  def: string,
+  group: SettingGroup,
+  doc: string,
+  extra?: Extra,
+) =>
+  setting<string>(
+    { type: "spec", what, perLayer, maxLength: LAB_LIMITS.maxSpecLength },
+    false,
+    def,
+    group,
+    doc,
+    {
+      arg: "<spec>",
+      atInit: true,
+      ...extra,
+    },
+  );
+
+const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } as const;
+const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
+/** Upper bound of --epochs: more is a typo (1e12 epochs of one example would run for years). */
+export const MAX_EPOCHS = 1_000_000;
+/** Upper bound of step counts (max-steps, probe/loss intervals). */
+export const MAX_STEPS = 1_000_000_000;
+
+/** The table. Key order is the order of --help, the docs and a stored config. */
+export const SETTINGS = {
+  data: setting<string>({ type: "data", names: DATASET_NAMES }, false, "mnist", "data", "data set", {
+    arg: "<name>",
+    atInit: true,
+    lab: {
+      url: "data",
+      label: "data set",
+      values: ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"],
+    },
+  }),
+  preprocess: choice(PREPROCESS_MODES, "standardize", "data", "input preprocessing (docs/data.md)", {
+    arg: "<mode>",
+    atInit: true,
+    lab: { url: "prep", label: "preprocessing" },
+  }),
+  trainLimit: optInt(1, 10_000_000, "data", "use only the first N training examples", {
+    atInit: true,
+    lab: { url: "n", label: "training examples", min: 10, max: LAB_LIMITS.maxTrain },
+  }),
+  testLimit: optInt(1, 10_000_000, "data", "use only the first N test examples"),
+  target: setting<string | null>(
+    { type: "text", maxLength: 200 },
+    true,
+    null,
+    "data",
+    "csv: the label column (default: the last one)",
+    {
+      arg: "<column>",
+      atInit: true,
+    },
+  ),
+  noise: real(
+    { min: 0, max: 0.5 },
+    0,
+    "data",
+    "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)",
+    {
+      atInit: true,
+      lab: { url: "noise", label: "noise" },
+    },
+  ),
+  hidden: setting<number[]>(
+    { type: "sizes", maxWidth: 100_000, maxLayers: 1000 },
+    false,
+    [256, 256],
+    "model",
+    "hidden layer widths, e.g. 256,256 or 100x8 (none: no hidden layer)",
+    { arg: "<sizes>", atInit: true },
+  ),
+  activation: spec("activation", true, "relu", "model", "hidden activation, or one per hidden layer", {
+    lab: { url: "act", label: "activation" },
+  }),
+  init: spec(
+    "initializer",
+    true,
+    "he_normal",
+    "model",
+    "weight initializer spec, or one per layer (initlab init list)",
+    {
+      lab: { url: "init", label: "weight init" },
+    },
+  ),
+  biasInit: spec("initializer", false, "zeros", "model", "bias initializer spec", {
+    lab: { url: "bias", label: "bias init" },
+  }),
+  preluShared: bool("model", "PReLU: one slope per layer instead of one per unit", { atInit: true }),
+  loss: choice(["cross_entropy", "mse", "bce"] as const, "cross_entropy", "model", "loss function", {
+    atInit: true,
+    lab: { url: "loss", label: "loss" },
+  }),
+  optimizer: choice(["sgd", "adam"] as const, "sgd", "optimizer", "optimizer", {
+    lab: { url: "opt", label: "optimizer" },
+  }),
+  lr: real(POSITIVE, 0.05, "optimizer", "learning rate", {
+    lab: { url: "lr", label: "learning rate", min: 1e-7, max: 100 },
+  }),
+  momentum: real({ min: 0, max: 1 }, 0.9, "optimizer", "SGD momentum", {
+    lab: { url: "mom", label: "momentum", max: 0.999 },
+  }),
+  nesterov: bool("optimizer", "SGD: Nesterov momentum"),
+  weightDecay: real(NON_NEGATIVE, 0, "optimizer", "L2 weight decay"),
+  beta1: real({ min: 0, max: 1, maxExclusive: true }, 0.9, "optimizer", "Adam beta1"),
+  beta2: real({ min: 0, max: 1, maxExclusive: true }, 0.999, "optimizer", "Adam beta2"),
+  eps: real(POSITIVE, 1e-8, "optimizer", "Adam epsilon"),
+  clipNorm: setting<number | null>(
+    { type: "number", ...POSITIVE },
+    true,
+    null,
+    "optimizer",
+    "clip gradients by global norm",
+    {
+      arg: "<x>",
+    },
+  ),
+  schedule: choice(["constant", "step", "cosine"] as const, "constant", "schedule", "learning-rate schedule"),
+  stepEpochs: int(1, MAX_EPOCHS, 1, "schedule", "step schedule: epochs between decays"),
+  gamma: real(POSITIVE, 0.1, "schedule", "step schedule: decay factor"),
+  minLr: real(NON_NEGATIVE, 0, "schedule", "cosine schedule: final learning rate"),
+  batchSize: int(1, 65536, 128, "run", "mini-batch size", {
+    lab: { url: "batch", label: "batch size", max: LAB_LIMITS.maxBatch },
+  }),
+  epochs: int(1, MAX_EPOCHS, 1, "run", "epochs (a run stops at --max-steps first if given)"),
+  maxSteps: optInt(1, MAX_STEPS, "run", "stop after N steps", {
+    lab: { url: "steps", label: "stop at step", max: LAB_LIMITS.maxSteps },
+  }),
+  seed: int(0, 4294967295, 1, "run", "random seed (weights, data order, probe batch)", {
+    atInit: true,
+    lab: { url: "seed", label: "seed" },
+  }),
+  backend: choice(
+    BACKEND_CHOICES,
+    "auto",
+    "run",
+    "compute backend (auto: the fastest available; initlab info)",
+    {
+      atInit: true,
+      lab: { url: "backend", label: "backend", values: ["auto", "wasm", "ts"] },
+    },
+  ),
+  threads: optInt(1, 256, "run", "threads a run may use (default: all cores)", {
+    atInit: true,
+    result: false,
+    sweep: "every sweep run uses one thread (runs are spread over the cores instead)",
+  }),
+  probeEvery: int(0, MAX_STEPS, 0, "probes", "record per-layer probes every N steps (0 = off)", {
+    lab: { url: "probe", label: "probe every", min: 1, max: 100000 },
+  }),
+  probeBatch: int(1, 65536, 128, "probes", "examples in the fixed probe batch", {
+    atInit: true,
+    lab: { url: "pb", label: "probe examples", min: 8, max: 1024 },
+  }),
+  evalBatchSize: int(
+    1,
+    65536,
+    1000,
+    "run",
+    "batch size of the test-set evaluation (does not change results)",
+    {
+      flag: null,
+    },
+  ),
+  lossEvery: int(1, MAX_STEPS, 10, "run", "keep every N-th step's loss in the run record", { flag: null }),
+} satisfies Record<string, Setting<unknown>>;
+
+/** The value type of one setting. */
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** Everything that determines a training run, one key per setting. */
+export type TrainConfig = { [K in keyof typeof SETTINGS]: ValueOf<(typeof SETTINGS)[K]> };
+export type SettingKey = keyof TrainConfig;
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The table entry of a key (its kind widened for code that walks the table). */
+export function settingOf(key: SettingKey): Setting<unknown> {
+  return SETTINGS[key] as Setting<unknown>;
+}
+
+/** The CLI flag of a key: its own, or "--" + the kebab-case of the key; null when it has none. */
+export function flagOf(key: SettingKey): string | null {
+  const f = settingOf(key).flag;
+  if (f === null) return null;
+  return f !== "" ? f : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export const TRAIN_DEFAULTS: TrainConfig = Object.fromEntries(
+  SETTING_KEYS.map((k) => [k, structuredClone(settingOf(k).default)]),
+) as TrainConfig;
