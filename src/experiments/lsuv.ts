@@ -5,7 +5,7 @@
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
 import type { ChartSpec } from "./chart-spec.js";
-import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "./lsuv-init.js";
+import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../init/lsuv.js";
 import {
   finalTable,
   layerLineChart,

@@ -8,6 +8,7 @@ import { GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./activation-
 import { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 import { eye } from "./eye.js";
 import { FAN_MODES, type FanMode } from "./fans.js";
+import { lsuv } from "./lsuv.js";
 import { orthogonal } from "./orthogonal.js";
 import {
   KAIMING_MODES,
@@ -71,6 +72,18 @@ const kaimingOpts = (a: Record<string, ArgValue>) => ({
   nonlinearity: a.nonlinearity as string,
   gain: a.gain as GainConvention,
 });
+/** The initializers LSUV can start from (the paper: orthonormal). */
+const LSUV_BASE_BUILDERS: Record<string, () => Initializer> = {
+  orthogonal: () => orthogonal(1),
+  he_normal: () => kaimingNormal({ nonlinearity: "relu" }),
+  he_uniform: () => kaimingUniform({ nonlinearity: "relu" }),
+  xavier_normal: () => xavierNormal(1),
+  xavier_uniform: () => xavierUniform(1),
+  lecun_normal: () => lecunNormal(),
+  lecun_uniform: () => lecunUniform(),
+  torch_default: () => torchDefault(),
+};
+const LSUV_BASES = Object.keys(LSUV_BASE_BUILDERS);
 const PT = "PyTorch torch.nn.init";
 const GLOROT = "Glorot & Bengio 2010, AISTATS";
 const HE = "He et al. 2015, arXiv:1502.01852, eq. 10";
@@ -217,6 +230,17 @@ export const INITIALIZERS: readonly InitDef[] = [
     formula: "W ~ N(0, std^2), then ceil(sparsity rows) random zeros per column",
     reference: `Martens 2010, ICML; ${PT}.sparse_`,
     build: (a) => sparse(n(a.sparsity), n(a.std)),
+  },
+  {
+    name: "lsuv",
+    aliases: [],
+    args: [num("tol", 0.1), num("max_iter", 10), choice("base", LSUV_BASES, "orthogonal"), num("batch", 256)],
+    formula:
+      "W = base, then layer by layer on a batch of training rows: W <- W / sqrt(Var(z)) until |Var(z) - 1| < tol (at most max_iter times)",
+    reference:
+      "Mishkin & Matas 2016, arXiv:1511.06422, Algorithm 1 (data-dependent: train and inspect run it)",
+    build: (a) =>
+      lsuv(LSUV_BASE_BUILDERS[a.base as string](), a.base as string, n(a.tol), n(a.max_iter), n(a.batch)),
   },
   {
     name: "torch_default",

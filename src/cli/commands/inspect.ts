@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { dataInitText } from "../../init/lsuv.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/serialize.js";
 import {
@@ -85,6 +86,7 @@ export function inspectCommand(io: CliIO): Command {
           layers: snapshot.layers,
           diagnosis,
           recommendation,
+          ...(net.dataInit ? { dataInit: net.dataInit } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
         });
         return;
@@ -99,6 +101,7 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(net.dataInit ? [dataInitText(net.dataInit), ""] : []),
         diagnosisText(diagnosis, snapshot),
         recommendationText(recommendation),
       ];

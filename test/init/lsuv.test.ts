@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lsuvInitialize } from "../../src/experiments/lsuv-init.js";
+import { lsuvInitialize } from "../../src/init/lsuv.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { Network } from "../../src/nn/network.js";
 import { Rng } from "../../src/tensor/rng.js";
