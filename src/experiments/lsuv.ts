@@ -1,7 +1,7 @@
 /**
  * Experiment 11, "lsuv": LSUV (Mishkin & Matas 2016, arXiv:1511.06422) against He and Xavier on
  * deep MLPs with several activations. LSUV starts from orthonormal weights and rescales each layer
- * on a batch of data until its output variance is 1 (lsuv-init.ts); the paper reports test
+ * on a batch of data until its output variance is 1 (src/init/lsuv.ts); the paper reports test
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
 import type { ChartSpec } from "./chart-spec.js";
@@ -170,7 +170,7 @@ export const lsuvExperiment: Experiment = {
       series: [lossSeries("loss", runs), probeSeries("probes", runs)],
       configurations: runs.map(runConfiguration),
       notes: [
-        "LSUV is implemented in src/experiments/lsuv-init.ts (data-dependent, so not an initializer spec): each layer's weights are divided by sqrt(Var(z)) until |Var(z) - 1| < 0.1, layer by layer from the input.",
+        "LSUV is implemented in src/init/lsuv.ts (also the initializer spec `lsuv`): each layer's weights are divided by sqrt(Var(z)) until |Var(z) - 1| < 0.1, layer by layer from the input.",
         "The paper's evidence is on convolutional networks (FitNets, ResNets on CIFAR-10/100, ImageNet); here the networks are deep MLPs on MNIST.",
         "A single seed per configuration: test accuracies of single short runs differ by a few points from seed to seed.",
       ],
