@@ -135,6 +135,14 @@ export const MAX_EPOCHS = 1_000_000;
 /** Upper bound of step counts (max-steps, probe/loss intervals). */
 export const MAX_STEPS = 1_000_000_000;
 
+export const OPTIMIZERS = ["sgd", "adam"] as const;
+export const LOSSES = ["cross_entropy", "mse", "bce"] as const;
+export const SCHEDULES = ["constant", "step", "cosine"] as const;
+/** The data sets the browser lab trains on (no CSV files in the browser). */
+export const LAB_DATASETS = ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] as const;
+/** The backends the browser lab can run (no native addon in the browser). */
+export const LAB_BACKENDS = ["auto", "wasm", "ts"] as const;
+
 /** The table. Key order is the order of --help, the docs and a stored config. */
 export const SETTINGS = {
   data: setting<string>({ type: "data", names: DATASET_NAMES }, false, "mnist", "data", "data set", {
@@ -202,11 +210,11 @@ export const SETTINGS = {
     lab: { url: "bias", label: "bias init" },
   }),
   preluShared: bool("model", "PReLU: one slope per layer instead of one per unit", { atInit: true }),
-  loss: choice(["cross_entropy", "mse", "bce"] as const, "cross_entropy", "model", "loss function", {
+  loss: choice(LOSSES, "cross_entropy", "model", "loss function", {
     atInit: true,
     lab: { url: "loss", label: "loss" },
   }),
-  optimizer: choice(["sgd", "adam"] as const, "sgd", "optimizer", "optimizer", {
+  optimizer: choice(OPTIMIZERS, "sgd", "optimizer", "optimizer", {
     lab: { url: "opt", label: "optimizer" },
   }),
   lr: real(POSITIVE, 0.05, "optimizer", "learning rate", {
@@ -230,7 +238,7 @@ export const SETTINGS = {
       arg: "<x>",
     },
   ),
-  schedule: choice(["constant", "step", "cosine"] as const, "constant", "schedule", "learning-rate schedule"),
+  schedule: choice(SCHEDULES, "constant", "schedule", "learning-rate schedule"),
   stepEpochs: int(1, MAX_EPOCHS, 1, "schedule", "step schedule: epochs between decays"),
   gamma: real(POSITIVE, 0.1, "schedule", "step schedule: decay factor"),
   minLr: real(NON_NEGATIVE, 0, "schedule", "cosine schedule: final learning rate"),
@@ -252,7 +260,7 @@ export const SETTINGS = {
     "compute backend (auto: the fastest available; initlab info)",
     {
       atInit: true,
-      lab: { url: "backend", label: "backend", values: ["auto", "wasm", "ts"] },
+      lab: { url: "backend", label: "backend", values: LAB_BACKENDS },
     },
   ),
   threads: optInt(1, 256, "run", "threads a run may use (default: all cores)", {

@@ -85,8 +85,8 @@ test("specs in a link are checked by the library's parsers", () => {
   assert.equal(p.a.biasInit, DEFAULT_STATE.biasInit);
   assert.equal(p.a.activation, "leaky_relu(0.2)");
   assert.equal(p.b?.activation, "leaky_relu(0.2)", "B falls back to A's value");
-  assert.match(p.problems.join("\n"), /unknown initializer "foo"/);
-  assert.match(p.problems.join("\n"), /B: unknown activation "nope"/);
+  assert.match(p.problems.join("\n"), /init: unknown initializer "foo"/);
+  assert.match(p.problems.join("\n"), /B: activation: unknown activation "nope"/);
   assert.equal(p.problems.length, 3);
 });
 

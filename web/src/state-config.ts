@@ -1,4 +1,12 @@
-import { resolveConfig, type TrainConfig } from "../../src/train/config.js";
+import {
+  resolveConfig,
+  SETTING_KEYS,
+  type SettingKey,
+  TRAIN_DEFAULTS,
+  type TrainConfig,
+} from "../../src/train/config.js";
+import { formatKindValue } from "../../src/train/setting-kinds.js";
+import { flagOf, settingOf } from "../../src/train/settings.js";
 import {
   checkLabState,
   DEFAULT_STATE,
@@ -45,34 +53,46 @@ export function toTrainConfig(s: LabState): TrainConfig {
   });
 }
 
-/** The arguments of `initlab train` that make the same run as the lab (see toTrainConfig). */
+/** Settings the command always spells out (what the run is), even at their defaults. */
+const ALWAYS: ReadonlySet<SettingKey> = new Set([
+  "data",
+  "preprocess",
+  "trainLimit",
+  "testLimit",
+  "hidden",
+  "activation",
+  "init",
+  "biasInit",
+  "optimizer",
+  "lr",
+  "batchSize",
+  "loss",
+  "epochs",
+  "maxSteps",
+  "seed",
+  "probeEvery",
+  "probeBatch",
+]);
+
+/**
+ * The arguments of `initlab train` that make the same run as the lab (see toTrainConfig): every
+ * setting with a flag, from the settings table, that defines the run or differs from its
+ * default. The backend stays the machine's choice (the lab's "auto" may differ from the CLI's).
+ */
 export function toCliArgs(s: LabState): string[] {
   const c = toTrainConfig(s);
-  const args = ["train", "--data", c.data, "--preprocess", c.preprocess];
-  if (isTwoD(s.data)) args.push("--noise", String(c.noise));
-  args.push("--train-limit", String(c.trainLimit), "--test-limit", String(c.testLimit));
-  args.push("--hidden", s.depth > 0 ? `${s.width}x${s.depth}` : "none");
-  args.push("--activation", c.activation, "--init", c.init, "--bias-init", c.biasInit);
-  args.push("--optimizer", c.optimizer, "--lr", String(c.lr));
-  if (c.optimizer === "sgd") args.push("--momentum", String(c.momentum));
-  args.push(
-    "--batch-size",
-    String(c.batchSize),
-    "--loss",
-    c.loss,
-    "--epochs",
-    String(c.epochs),
-    "--max-steps",
-    String(c.maxSteps),
-  );
-  args.push(
-    "--seed",
-    String(c.seed),
-    "--probe-every",
-    String(c.probeEvery),
-    "--probe-batch",
-    String(c.probeBatch),
-  );
+  const args = ["train"];
+  for (const key of SETTING_KEYS) {
+    const flag = flagOf(key);
+    const value = c[key];
+    if (flag === null || key === "backend" || key === "threads" || value === null) continue;
+    const isDefault = JSON.stringify(value) === JSON.stringify(TRAIN_DEFAULTS[key]);
+    if (isDefault && !ALWAYS.has(key)) continue;
+    const kind = settingOf(key).kind;
+    if (kind.type === "bool") {
+      if (value === true) args.push(flag);
+    } else args.push(flag, formatKindValue(kind, value));
+  }
   return args;
 }
 

@@ -1,41 +1,43 @@
 import { UserError } from "../../src/errors.js";
-import { parseInit } from "../../src/init/index.js";
-import { parseActivation } from "../../src/nn/activations.js";
+import { type SettingKey, specProblem } from "../../src/train/config.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
+import { LAB_BACKENDS, type LAB_DATASETS, settingOf, type TrainConfig } from "../../src/train/settings.js";
+
+export { PREPROCESS_MODES } from "../../src/data/preprocess.js";
+export { LAB_DATASETS, LOSSES, OPTIMIZERS } from "../../src/train/settings.js";
 
 /**
  * The whole state of one lab run, and its URL form. As in TensorFlow Playground's state.ts, one
  * declarative table (FIELDS) lists every setting with its URL key, type and range; parsing and
- * serializing both walk that table, so a link reproduces the same (seeded) run.
+ * serializing both walk that table, so a link reproduces the same (seeded) run. The fields come
+ * from the settings table (src/train/settings.ts: each setting's `lab` view gives the URL key,
+ * the label and the lab's tighter range); only the network's shape is the lab's own (a depth and
+ * one width for the table's `hidden`).
  */
-export const LAB_DATASETS = ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] as const;
 export type LabDataset = (typeof LAB_DATASETS)[number];
 export const TWO_D_DATASETS: readonly LabDataset[] = ["circle", "xor", "gauss", "spiral"];
-export const PREPROCESS_MODES = ["raw", "unit", "symmetric", "standardize"] as const;
-export const OPTIMIZERS = ["sgd", "adam"] as const;
-export const LOSSES = ["cross_entropy", "mse", "bce"] as const;
-export const BACKENDS = ["auto", "wasm", "ts"] as const;
+export const BACKENDS = LAB_BACKENDS;
 
 export interface LabState {
   data: LabDataset;
-  preprocess: (typeof PREPROCESS_MODES)[number];
+  preprocess: TrainConfig["preprocess"];
   /** 2-D sets: label noise / spread, 0..0.5. */
   noise: number;
-  /** Training examples (MNIST: the first N; 2-D: how many to generate). */
+  /** Training examples (MNIST: the first N; 2-D: how many to generate): the setting trainLimit. */
   samples: number;
-  /** Hidden layers and their common width. */
+  /** Hidden layers and their common width: the setting hidden. */
   depth: number;
   width: number;
   activation: string;
   init: string;
   biasInit: string;
-  optimizer: (typeof OPTIMIZERS)[number];
+  optimizer: TrainConfig["optimizer"];
   lr: number;
   momentum: number;
   batchSize: number;
-  loss: (typeof LOSSES)[number];
+  loss: TrainConfig["loss"];
   seed: number;
-  /** Training stops after this many steps. */
+  /** Training stops after this many steps: the setting maxSteps. */
   steps: number;
   /** Per-layer statistics every this many steps. */
   probeEvery: number;
@@ -52,57 +54,80 @@ type Kind =
 
 export interface Field {
   key: keyof LabState;
+  /** The settings-table key this field sets (null: the lab's own, depth and width). */
+  setting: SettingKey | null;
   /** Name in the URL. */
   url: string;
   label: string;
+  /** One line: what the setting does (the table's doc). */
+  doc: string;
   kind: Kind;
 }
 
+/** Lab keys that name a setting differently. */
+const LAB_KEY: Partial<Record<SettingKey, keyof LabState>> = { trainLimit: "samples", maxSteps: "steps" };
+
+/** A table setting as a lab field: the lab view's URL key, label and range over the table's. */
+function fieldOf(key: SettingKey): Field {
+  const s = settingOf(key);
+  const lab = s.lab;
+  if (!lab) throw new Error(`setting ${key} has no lab view`);
+  const k = s.kind;
+  let kind: Kind;
+  if (k.type === "choice" || k.type === "data")
+    kind = { type: "enum", values: lab.values ?? (k.type === "choice" ? k.values : k.names) };
+  else if (k.type === "int" || k.type === "number")
+    kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
+  else if (k.type === "spec") kind = { type: "spec" };
+  else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
+  return {
+    key: LAB_KEY[key] ?? (key as keyof LabState),
+    setting: key,
+    url: lab.url,
+    label: lab.label,
+    doc: s.doc,
+    kind,
+  };
+}
+
+const tableField = (key: SettingKey) => fieldOf(key);
+
 export const FIELDS: readonly Field[] = [
-  { key: "data", url: "data", label: "data set", kind: { type: "enum", values: LAB_DATASETS } },
-  {
-    key: "preprocess",
-    url: "prep",
-    label: "preprocessing",
-    kind: { type: "enum", values: PREPROCESS_MODES },
-  },
-  { key: "noise", url: "noise", label: "noise", kind: { type: "number", min: 0, max: 0.5 } },
-  {
-    key: "samples",
-    url: "n",
-    label: "training examples",
-    kind: { type: "int", min: 10, max: LAB_LIMITS.maxTrain },
-  },
+  tableField("data"),
+  tableField("preprocess"),
+  tableField("noise"),
+  tableField("trainLimit"),
   {
     key: "depth",
+    setting: null,
     url: "depth",
     label: "hidden layers",
+    doc: "hidden layers (the setting hidden: depth x width)",
     kind: { type: "int", min: 0, max: LAB_LIMITS.maxDepth },
   },
-  { key: "width", url: "width", label: "width", kind: { type: "int", min: 1, max: LAB_LIMITS.maxWidth } },
-  { key: "activation", url: "act", label: "activation", kind: { type: "spec" } },
-  { key: "init", url: "init", label: "weight init", kind: { type: "spec" } },
-  { key: "biasInit", url: "bias", label: "bias init", kind: { type: "spec" } },
-  { key: "optimizer", url: "opt", label: "optimizer", kind: { type: "enum", values: OPTIMIZERS } },
-  { key: "lr", url: "lr", label: "learning rate", kind: { type: "number", min: 1e-7, max: 100 } },
-  { key: "momentum", url: "mom", label: "momentum", kind: { type: "number", min: 0, max: 0.999 } },
   {
-    key: "batchSize",
-    url: "batch",
-    label: "batch size",
-    kind: { type: "int", min: 1, max: LAB_LIMITS.maxBatch },
+    key: "width",
+    setting: null,
+    url: "width",
+    label: "width",
+    doc: "units per hidden layer (the setting hidden: depth x width)",
+    kind: { type: "int", min: 1, max: LAB_LIMITS.maxWidth },
   },
-  { key: "loss", url: "loss", label: "loss", kind: { type: "enum", values: LOSSES } },
-  { key: "seed", url: "seed", label: "seed", kind: { type: "int", min: 0, max: 4294967295 } },
-  {
-    key: "steps",
-    url: "steps",
-    label: "stop at step",
-    kind: { type: "int", min: 1, max: LAB_LIMITS.maxSteps },
-  },
-  { key: "probeEvery", url: "probe", label: "probe every", kind: { type: "int", min: 1, max: 100000 } },
-  { key: "probeBatch", url: "pb", label: "probe examples", kind: { type: "int", min: 8, max: 1024 } },
-  { key: "backend", url: "backend", label: "backend", kind: { type: "enum", values: BACKENDS } },
+  ...(
+    [
+      "activation",
+      "init",
+      "biasInit",
+      "optimizer",
+      "lr",
+      "momentum",
+      "batchSize",
+      "loss",
+      "seed",
+      "maxSteps",
+    ] as const
+  ).map(tableField),
+  ...(["probeEvery", "probeBatch", "backend"] as const).map(tableField),
 ];
 
 export const DEFAULT_STATE: LabState = {
@@ -178,17 +203,12 @@ function parseInto(base: LabState, q: URLSearchParams, prefix: string, problems:
       problems.push((prefix ? "B: " : "") + (e as Error).message);
     }
   }
-  const specs: [keyof LabState, (spec: string) => unknown][] = [
-    ["activation", parseActivation],
-    ["init", parseInit],
-    ["biasInit", parseInit],
-  ];
-  for (const [key, parse] of specs) {
-    try {
-      parse(String(s[key]));
-    } catch (e) {
-      problems.push(`${prefix ? "B: " : ""}${(e as Error).message.slice(0, 160)}; using ${base[key]}`);
-      (s as unknown as Record<string, unknown>)[key] = base[key];
+  for (const key of ["activation", "init", "biasInit"] as const) {
+    // the message every surface gives for this spec (src/train/config.ts)
+    const problem = specProblem(key, s[key], s.depth);
+    if (problem) {
+      problems.push(`${prefix ? "B: " : ""}${problem}; using ${base[key]}`);
+      s[key] = base[key];
     }
   }
   try {
