@@ -4,8 +4,9 @@
  * on a batch of data until its output variance is 1 (src/init/lsuv.ts); the paper reports test
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
-import type { ChartSpec } from "./chart-spec.js";
+
 import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../init/lsuv.js";
+import type { ChartSpec } from "./chart-spec.js";
 import {
   finalTable,
   layerLineChart,
