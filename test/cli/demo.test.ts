@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bufferIO } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+import { cli } from "./helpers.js";
 
 test("initlab demo prints a table with separated columns, the test loss and accuracy, and readable labels", async () => {
   const text = await cli("demo", "--steps", "3", "--seed", "2");

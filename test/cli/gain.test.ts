@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bufferIO } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
 import { listActivations } from "../../src/nn/activations.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+import { cli } from "./helpers.js";
 
 test("initlab gain NAME --json returns a gain for every activation initlab has (and its aliases)", async () => {
   for (const a of listActivations()) {

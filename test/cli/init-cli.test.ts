@@ -4,16 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { bufferIO } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
 import { parseInit } from "../../src/init/index.js";
 import { Rng } from "../../src/tensor/rng.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+import { cli } from "./helpers.js";
 
 test("init describe: fan_out only when the initializer uses it, and a bad spec before a missing fan", async () => {
   const he = await cli("init", "describe", "he_normal", "--fan-in", "784", "--json");

@@ -2,19 +2,13 @@
 // output variance of 1 within the tolerance on MNIST, for tanh, ReLU and SELU networks of depth 20.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bufferIO } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
 import { loadDataset } from "../../src/data/index.js";
 import { lsuvBatch } from "../../src/init/lsuv.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { dataOptionsOf, resolveConfig } from "../../src/train/config.js";
 import { buildNetwork } from "../../src/train/trainer.js";
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+import { populationVariance } from "../init/helpers.js";
+import { cli } from "./helpers.js";
 
 const TOL = 0.1;
 const DEPTH = 20;
@@ -29,16 +23,6 @@ const common = [
   "2000",
 ];
 const common2 = [...common, "--seed", "3"];
-
-/** Population variance in float64, written here independently of src/init/lsuv.ts. */
-function variance(x: ArrayLike<number>, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const m = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
-  return v / n;
-}
 
 interface Report {
   method: string;
@@ -103,7 +87,7 @@ for (const activation of ["tanh", "relu", "selu"]) {
     const x = lsuvBatch(dataset, 256, 3);
     net.forward(x, 256);
     for (const layer of net.layers) {
-      const v = variance(layer.Z, 256 * layer.outDim);
+      const v = populationVariance(layer.Z, 256 * layer.outDim);
       assert.ok(Math.abs(v - 1) < TOL, `library ${activation}: layer ${layer.index}: Var(z) = ${v}`);
     }
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import "../../src/kernels/available.js";
 import { createBackend } from "../../src/kernels/registry.js";
 import { parseActivation } from "../../src/nn/activations.js";
@@ -46,8 +46,10 @@ const LEVEL = [
   "hard_tanh",
 ];
 
+const backend = await createBackend(undefined, { threads: 2 });
+after(() => backend.dispose());
+
 async function measure(activation: string, init: string): Promise<{ mean: number[]; sd: number[] }> {
-  const backend = await createBackend(undefined, { threads: 2 });
   const phi = parseActivation(activation);
   const net = new Network({ sizes: Array.from({ length: L + 1 }, () => N), activation, init }, { backend });
   const x = new Float32Array(B * N);
@@ -63,7 +65,6 @@ async function measure(activation: string, init: string): Promise<{ mean: number
       q[l].push(s / (B * N));
     });
   }
-  backend.dispose();
   const mean = q.map((v) => v.reduce((a, b) => a + b, 0) / K);
   const sd = q.map((v, l) => Math.sqrt(v.reduce((a, b) => a + (b - mean[l]) ** 2, 0) / (K - 1)));
   return { mean, sd };
