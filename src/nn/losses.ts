@@ -11,8 +11,8 @@ export interface Loss {
   forward(logits: FloatArray, labels: Int32Array, B: number, C: number, dLogits: FloatArray | null): number;
 }
 
-export type LossName = "cross_entropy" | "mse" | "bce";
-export const LOSS_NAMES: readonly LossName[] = ["cross_entropy", "mse", "bce"];
+export type LossName = (typeof LOSS_NAMES)[number];
+export const LOSS_NAMES = ["cross_entropy", "mse", "bce"] as const;
 
 /**
  * Softmax cross-entropy: L = mean_i [ logsumexp(y_i) - y_i[t_i] ], computed with the max

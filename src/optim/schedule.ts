@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
 
-export type ScheduleName = "constant" | "step" | "cosine";
-export const SCHEDULE_NAMES: readonly ScheduleName[] = ["constant", "step", "cosine"];
+export const SCHEDULE_NAMES = ["constant", "step", "cosine"] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
 export interface ScheduleOptions {
   schedule: ScheduleName;
@@ -12,14 +12,24 @@ export interface ScheduleOptions {
   /** cosine: total number of steps of the run (lr goes from lr to minLr following half a cosine). */
   totalSteps?: number;
   minLr?: number;
+  /** Linear warm-up: the rate is multiplied by (step + 1) / warmupSteps for the first warmupSteps steps. */
+  warmupSteps?: number;
 }
 
 /**
  * The learning rate at a step (0-based) and epoch (0-based):
  * constant: lr; step: lr * gamma^floor(epoch / stepEpochs) (torch StepLR per epoch);
- * cosine: minLr + (lr - minLr) (1 + cos(pi t / T)) / 2 (Loshchilov & Hutter 2017, without restarts).
+ * cosine: minLr + (lr - minLr) (1 + cos(pi t / T)) / 2 (Loshchilov & Hutter 2017, without restarts);
+ * times the linear warm-up factor min(1, (step + 1) / warmupSteps) when warmupSteps > 0
+ * (Goyal et al. 2017, arXiv:1706.02677, section 2.2: gradual warm-up).
  */
 export function learningRate(o: ScheduleOptions, step: number, epoch: number): number {
+  const w = o.warmupSteps ?? 0;
+  const base = scheduledRate(o, step, epoch);
+  return w > 0 && step < w ? (base * (step + 1)) / w : base;
+}
+
+function scheduledRate(o: ScheduleOptions, step: number, epoch: number): number {
   switch (o.schedule) {
     case "constant":
       return o.lr;

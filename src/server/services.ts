@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
 import { LAB_LIMITS } from "../train/limits.js";
 import { INITLAB_VERSION } from "../train/trainer.js";
-import type { ByteDataset } from "./dataset-codec.js";
+import type { ByteDataset } from "../data/dataset-codec.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
 
 /**

@@ -1,6 +1,8 @@
 import { DATASET_NAMES } from "../data/names.js";
 import { PREPROCESS_MODES } from "../data/preprocess.js";
 import { BACKEND_CHOICES } from "../kernels/backend-names.js";
+import { LOSS_NAMES } from "../nn/losses.js";
+import { SCHEDULE_NAMES } from "../optim/schedule.js";
 import { LAB_LIMITS } from "./limits.js";
 import type { Kind } from "./setting-kinds.js";
 
@@ -45,6 +47,10 @@ export interface Setting<T> {
 export interface LabView {
   url: string;
   label: string;
+  /** The lab state's name for the key when it differs (trainLimit is the lab's "samples"). */
+  name?: string;
+  /** The lab's default when it differs from the run default (the lab opens on a small 2-D problem). */
+  default?: unknown;
   min?: number;
   max?: number;
   values?: readonly string[];
@@ -64,15 +70,18 @@ export const SETTING_GROUPS: Record<SettingGroup, string> = {
 type Extra = Partial<
   Pick<Setting<unknown>, "flag" | "arg" | "sweep" | "atInit" | "result" | "since" | "lab">
 >;
+/** No extra fields. */
+type None = Record<never, never>;
 
-function setting<T>(
+/** A table entry; the type keeps its extra fields (so the lab's state type can see which keys have a lab view). */
+function setting<T, const E extends Extra = None>(
   kind: Kind,
   nullable: boolean,
   def: T,
   group: SettingGroup,
   doc: string,
-  extra: Extra = {},
-): Setting<T> {
+  extra?: E,
+): Setting<T> & E {
   return {
     kind,
     nullable,
@@ -84,38 +93,51 @@ function setting<T>(
     atInit: false,
     result: true,
     ...extra,
-  } as Setting<T>;
+  } as Setting<T> & E;
 }
 
-const choice = <const V extends readonly string[]>(
+const choice = <const V extends readonly string[], const E extends Extra = None>(
   values: V,
   def: V[number],
   group: SettingGroup,
   doc: string,
-  extra?: Extra,
-) => setting<V[number]>({ type: "choice", values }, false, def, group, doc, { arg: "<name>", ...extra });
-const int = (min: number, max: number, def: number, group: SettingGroup, doc: string, extra?: Extra) =>
-  setting<number>({ type: "int", min, max }, false, def, group, doc, { arg: "<n>", ...extra });
-const optInt = (min: number, max: number, group: SettingGroup, doc: string, extra?: Extra) =>
-  setting<number | null>({ type: "int", min, max }, true, null, group, doc, { arg: "<n>", ...extra });
-const real = (
+  extra?: E,
+) =>
+  setting<V[number], E>({ type: "choice", values }, false, def, group, doc, { arg: "<name>", ...extra } as E);
+const int = <const E extends Extra = None>(
+  min: number,
+  max: number,
+  def: number,
+  group: SettingGroup,
+  doc: string,
+  extra?: E,
+) => setting<number, E>({ type: "int", min, max }, false, def, group, doc, { arg: "<n>", ...extra } as E);
+const optInt = <const E extends Extra = None>(
+  min: number,
+  max: number,
+  group: SettingGroup,
+  doc: string,
+  extra?: E,
+) =>
+  setting<number | null, E>({ type: "int", min, max }, true, null, group, doc, { arg: "<n>", ...extra } as E);
+const real = <const E extends Extra = None>(
   range: Omit<Extract<Kind, { type: "number" }>, "type">,
   def: number,
   group: SettingGroup,
   doc: string,
-  extra?: Extra,
-) => setting<number>({ type: "number", ...range }, false, def, group, doc, { arg: "<x>", ...extra });
-const bool = (group: SettingGroup, doc: string, extra?: Extra) =>
-  setting<boolean>({ type: "bool" }, false, false, group, doc, extra);
-const spec = (
+  extra?: E,
+) => setting<number, E>({ type: "number", ...range }, false, def, group, doc, { arg: "<x>", ...extra } as E);
+const bool = <const E extends Extra = None>(group: SettingGroup, doc: string, extra?: E) =>
+  setting<boolean, E>({ type: "bool" }, false, false, group, doc, extra);
+const spec = <const E extends Extra = None>(
   what: "activation" | "initializer",
   perLayer: boolean,
   def: string,
   group: SettingGroup,
   doc: string,
-  extra?: Extra,
+  extra?: E,
 ) =>
-  setting<string>(
+  setting<string, E>(
     { type: "spec", what, perLayer, maxLength: LAB_LIMITS.maxSpecLength },
     false,
     def,
@@ -125,8 +147,11 @@ const spec = (
       arg: "<spec>",
       atInit: true,
       ...extra,
-    },
+    } as E,
   );
+
+const dataName = <const E extends Extra = None>(def: string, doc: string, extra?: E) =>
+  setting<string, E>({ type: "data", names: DATASET_NAMES }, false, def, "data", doc, extra);
 
 const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } as const;
 const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
@@ -136,8 +161,6 @@ export const MAX_EPOCHS = 1_000_000;
 export const MAX_STEPS = 1_000_000_000;
 
 export const OPTIMIZERS = ["sgd", "adam"] as const;
-export const LOSSES = ["cross_entropy", "mse", "bce"] as const;
-export const SCHEDULES = ["constant", "step", "cosine"] as const;
 /** The data sets the browser lab trains on (no CSV files in the browser). */
 export const LAB_DATASETS = ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] as const;
 /** The backends the browser lab can run (no native addon in the browser). */
@@ -145,14 +168,10 @@ export const LAB_BACKENDS = ["auto", "wasm", "ts"] as const;
 
 /** The table. Key order is the order of --help, the docs and a stored config. */
 export const SETTINGS = {
-  data: setting<string>({ type: "data", names: DATASET_NAMES }, false, "mnist", "data", "data set", {
+  data: dataName("mnist", "data set", {
     arg: "<name>",
     atInit: true,
-    lab: {
-      url: "data",
-      label: "data set",
-      values: ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"],
-    },
+    lab: { url: "data", label: "data set", values: LAB_DATASETS, default: "spiral" },
   }),
   preprocess: choice(PREPROCESS_MODES, "standardize", "data", "input preprocessing (docs/data.md)", {
     arg: "<mode>",
@@ -161,9 +180,16 @@ export const SETTINGS = {
   }),
   trainLimit: optInt(1, 10_000_000, "data", "use only the first N training examples", {
     atInit: true,
-    lab: { url: "n", label: "training examples", min: 10, max: LAB_LIMITS.maxTrain },
+    lab: {
+      url: "n",
+      label: "training examples",
+      name: "samples",
+      default: 500,
+      min: 10,
+      max: LAB_LIMITS.maxTrain,
+    },
   }),
-  testLimit: optInt(1, 10_000_000, "data", "use only the first N test examples"),
+  testLimit: optInt(1, 10_000_000, "data", "use only the first N test examples", { atInit: true }),
   target: setting<string | null>(
     { type: "text", maxLength: 200 },
     true,
@@ -182,7 +208,7 @@ export const SETTINGS = {
     "synthetic sets: noise level 0..0.5 (as TensorFlow Playground)",
     {
       atInit: true,
-      lab: { url: "noise", label: "noise" },
+      lab: { url: "noise", label: "noise", default: 0.1 },
     },
   ),
   hidden: setting<number[]>(
@@ -194,7 +220,7 @@ export const SETTINGS = {
     { arg: "<sizes>", atInit: true },
   ),
   activation: spec("activation", true, "relu", "model", "hidden activation, or one per hidden layer", {
-    lab: { url: "act", label: "activation" },
+    lab: { url: "act", label: "activation", default: "tanh" },
   }),
   init: spec(
     "initializer",
@@ -203,14 +229,14 @@ export const SETTINGS = {
     "model",
     "weight initializer spec, or one per layer (initlab init list)",
     {
-      lab: { url: "init", label: "weight init" },
+      lab: { url: "init", label: "weight init", default: "xavier_uniform" },
     },
   ),
   biasInit: spec("initializer", false, "zeros", "model", "bias initializer spec", {
     lab: { url: "bias", label: "bias init" },
   }),
   preluShared: bool("model", "PReLU: one slope per layer instead of one per unit", { atInit: true }),
-  loss: choice(LOSSES, "cross_entropy", "model", "loss function", {
+  loss: choice(LOSS_NAMES, "cross_entropy", "model", "loss function", {
     atInit: true,
     lab: { url: "loss", label: "loss" },
   }),
@@ -218,7 +244,7 @@ export const SETTINGS = {
     lab: { url: "opt", label: "optimizer" },
   }),
   lr: real(POSITIVE, 0.05, "optimizer", "learning rate", {
-    lab: { url: "lr", label: "learning rate", min: 1e-7, max: 100 },
+    lab: { url: "lr", label: "learning rate", default: 0.03, min: 1e-7, max: 100 },
   }),
   momentum: real({ min: 0, max: 1 }, 0.9, "optimizer", "SGD momentum", {
     lab: { url: "mom", label: "momentum", max: 0.999 },
@@ -238,16 +264,27 @@ export const SETTINGS = {
       arg: "<x>",
     },
   ),
-  schedule: choice(SCHEDULES, "constant", "schedule", "learning-rate schedule"),
+  schedule: choice(SCHEDULE_NAMES, "constant", "schedule", "learning-rate schedule"),
   stepEpochs: int(1, MAX_EPOCHS, 1, "schedule", "step schedule: epochs between decays"),
   gamma: real(POSITIVE, 0.1, "schedule", "step schedule: decay factor"),
   minLr: real(NON_NEGATIVE, 0, "schedule", "cosine schedule: final learning rate"),
+  warmupSteps: int(
+    0,
+    MAX_STEPS,
+    0,
+    "schedule",
+    "linear learning-rate warm-up over the first N steps (0 = none)",
+    {
+      since: "0.2.0",
+      lab: { url: "warmup", label: "warm-up steps", max: 100000 },
+    },
+  ),
   batchSize: int(1, 65536, 128, "run", "mini-batch size", {
-    lab: { url: "batch", label: "batch size", max: LAB_LIMITS.maxBatch },
+    lab: { url: "batch", label: "batch size", default: 32, max: LAB_LIMITS.maxBatch },
   }),
   epochs: int(1, MAX_EPOCHS, 1, "run", "epochs (a run stops at --max-steps first if given)"),
   maxSteps: optInt(1, MAX_STEPS, "run", "stop after N steps", {
-    lab: { url: "steps", label: "stop at step", max: LAB_LIMITS.maxSteps },
+    lab: { url: "steps", label: "stop at step", name: "steps", default: 3000, max: LAB_LIMITS.maxSteps },
   }),
   seed: int(0, 4294967295, 1, "run", "random seed (weights, data order, probe batch)", {
     atInit: true,
@@ -269,7 +306,7 @@ export const SETTINGS = {
     sweep: "every sweep run uses one thread (runs are spread over the cores instead)",
   }),
   probeEvery: int(0, MAX_STEPS, 0, "probes", "record per-layer probes every N steps (0 = off)", {
-    lab: { url: "probe", label: "probe every", min: 1, max: 100000 },
+    lab: { url: "probe", label: "probe every", default: 10, min: 1, max: 100000 },
   }),
   probeBatch: int(1, 65536, 128, "probes", "examples in the fixed probe batch", {
     atInit: true,
@@ -312,3 +349,22 @@ export function flagOf(key: SettingKey): string | null {
 export const TRAIN_DEFAULTS: TrainConfig = Object.fromEntries(
   SETTING_KEYS.map((k) => [k, structuredClone(settingOf(k).default)]),
 ) as TrainConfig;
+
+type Table = typeof SETTINGS;
+/** The settings the browser lab shows (those with a lab view). */
+export type LabSettingKey = {
+  [K in keyof Table]: Table[K] extends { lab: LabView } ? K : never;
+}[keyof Table];
+/** The lab state's name of a setting (its lab view's `name`, else the key). */
+export type LabName<K extends LabSettingKey> = Table[K] extends { lab: { name: infer N extends string } }
+  ? N
+  : K;
+/** The lab's value type of a setting: its lab view's choices, else the setting's (never null in the lab). */
+export type LabValue<K extends LabSettingKey> = Table[K] extends { lab: { values: readonly (infer V)[] } }
+  ? V
+  : NonNullable<TrainConfig[K]>;
+/** The settings part of the browser lab's state, derived from the table. */
+export type LabSettings = { [K in LabSettingKey as LabName<K>]: LabValue<K> };
+
+/** The keys with a lab view, in table order. */
+export const LAB_SETTING_KEYS = SETTING_KEYS.filter((k) => settingOf(k).lab !== undefined) as LabSettingKey[];

@@ -87,3 +87,14 @@ test("learning-rate schedules", () => {
   assert.ok(Math.abs(learningRate(cos, 50, 0) - 0.5) < 1e-12);
   assert.ok(Math.abs(learningRate(cos, 100, 0)) < 1e-12);
 });
+
+test("linear warm-up scales the scheduled rate by (step + 1) / warmupSteps, then leaves it", () => {
+  const o = { schedule: "constant" as const, lr: 0.2, warmupSteps: 4 };
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 100].map((t) => learningRate(o, t, 0)),
+    [0.05, 0.1, 0.15000000000000002, 0.2, 0.2, 0.2],
+  );
+  const cos = { schedule: "cosine" as const, lr: 1, totalSteps: 100, warmupSteps: 10 };
+  assert.ok(Math.abs(learningRate(cos, 4, 0) - 0.5 * (1 + Math.cos((Math.PI * 4) / 100)) * 0.5) < 1e-15);
+  assert.equal(learningRate({ ...o, warmupSteps: 0 }, 0, 0), 0.2);
+});

@@ -12,6 +12,7 @@ import { optionsMarkdown } from "../../src/train/options-doc.js";
 import { kindProblem, parseSizesText, sizesText } from "../../src/train/setting-kinds.js";
 import { flagOf, SETTING_KEYS, settingOf, TRAIN_DEFAULTS } from "../../src/train/settings.js";
 import { FIELDS, parseUrl } from "../../web/src/state.js";
+import { toCliArgs, toTrainConfig } from "../../web/src/state-config.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -146,4 +147,43 @@ test("hidden sizes: text form round-trips, malformed text is refused", () => {
   for (const bad of ["8x", "x8", "-1", "4,,4", "1.5", "8x0", "0", "4 4"])
     assert.equal(parseSizesText(bad), null, bad);
   assert.equal(parseSizesText("10x2000"), null, "more layers than the limit");
+});
+
+test("a setting declared once reaches the CLI, sweep files, the lab's links and the trainer", async () => {
+  // warmupSteps is one entry of the table (plus its implementation in src/optim/schedule.ts)
+  const help = bufferIO();
+  await run(["train", "--help"], help).catch(() => 0);
+  assert.match(help.out, /--warmup-steps <n>\s+linear learning-rate warm-up/);
+  const plan = planSweep(
+    parseSweepText("name: w\nbase: {data: circle}\ngrid: {warmupSteps: [0, 5]}", "w.yaml"),
+    {
+      backend: "ts",
+    },
+  );
+  assert.deepEqual(
+    plan.runs.map((r) => r.config.warmupSteps),
+    [0, 5],
+  );
+  const lab = parseUrl("?warmup=50");
+  assert.deepEqual(lab.problems, []);
+  assert.equal(lab.a.warmupSteps, 50);
+  assert.equal(toTrainConfig(lab.a).warmupSteps, 50);
+  assert.ok(toCliArgs(lab.a).join(" ").includes("--warmup-steps 50"));
+  // the trainer uses it: the first step's recorded rate is lr / warmupSteps
+  const cli = bufferIO();
+  const args = [
+    "train",
+    "--data",
+    "circle",
+    "--hidden",
+    "4",
+    "--backend",
+    "ts",
+    "--max-steps",
+    "1",
+    "--json",
+    "--quiet",
+  ];
+  assert.equal(await run([...args, "--lr", "0.4", "--warmup-steps", "4"], cli), 0, cli.err);
+  assert.equal(JSON.parse(cli.out).lossCurve[0].lr, 0.1);
 });

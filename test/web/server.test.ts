@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type ByteDataset, decodeDataset, encodeDataset } from "../../src/server/dataset-codec.js";
+import { type ByteDataset, decodeDataset, encodeDataset } from "../../src/data/dataset-codec.js";
 import type { LabServices } from "../../src/server/routes.js";
 import { type LabServer, startServer } from "../../src/server/server.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";

@@ -46,6 +46,7 @@ const stateArb: fc.Arbitrary<LabState> = fc.record({
   probeEvery: fc.integer({ min: 1, max: 1000 }),
   probeBatch: fc.integer({ min: 8, max: 1024 }),
   backend: fc.constantFrom(...BACKENDS),
+  warmupSteps: fc.integer({ min: 0, max: 100000 }),
 });
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {

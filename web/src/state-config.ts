@@ -6,8 +6,9 @@ import {
   type TrainConfig,
 } from "../../src/train/config.js";
 import { formatKindValue } from "../../src/train/setting-kinds.js";
-import { flagOf, settingOf } from "../../src/train/settings.js";
+import { flagOf, LAB_SETTING_KEYS, type LabSettingKey, settingOf } from "../../src/train/settings.js";
 import {
+  BACKENDS,
   checkLabState,
   DEFAULT_STATE,
   hiddenOf,
@@ -25,31 +26,26 @@ import {
  * stored run's configuration.
  */
 
-/** The TrainConfig the worker trains with (the same object the CLI's flags resolve to). */
+/** The lab state's name of a table setting (trainLimit is "samples", maxSteps is "steps"). */
+function labName(key: LabSettingKey): keyof LabState {
+  return (settingOf(key).lab?.name ?? key) as keyof LabState;
+}
+
+/**
+ * The TrainConfig the worker trains with (the same object the CLI's flags resolve to): every
+ * setting with a lab view from the state, the hidden sizes from depth x width, and what the lab
+ * fixes (the test split's size, no epoch limit, a sparse loss curve: the page reads every step's
+ * loss from the trainer's onStep hook).
+ */
 export function toTrainConfig(s: LabState): TrainConfig {
+  const fromState = Object.fromEntries(LAB_SETTING_KEYS.map((k) => [k, s[labName(k)]]));
   return resolveConfig({
-    data: s.data,
-    preprocess: s.preprocess,
+    ...fromState,
     noise: isTwoD(s.data) ? s.noise : 0,
-    trainLimit: s.samples,
     testLimit: testSamples(s),
     hidden: hiddenOf(s),
-    activation: s.activation,
-    init: s.init,
-    biasInit: s.biasInit,
-    optimizer: s.optimizer,
-    lr: s.lr,
-    momentum: s.momentum,
-    batchSize: s.batchSize,
-    loss: s.loss,
-    seed: s.seed,
-    maxSteps: s.steps,
     epochs: 1_000_000,
-    probeEvery: s.probeEvery,
-    probeBatch: s.probeBatch,
-    // the page reads every step's loss from the trainer's onStep hook; the record keeps a sparse curve
     lossEvery: 100,
-    backend: s.backend === "auto" ? "auto" : s.backend,
   });
 }
 
@@ -111,38 +107,27 @@ export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: str
   const dropped: string[] = [];
   const widths = new Set(c.hidden);
   if (widths.size > 1) dropped.push(`hidden widths ${c.hidden.join(",")} (the lab uses one width)`);
-  if (c.schedule !== "constant") dropped.push(`schedule ${c.schedule}`);
-  if (c.weightDecay !== 0) dropped.push(`weight decay ${c.weightDecay}`);
-  if (c.clipNorm !== null) dropped.push(`clip norm ${c.clipNorm}`);
-  if (c.nesterov) dropped.push("nesterov");
-  const s: LabState = {
-    ...DEFAULT_STATE,
-    data: c.data as LabDataset,
-    preprocess: c.preprocess,
-    noise: c.noise,
-    samples: c.trainLimit ?? (isTwoD(c.data as LabDataset) ? SYNTHETIC_SIZE : 10000),
-    depth: c.hidden.length,
-    width: c.hidden[0] ?? DEFAULT_STATE.width,
-    activation: c.activation,
-    init: c.init,
-    biasInit: c.biasInit,
-    optimizer: c.optimizer,
-    lr: c.lr,
-    momentum: c.momentum,
-    batchSize: c.batchSize,
-    loss: c.loss,
-    seed: c.seed,
-    steps: c.maxSteps ?? DEFAULT_STATE.steps,
-    probeEvery: c.probeEvery > 0 ? c.probeEvery : DEFAULT_STATE.probeEvery,
-    probeBatch: c.probeBatch,
-  };
+  // settings the lab has no field for, at a value other than the default, are dropped (and said)
+  for (const k of SETTING_KEYS) {
+    if (settingOf(k).lab || !settingOf(k).result || IMPLIED.has(k)) continue;
+    if (JSON.stringify(c[k]) !== JSON.stringify(TRAIN_DEFAULTS[k]))
+      dropped.push(`${k} ${JSON.stringify(c[k])}`);
+  }
+  const s = { ...DEFAULT_STATE } as Record<string, unknown>;
+  for (const k of LAB_SETTING_KEYS) if (c[k] !== null) s[labName(k)] = c[k];
+  s.samples = c.trainLimit ?? (isTwoD(c.data as LabDataset) ? SYNTHETIC_SIZE : 10000);
+  s.depth = c.hidden.length;
+  s.width = c.hidden[0] ?? DEFAULT_STATE.width;
+  if (c.probeEvery === 0) s.probeEvery = DEFAULT_STATE.probeEvery;
+  if ((BACKENDS as readonly string[]).includes(c.backend) === false) s.backend = DEFAULT_STATE.backend;
+  const state = s as LabState;
   try {
-    checkLabState(s);
+    checkLabState(state);
   } catch (e) {
     dropped.push((e as Error).message);
     return {
       state: {
-        ...s,
+        ...state,
         depth: DEFAULT_STATE.depth,
         width: DEFAULT_STATE.width,
         batchSize: DEFAULT_STATE.batchSize,
@@ -150,5 +135,14 @@ export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: str
       dropped,
     };
   }
-  return { state: s, dropped };
+  return { state, dropped };
 }
+
+/** Settings the lab sets itself (from its own fields or fixed values), never "dropped". */
+const IMPLIED: ReadonlySet<SettingKey> = new Set([
+  "hidden",
+  "testLimit",
+  "epochs",
+  "lossEvery",
+  "evalBatchSize",
+]);

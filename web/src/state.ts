@@ -1,10 +1,21 @@
 import { UserError } from "../../src/errors.js";
 import { type SettingKey, specProblem } from "../../src/train/config.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
-import { LAB_BACKENDS, type LAB_DATASETS, settingOf, type TrainConfig } from "../../src/train/settings.js";
+import {
+  LAB_BACKENDS,
+  type LAB_DATASETS,
+  LAB_SETTING_KEYS,
+  type LabSettingKey,
+  type LabSettings,
+  type LabView,
+  type SettingGroup,
+  settingOf,
+  TRAIN_DEFAULTS,
+} from "../../src/train/settings.js";
 
 export { PREPROCESS_MODES } from "../../src/data/preprocess.js";
-export { LAB_DATASETS, LOSSES, OPTIMIZERS } from "../../src/train/settings.js";
+export { LOSS_NAMES as LOSSES } from "../../src/nn/losses.js";
+export { LAB_DATASETS, OPTIMIZERS } from "../../src/train/settings.js";
 
 /**
  * The whole state of one lab run, and its URL form. As in TensorFlow Playground's state.ts, one
@@ -18,33 +29,17 @@ export type LabDataset = (typeof LAB_DATASETS)[number];
 export const TWO_D_DATASETS: readonly LabDataset[] = ["circle", "xor", "gauss", "spiral"];
 export const BACKENDS = LAB_BACKENDS;
 
-export interface LabState {
-  data: LabDataset;
-  preprocess: TrainConfig["preprocess"];
-  /** 2-D sets: label noise / spread, 0..0.5. */
-  noise: number;
-  /** Training examples (MNIST: the first N; 2-D: how many to generate): the setting trainLimit. */
-  samples: number;
+/**
+ * The whole lab state: the settings with a lab view in the settings table (keyed by the lab's
+ * names: trainLimit is `samples`, maxSteps is `steps`), and the network's shape as a depth and one
+ * width (the table's `hidden`). A setting that gains a lab view in the table appears here, in the
+ * URL and in the form without another edit.
+ */
+export type LabState = LabSettings & {
   /** Hidden layers and their common width: the setting hidden. */
   depth: number;
   width: number;
-  activation: string;
-  init: string;
-  biasInit: string;
-  optimizer: TrainConfig["optimizer"];
-  lr: number;
-  momentum: number;
-  batchSize: number;
-  loss: TrainConfig["loss"];
-  seed: number;
-  /** Training stops after this many steps: the setting maxSteps. */
-  steps: number;
-  /** Per-layer statistics every this many steps. */
-  probeEvery: number;
-  /** Examples in the fixed probe batch. */
-  probeBatch: number;
-  backend: (typeof BACKENDS)[number];
-}
+};
 
 type Kind =
   | { type: "enum"; values: readonly string[] }
@@ -61,17 +56,15 @@ export interface Field {
   label: string;
   /** One line: what the setting does (the table's doc). */
   doc: string;
+  /** The settings-table group (Data, Model, ...) the form puts the field in. */
+  group: SettingGroup;
   kind: Kind;
 }
 
-/** Lab keys that name a setting differently. */
-const LAB_KEY: Partial<Record<SettingKey, keyof LabState>> = { trainLimit: "samples", maxSteps: "steps" };
-
 /** A table setting as a lab field: the lab view's URL key, label and range over the table's. */
-function fieldOf(key: SettingKey): Field {
+function fieldOf(key: LabSettingKey): Field {
   const s = settingOf(key);
-  const lab = s.lab;
-  if (!lab) throw new Error(`setting ${key} has no lab view`);
+  const lab = s.lab as LabView;
   const k = s.kind;
   let kind: Kind;
   if (k.type === "choice" || k.type === "data")
@@ -80,29 +73,19 @@ function fieldOf(key: SettingKey): Field {
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
   else if (k.type === "spec") kind = { type: "spec" };
   else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
-  return {
-    key: LAB_KEY[key] ?? (key as keyof LabState),
-    setting: key,
-    url: lab.url,
-    label: lab.label,
-    doc: s.doc,
-    kind,
-  };
+  const name = (lab.name ?? key) as keyof LabState;
+  return { key: name, setting: key, url: lab.url, label: lab.label, doc: s.doc, group: s.group, kind };
 }
 
-const tableField = (key: SettingKey) => fieldOf(key);
-
-export const FIELDS: readonly Field[] = [
-  tableField("data"),
-  tableField("preprocess"),
-  tableField("noise"),
-  tableField("trainLimit"),
+/** The lab's own fields: the shape of the table's `hidden`, placed right after the data fields. */
+const SHAPE_FIELDS: Field[] = [
   {
     key: "depth",
     setting: null,
     url: "depth",
     label: "hidden layers",
     doc: "hidden layers (the setting hidden: depth x width)",
+    group: "model",
     kind: { type: "int", min: 0, max: LAB_LIMITS.maxDepth },
   },
   {
@@ -111,45 +94,28 @@ export const FIELDS: readonly Field[] = [
     url: "width",
     label: "width",
     doc: "units per hidden layer (the setting hidden: depth x width)",
+    group: "model",
     kind: { type: "int", min: 1, max: LAB_LIMITS.maxWidth },
   },
-  ...(
-    [
-      "activation",
-      "init",
-      "biasInit",
-      "optimizer",
-      "lr",
-      "momentum",
-      "batchSize",
-      "loss",
-      "seed",
-      "maxSteps",
-    ] as const
-  ).map(tableField),
-  ...(["probeEvery", "probeBatch", "backend"] as const).map(tableField),
 ];
 
+/** Every field of the lab, in the table's order (the shape first among the model's fields). */
+export const FIELDS: readonly Field[] = (() => {
+  const table = LAB_SETTING_KEYS.map(fieldOf);
+  const firstModel = table.findIndex((f) => f.group === "model");
+  return [...table.slice(0, firstModel), ...SHAPE_FIELDS, ...table.slice(firstModel)];
+})();
+
+/** The lab's defaults: each lab view's default, else the run default; a 4 x 16 network. */
 export const DEFAULT_STATE: LabState = {
-  data: "spiral",
-  preprocess: "standardize",
-  noise: 0.1,
-  samples: 500,
+  ...(Object.fromEntries(
+    LAB_SETTING_KEYS.map((k) => {
+      const lab = settingOf(k).lab as LabView;
+      return [lab.name ?? k, lab.default ?? TRAIN_DEFAULTS[k]];
+    }),
+  ) as LabSettings),
   depth: 4,
   width: 16,
-  activation: "tanh",
-  init: "xavier_uniform",
-  biasInit: "zeros",
-  optimizer: "sgd",
-  lr: 0.03,
-  momentum: 0.9,
-  batchSize: 32,
-  loss: "cross_entropy",
-  seed: 1,
-  steps: 3000,
-  probeEvery: 10,
-  probeBatch: 128,
-  backend: "auto",
 };
 
 /** Parses one field's URL text; a UserError names the field, the bad value and the rule. */

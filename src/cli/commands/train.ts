@@ -64,6 +64,12 @@ export function trainCommand(io: CliIO): Command {
       const f = record.final;
       if (f.diverged)
         progress.log(`diverged at step ${f.divergedAtStep}: the loss or a gradient became NaN/Inf`);
+      else if (config.maxSteps !== null && f.steps < config.maxSteps) {
+        progress.log(
+          `note: stopped after ${config.epochs} epoch(s) = ${f.steps} steps, before --max-steps ${config.maxSteps}; ` +
+            `give --epochs ${Math.ceil((config.maxSteps * config.epochs) / Math.max(1, f.steps))} to reach it`,
+        );
+      }
       progress.log(
         `final: test accuracy ${(100 * f.testAccuracy).toFixed(2)}%, test loss ${fmt(f.testLoss)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,

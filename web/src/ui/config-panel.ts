@@ -1,14 +1,13 @@
 import { listActivations, parseActivation } from "../../../src/nn/activations.js";
+import { SETTING_GROUPS } from "../../../src/train/settings.js";
 import { checkLabState, dataShape, FIELDS, type Field, isTwoD, type LabState, parseField } from "../state.js";
 import { InitEditor } from "./init-editor.js";
 import { escapeHtml } from "./layer-table.js";
 
-const GROUPS: { title: string; keys: (keyof LabState)[] }[] = [
-  { title: "Data", keys: ["data", "preprocess", "noise", "samples"] },
-  { title: "Network", keys: ["depth", "width", "activation", "init", "biasInit"] },
-  { title: "Training", keys: ["optimizer", "lr", "momentum", "batchSize", "loss", "seed", "steps"] },
-  { title: "Lab", keys: ["probeEvery", "probeBatch", "backend"] },
-];
+/** The form's fieldsets: the settings table's groups, each with its fields in table order. */
+const GROUPS: { title: string; keys: (keyof LabState)[] }[] = Object.entries(SETTING_GROUPS)
+  .map(([group, title]) => ({ title, keys: FIELDS.filter((f) => f.group === group).map((f) => f.key) }))
+  .filter((g) => g.keys.length > 0);
 
 const ACTIVATIONS = listActivations();
 

@@ -6,7 +6,7 @@ import {
   synthetic2D,
 } from "../../../src/data/synthetic.js";
 import type { Dataset } from "../../../src/data/types.js";
-import { decodeDataset } from "../../../src/server/dataset-codec.js";
+import { decodeDataset } from "../../../src/data/dataset-codec.js";
 import type { TrainConfig } from "../../../src/train/config.js";
 import { isTwoD, type LabState, SYNTHETIC_SIZE } from "../state.js";
 
