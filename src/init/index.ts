@@ -2,20 +2,18 @@
  * Weight initializers: every initializer of PyTorch `torch.nn.init` and Keras, as pure
  * functions of (shape, fans, rng, options), with exact statistics (`describe`) and spec strings.
  */
-
-export {
-  activationGain,
-  GAIN_ACTIVATIONS,
-  GAIN_CONVENTIONS,
-  GAIN_NAMES,
-  type GainConvention,
-  type GainReport,
-  gainReport,
-} from "./activation-gain.js";
 export { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 export { eye } from "./eye.js";
 export { computeFans, FAN_MODES, type FanMode, fanForMode } from "./fans.js";
-export { calculateGain, GAIN_NONLINEARITIES } from "./gain.js";
+export {
+  activationGain,
+  calculateGain,
+  computedGains,
+  GAIN_CONVENTIONS,
+  GAIN_NAMES,
+  GAIN_NONLINEARITIES,
+  type GainConvention,
+} from "./gain.js";
 export {
   applyDataDependentInit,
   type DataInitReport,

@@ -14,11 +14,20 @@
  * Var(z) is the variance over the B x out pre-activations of the layer, computed here in float64.
  */
 import type { FloatArray } from "../kernels/backend.js";
-import type { Network } from "../nn/network.js";
 import { Rng } from "../tensor/rng.js";
 import { formatSpec } from "./spec.js";
 import type { DataDependentInit, Initializer } from "./types.js";
 import { checkNumber } from "./validate.js";
+
+/**
+ * What LSUV needs of a network (src/nn/network.ts Network has it): its dense layers in order, their
+ * initializers, and a forward pass. Declared here so that init imports nothing from nn.
+ */
+export interface LsuvNetwork {
+  readonly layers: readonly { readonly W: FloatArray; readonly Z: FloatArray; readonly outDim: number }[];
+  readonly weightInits: readonly Initializer[];
+  forward(x: FloatArray, B: number): FloatArray;
+}
 
 export interface LsuvOptions {
   /** Stop when |Var(z) - 1| < tol (default 0.1, the paper's Tol_var). */
@@ -54,7 +63,7 @@ function variance(x: FloatArray, n: number): number {
 
 /** Rescales `net`'s weights in place (see the file doc); x holds B rows. Returns one entry per layer rescaled. */
 export function lsuvInitialize(
-  net: Network,
+  net: LsuvNetwork,
   x: FloatArray,
   B: number,
   options: LsuvOptions = {},
@@ -117,7 +126,7 @@ export interface DataInitReport {
  * size of the first such spec.
  */
 export function applyDataDependentInit(
-  net: Network,
+  net: LsuvNetwork,
   data: { trainX: Float32Array; nTrain: number; inputDim: number },
   seed: number,
 ): DataInitReport | null {

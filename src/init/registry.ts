@@ -4,10 +4,10 @@
  * resolved once, when a spec is parsed; the returned Initializer holds no lookups.
  */
 
-import { GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./activation-gain.js";
 import { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 import { eye } from "./eye.js";
 import { FAN_MODES, type FanMode } from "./fans.js";
+import { GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./gain.js";
 import { lsuv } from "./lsuv.js";
 import { orthogonal } from "./orthogonal.js";
 import {

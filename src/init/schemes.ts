@@ -6,7 +6,7 @@
  * variance_scaling(1, fan_avg, truncated_normal) and variance_scaling(2, fan_in, truncated_normal).
  */
 import { UserError } from "../errors.js";
-import { activationGain, GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./activation-gain.js";
+import { activationGain, GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./gain.js";
 import type { Initializer } from "./types.js";
 import { checkChoice, checkNumber, isAny, isPositive } from "./validate.js";
 import { scaledInitializer } from "./variance-scaling.js";
@@ -64,7 +64,7 @@ export interface KaimingOptions {
   mode?: KaimingMode;
   nonlinearity?: string;
   /**
-   * How the nonlinearity becomes a gain (activation-gain.ts): "table" (default) PyTorch's
+   * How the nonlinearity becomes a gain (gain.ts activationGain): "table" (default) PyTorch's
    * calculate_gain for PyTorch's names, the computed fixed-point gain for the others; "auto" the
    * fixed-point gain for every name; "small_signal" 1 / sqrt(E[phi'^2]) as q -> 0.
    */
@@ -96,7 +96,7 @@ const KAIMING_QUIET = { gain: "table" };
 
 /**
  * He/Kaiming uniform: W ~ U(-r, r), r = gain * sqrt(3 / fan), gain = calculateGain(nonlinearity, a)
- * for PyTorch's names and the computed fixed-point gain for every other activation (activation-gain.ts),
+ * for PyTorch's names and the computed fixed-point gain for every other activation (gain.ts),
  * fan = fan_in (keeps E[z^2] through the forward pass) or fan_out (through the backward pass).
  * With relu, Var(W) = 2 / fan_in. He et al. 2015, arXiv:1502.01852, eq. 10 (and eq. 14 backward);
  * PyTorch `kaiming_uniform_` (defaults a = 0, fan_in, leaky_relu: gain sqrt(2 / (1 + 0^2)) = sqrt(2)).

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { LAB_LIMITS } from "../train/limits.js";
 import { type ByteDataset, encodeDataset } from "../data/dataset-codec.js";
+import { LAB_LIMITS } from "../train/limits.js";
 import { HttpError, intParam, onlyParams, send, sendJson } from "./http-util.js";
 
 /** The image data sets the server hands to the page (the 2-D sets are generated in the browser). */

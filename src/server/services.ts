@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
+import type { ByteDataset } from "../data/dataset-codec.js";
 import { loadDataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
 import { LAB_LIMITS } from "../train/limits.js";
 import { INITLAB_VERSION } from "../train/trainer.js";
-import type { ByteDataset } from "../data/dataset-codec.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
 
 /**

@@ -1,15 +1,11 @@
-// Computed gains for every activation (src/init/activation-gain.ts) against independent truth:
+// Computed gains for every activation (src/init/gain.ts, src/nn/gain-report.ts) against independent truth:
 // closed forms, high-order Gauss-Hermite (not the piecewise rule the code uses), published constants.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../../src/errors.js";
-import {
-  activationGain,
-  calculateGain,
-  GAIN_ACTIVATIONS,
-  gainReport,
-  parseInit,
-} from "../../src/init/index.js";
+import { activationGain, calculateGain, computedGains, GAIN_NAMES, parseInit } from "../../src/init/index.js";
+import { listActivations } from "../../src/nn/activations.js";
+import { GAIN_ACTIVATIONS, gainReport } from "../../src/nn/gain-report.js";
 import { gaussianExpectation } from "../../src/theory/gauss-hermite.js";
 import { normalCdf, normalPdf } from "../../src/theory/special.js";
 
@@ -61,7 +57,7 @@ test("every activation has a gain; PyTorch's names keep PyTorch's value, the oth
   for (const name of GAIN_ACTIVATIONS) {
     const r = gainReport(name);
     assert.ok(Number.isFinite(r.gain) && r.gain > 0, name);
-    if (r.torch === null) assert.equal(r.gain, r.fixedPoint.gain, name);
+    if (r.torch === null) assert.ok(Math.abs(r.gain - r.fixedPoint.gain) < 1e-12, name);
     else {
       assert.equal(r.gain, r.torch, name);
       assert.ok(r.torchConvention, `${name}: the convention of PyTorch's value is stated`);
@@ -139,4 +135,29 @@ test("kaiming specs accept every activation; gain=auto|small_signal; PyTorch-sty
     (e: Error) => e instanceof UserError && /softsign/.test(e.message),
   );
   assert.throws(() => parseInit("kaiming_normal(a=0.3, nonlinearity=gelu)"), UserError);
+});
+
+test("init's gains (closed forms and a table, no quadrature) equal theory's quadrature for every activation", () => {
+  const names = listActivations().flatMap((a) => [a.name, ...a.aliases]);
+  for (const n of names) assert.ok(GAIN_NAMES.includes(n), `${n} has a gain in src/init/gain.ts`);
+  const cases: [string, number | undefined][] = [
+    ...GAIN_ACTIVATIONS.map((n) => [n, undefined] as [string, undefined]),
+    ["leaky_relu", 0.3],
+    ["prelu", 0.1],
+    ["elu", 0.5],
+    ["elu", 2],
+  ];
+  for (const [n, p] of cases) {
+    const r = gainReport(n, p);
+    const g = computedGains(n, p);
+    assert.ok(g, n);
+    assert.ok(
+      Math.abs(g.fixedPoint - r.fixedPoint.gain) < 1e-12,
+      `${n}(${p}): ${g.fixedPoint} vs ${r.fixedPoint.gain}`,
+    );
+    assert.ok(
+      Math.abs(g.smallSignal - r.smallSignal) < 1e-9,
+      `${n}(${p}): ${g.smallSignal} vs ${r.smallSignal}`,
+    );
+  }
 });

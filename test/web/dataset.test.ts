@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadDataset } from "../../src/data/index.js";
 import { encodeDataset } from "../../src/data/dataset-codec.js";
+import { loadDataset } from "../../src/data/index.js";
 import { DEFAULT_STATE, type LabState } from "../../web/src/state.js";
 import { toTrainConfig } from "../../web/src/state-config.js";
 import { buildDataset } from "../../web/src/worker/dataset.js";

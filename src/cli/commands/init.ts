@@ -1,14 +1,7 @@
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
-import {
-  GAIN_ACTIVATIONS,
-  type GainReport,
-  gainReport,
-  type InitDescription,
-  type Initializer,
-  listInitializers,
-  parseInit,
-} from "../../init/index.js";
+import { type InitDescription, type Initializer, listInitializers, parseInit } from "../../init/index.js";
+import { GAIN_ACTIVATIONS, type GainReport, gainReport } from "../../nn/gain-report.js";
 import { formatTable } from "../../sweep/text-table.js";
 import { Rng } from "../../tensor/rng.js";
 import { type CliIO, printJson } from "../io.js";

@@ -1,5 +1,8 @@
 /**
- * Gains for every activation initlab has, computed, beside PyTorch's table value.
+ * Gains for every activation initlab has, computed, beside PyTorch's table value: the full report
+ * (src/theory's quadrature for the gain, the stability of the fixed point, chi_1, E[phi]).
+ * The gain kaiming_* uses is src/init/gain.ts `activationGain` (closed forms and a checked table,
+ * so init needs neither nn nor theory); `gain` below is that value.
  *
  * Definition (the "fixed-point" or variance-preserving gain). A wide dense layer with zero-mean
  * weights W_ij ~ (0, g^2 / fan_in) and zero bias maps the second moment of its input to
@@ -32,29 +35,12 @@
  * sigmoid 1 is Glorot's default with no correction for the sigmoid at all.
  */
 import { UserError } from "../errors.js";
-import { ACTIVATION_NAMES, listActivations, parseActivation } from "../nn/activations.js";
+import { activationGain, GAIN_NAMES, GAIN_NONLINEARITIES } from "../init/gain.js";
 import { activationMoments, fixedPointGain } from "../theory/index.js";
-import { calculateGain, GAIN_NONLINEARITIES } from "./gain.js";
-
-/** How kaiming_* turns a nonlinearity into a gain (its `gain` argument). */
-export type GainConvention = "table" | "auto" | "small_signal";
-/**
- * table: PyTorch's value for PyTorch's names (parity with torch), the fixed-point value for names
- * PyTorch lacks; auto: always the fixed-point value g(1); small_signal: g_0.
- */
-export const GAIN_CONVENTIONS: readonly GainConvention[] = ["table", "auto", "small_signal"];
+import { ACTIVATION_NAMES, parseActivation } from "./activations.js";
 
 /** Names PyTorch's table knows that are not activations of initlab (conv layers are linear maps). */
 const LINEAR_LAYER_NAMES = GAIN_NONLINEARITIES.filter((n) => n.startsWith("conv"));
-
-/** Every name a gain can be asked for: initlab's activations with their aliases, PyTorch's names. */
-export const GAIN_NAMES: readonly string[] = [
-  ...new Set([
-    ...listActivations().flatMap((a) => [a.name, ...a.aliases]),
-    ...GAIN_NONLINEARITIES,
-    ...LINEAR_LAYER_NAMES,
-  ]),
-];
 
 const TORCH_CONVENTION: Record<string, string> = {
   identity: "exact: the identity keeps E[z^2] with g = 1 (every convention agrees)",
@@ -143,7 +129,7 @@ function computeReport(name: string, param: number | undefined): GainReport {
   return {
     name: act.name,
     param: act.param,
-    gain: torch ?? fp.gain,
+    gain: activationGain(name, param),
     torch,
     torchConvention: torch === null ? null : (TORCH_CONVENTION[act.name] ?? null),
     fixedPoint: {
@@ -157,20 +143,6 @@ function computeReport(name: string, param: number | undefined): GainReport {
     smallSignal: 1 / Math.sqrt(activationMoments(act, 0, 1e-200).derivSecond),
     definition: DEFINITION,
   };
-}
-
-/**
- * The gain kaiming_*(nonlinearity=name, a=param, gain=convention) uses. "table" keeps PyTorch's
- * `calculate_gain` value for PyTorch's names (so specs stay bit-identical to torch) and uses the
- * fixed-point value for the others; "auto" is always the fixed-point value; "small_signal" g_0.
- */
-export function activationGain(name: string, param?: number, convention: GainConvention = "table"): number {
-  const n = name.toLowerCase();
-  if (convention === "table" && GAIN_NONLINEARITIES.includes(n)) return calculateGain(n, param);
-  const r = gainReport(n, param);
-  if (convention === "small_signal") return r.smallSignal;
-  if (convention === "auto") return r.fixedPoint.gain;
-  return r.gain;
 }
 
 /** initlab's activation names (without aliases and PyTorch's conv names): what `initlab gain` tables. */
