@@ -4,6 +4,7 @@ import { experimentCommand } from "./commands/experiment.js";
 import { infoCommand } from "./commands/info.js";
 import { gainCommand, initCommand } from "./commands/init.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { paramCommand } from "./commands/param.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
     inspectCommand,
     initCommand,
     gainCommand,
+    paramCommand,
     infoCommand,
     experimentCommand,
     sweepCommand,

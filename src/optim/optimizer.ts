@@ -25,6 +25,8 @@ export interface SgdOptions {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
+  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay is divided by the same. */
+  lrScale?: readonly number[];
 }
 
 /**
@@ -57,8 +59,14 @@ export class Sgd implements Optimizer {
       first: !this.started,
     };
     this.started = true;
+    const scale = this.opts.lrScale;
+    const wd = args.weightDecay;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k];
+      if (scale) {
+        args.lr = lr * scale[k];
+        args.weightDecay = wd / scale[k];
+      }
       const sq = this.backend.sgdStep(p.value, p.grad, this.velocity[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);
     }
@@ -70,6 +78,8 @@ export interface AdamOptions {
   beta2?: number;
   eps?: number;
   weightDecay?: number;
+  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay is divided by the same. */
+  lrScale?: readonly number[];
 }
 
 /**
@@ -111,8 +121,13 @@ export class Adam implements Optimizer {
       c1: 1 - b1 ** this.t,
       c2: 1 - b2 ** this.t,
     };
+    const scale = this.opts.lrScale;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k];
+      if (scale) {
+        args.lr = lr * scale[k];
+        args.weightDecay = wd / scale[k];
+      }
       const sq = this.backend.adamStep(p.value, p.grad, this.m[k], this.v[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);
     }

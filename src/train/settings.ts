@@ -2,6 +2,7 @@ import { DATASET_NAMES } from "../data/names.js";
 import { PREPROCESS_MODES } from "../data/preprocess.js";
 import { BACKEND_CHOICES } from "../kernels/backend-names.js";
 import { LOSS_NAMES } from "../nn/losses.js";
+import { PARAMETRIZATIONS } from "../nn/parametrization.js";
 import { SCHEDULE_NAMES } from "../optim/schedule.js";
 import { LAB_LIMITS } from "./limits.js";
 import type { Kind } from "./setting-kinds.js";
@@ -236,6 +237,31 @@ export const SETTINGS = {
     lab: { url: "bias", label: "bias init" },
   }),
   preluShared: bool("model", "PReLU: one slope per layer instead of one per unit", { atInit: true }),
+  parametrization: choice(
+    PARAMETRIZATIONS,
+    "sp",
+    "model",
+    "how init and learning rates scale with width: sp | ntk | mup (src/nn/parametrization.ts)",
+    {
+      since: "0.2.0",
+      atInit: true,
+      lab: { url: "param", label: "parametrization" },
+    },
+  ),
+  baseWidth: optInt(
+    1,
+    100_000,
+    "model",
+    "muP/NTK base width: multipliers are width / baseWidth (default: the network's own width)",
+    {
+      since: "0.2.0",
+      atInit: true,
+    },
+  ),
+  readoutZero: bool("model", "initialize the output layer to zero (muP's readout option)", {
+    since: "0.2.0",
+    atInit: true,
+  }),
   loss: choice(LOSS_NAMES, "cross_entropy", "model", "loss function", {
     atInit: true,
     lab: { url: "loss", label: "loss" },

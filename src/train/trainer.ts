@@ -5,6 +5,7 @@ import { applyDataDependentInit } from "../init/lsuv.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import { countCorrect, getLoss, type Loss } from "../nn/losses.js";
 import { Network } from "../nn/network.js";
+import { type LayerRule, parametrizationRules } from "../nn/parametrization.js";
 import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../optim/optimizer.js";
 import { learningRate } from "../optim/schedule.js";
 import { TrainingProbe } from "../probe/index.js";
@@ -68,22 +69,66 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
     { backend },
   );
   net.initialize(config.seed);
-  // a data-dependent initializer (lsuv) finishes on a batch of training rows
+  applyParametrizationInit(net, rulesOf(config, net));
+  // a data-dependent initializer (lsuv) finishes on a batch of training rows, last
   net.dataInit = applyDataDependentInit(net, dataset, config.seed);
   return net;
 }
 
+/** The parametrization's per-layer rules for a config's network (src/nn/parametrization.ts). */
+export function rulesOf(config: TrainConfig, net: Network): LayerRule[] {
+  return parametrizationRules(net.sizes, {
+    parametrization: config.parametrization,
+    baseWidth: config.baseWidth,
+    optimizer: config.optimizer,
+    readoutZero: config.readoutZero,
+  });
+}
+
+/**
+ * Rescales the freshly initialized weights by the parametrization's init multipliers (muP: the
+ * readout's std / sqrt(m)) and zeroes the readout when asked. SP with no zero readout touches
+ * nothing (the same bits as before parametrizations existed).
+ */
+export function applyParametrizationInit(net: Network, rules: readonly LayerRule[]): void {
+  for (const r of rules) {
+    const layer = net.layers[r.layer];
+    if (r.zero) {
+      layer.W.fill(0);
+      layer.b.fill(0);
+    } else if (r.initStd !== 1) {
+      for (let i = 0; i < layer.W.length; i++) layer.W[i] *= r.initStd;
+    }
+  }
+}
+
+/** The learning-rate multiplier of every parameter of the network (in net.params() order), or undefined when all are 1. */
+export function lrScaleOf(rules: readonly LayerRule[], net: Network): number[] | undefined {
+  const scale = net.params().map((p) => {
+    const r = rules[p.layer];
+    return p.kind === "weight" ? r.weightLr : p.kind === "bias" ? r.biasLr : 1;
+  });
+  return scale.every((x) => x === 1) ? undefined : scale;
+}
+
 export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
   const params = net.params();
+  const lrScale = lrScaleOf(rulesOf(config, net), net);
   return config.optimizer === "adam"
     ? new Adam(
         params,
-        { beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weightDecay },
+        {
+          beta1: config.beta1,
+          beta2: config.beta2,
+          eps: config.eps,
+          weightDecay: config.weightDecay,
+          lrScale,
+        },
         net.backend,
       )
     : new Sgd(
         params,
-        { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay },
+        { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay, lrScale },
         net.backend,
       );
 }

@@ -5,8 +5,8 @@ import { canonicalJson, runId } from "../../src/sweep/run-id.js";
 import type { TrainConfig } from "../../src/train/config.js";
 
 // A complete resolved config written out by hand, and its canonical JSON written out by hand
-// (keys sorted by UTF-16 code units, no spaces, threads left out, and warmupSteps left out: a
-// key added in 0.2.0, at its default): the hash definition of docs/sweeps.md, computed without the
+// (keys sorted by UTF-16 code units, no spaces, threads left out, and the keys added in 0.2.0 left
+// out at their defaults: warmupSteps, parametrization, baseWidth, readoutZero): the hash definition of docs/sweeps.md, computed without the
 // code under test. The id of a run stored before warmupSteps existed stays the same.
 const config: TrainConfig = {
   data: "circle",
@@ -20,6 +20,9 @@ const config: TrainConfig = {
   init: "xavier_uniform",
   biasInit: "zeros",
   preluShared: false,
+  parametrization: "sp",
+  baseWidth: null,
+  readoutZero: false,
   loss: "cross_entropy",
   optimizer: "sgd",
   lr: 0.05,
@@ -73,6 +76,9 @@ test("the id does not depend on key order or on threads, and changes with every 
     { lossEvery: 5 },
     { evalBatchSize: 999 },
     { warmupSteps: 10 },
+    { parametrization: "mup" },
+    { baseWidth: 8 },
+    { readoutZero: true },
   ];
   const ids = new Set([runId(config), ...changes.map((c) => runId({ ...config, ...c }))]);
   assert.equal(ids.size, changes.length + 1);

@@ -47,6 +47,7 @@ const stateArb: fc.Arbitrary<LabState> = fc.record({
   probeBatch: fc.integer({ min: 8, max: 1024 }),
   backend: fc.constantFrom(...BACKENDS),
   warmupSteps: fc.integer({ min: 0, max: 100000 }),
+  parametrization: fc.constantFrom("sp", "ntk", "mup"),
 });
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {

@@ -1,4 +1,5 @@
 import { assembleDataset, type DatasetParts } from "../../../src/data/assemble.js";
+import { decodeDataset } from "../../../src/data/dataset-codec.js";
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_FEATURE_NAMES,
@@ -6,7 +7,6 @@ import {
   synthetic2D,
 } from "../../../src/data/synthetic.js";
 import type { Dataset } from "../../../src/data/types.js";
-import { decodeDataset } from "../../../src/data/dataset-codec.js";
 import type { TrainConfig } from "../../../src/train/config.js";
 import { isTwoD, type LabState, SYNTHETIC_SIZE } from "../state.js";
 

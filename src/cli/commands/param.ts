@@ -1,0 +1,104 @@
+import { Command } from "commander";
+import {
+  PARAMETRIZATIONS,
+  type ParametrizationName,
+  parametrizationRules,
+} from "../../nn/parametrization.js";
+import { formatTable } from "../../sweep/text-table.js";
+import { type CliIO, printJson } from "../io.js";
+import { parseChoice, parseInteger } from "../parse.js";
+
+/**
+ * `initlab param describe NAME --width N --base-width N0`: every multiplier a parametrization
+ * applies to each layer of a concrete MLP (init std, SGD and Adam learning rates, forward), as
+ * multipliers of what the standard parametrization applies (src/nn/parametrization.ts).
+ */
+export function paramCommand(io: CliIO): Command {
+  const cmd = new Command("param").description(
+    "parametrizations (sp, ntk, mup): what each applies per layer",
+  );
+  cmd
+    .command("describe")
+    .description(
+      "the per-layer init and learning-rate multipliers of a parametrization for a concrete network",
+    )
+    .argument("<name>", PARAMETRIZATIONS.join(" | "), parseChoice("parametrization", PARAMETRIZATIONS))
+    .option("--width <n>", "hidden width (default 1024)", parseInteger("--width", 1), 1024)
+    .option(
+      "--base-width <n>",
+      "base width (muP's base shapes; default 64)",
+      parseInteger("--base-width", 1),
+      64,
+    )
+    .option("--depth <n>", "hidden layers (default 2)", parseInteger("--depth", 1), 2)
+    .option("--inputs <n>", "input features (default 784)", parseInteger("--inputs", 1), 784)
+    .option("--outputs <n>", "outputs (default 10)", parseInteger("--outputs", 1), 10)
+    .option("--readout-zero", "initialize the output layer to zero")
+    .option("--json", "print one JSON document")
+    .action((name: ParametrizationName, opts) => {
+      const sizes = [opts.inputs, ...Array.from({ length: opts.depth }, () => opts.width), opts.outputs];
+      const common = {
+        parametrization: name,
+        baseWidth: opts.baseWidth,
+        readoutZero: Boolean(opts.readoutZero),
+      };
+      const sgd = parametrizationRules(sizes, { ...common, optimizer: "sgd" });
+      const adam = parametrizationRules(sizes, { ...common, optimizer: "adam" });
+      const layers = sgd.map((r, l) => ({
+        layer: l,
+        role: r.role,
+        shape: [r.fanOut, r.fanIn],
+        mIn: r.mIn,
+        mOut: r.mOut,
+        initStd: r.zero ? 0 : r.initStd,
+        initVariance: r.zero ? 0 : r.initStd ** 2,
+        sgd: { weightLr: r.weightLr, biasLr: r.biasLr },
+        adam: { weightLr: adam[l].weightLr, biasLr: adam[l].biasLr },
+        forward: r.forward,
+      }));
+      if (opts.json)
+        return printJson(io, { parametrization: name, sizes, baseWidth: opts.baseWidth, layers });
+      const g = (x: number) => (x === 1 ? "1" : Number(x.toPrecision(4)).toString());
+      io.stdout(
+        `${name} for ${sizes.join("-")} (base width ${opts.baseWidth}, m = ${g(opts.width / opts.baseWidth)}): ` +
+          "multipliers of what the standard parametrization applies (initializer's std, the run's --lr and --weight-decay divided by the same)\n\n",
+      );
+      io.stdout(
+        formatTable(
+          [
+            "layer",
+            "role",
+            "shape",
+            "m_in",
+            "m_out",
+            "init std x",
+            "init var x",
+            "SGD lr x",
+            "SGD bias lr x",
+            "Adam lr x",
+            "Adam bias lr x",
+            "forward x",
+          ],
+          layers.map((r) => [
+            r.layer,
+            r.role,
+            `${r.shape[0]}x${r.shape[1]}`,
+            g(r.mIn),
+            g(r.mOut),
+            r.initStd === 0 ? "0 (zero)" : g(r.initStd),
+            r.initVariance === 0 ? "0 (zero)" : g(r.initVariance),
+            g(r.sgd.weightLr),
+            g(r.sgd.biasLr),
+            g(r.adam.weightLr),
+            g(r.adam.biasLr),
+            g(r.forward),
+          ]),
+        ),
+      );
+      io.stdout(
+        "\nTensor Programs V (Yang et al. 2022, arXiv:2203.03466) Table 3, relative to the base width; " +
+          "the mup package's readout multiplier 1/m is folded into the readout's init and rate (docs/parametrizations.md).\n",
+      );
+    });
+  return cmd;
+}
