@@ -12,8 +12,7 @@
 //        [--reps=3] [--backend=auto|ts|wasm|native] [--threads=N] [--hidden=256,256] [--json]
 import { availableParallelism } from "node:os";
 import { loadDataset } from "../src/data/index.js";
-import type { BackendName } from "../src/kernels/backend.js";
-import { createBackend } from "../src/kernels/registry.js";
+import { type BackendRequest, resolveBackend } from "../src/kernels/registry.js";
 import { resolveConfig } from "../src/train/config.js";
 import { train } from "../src/train/trainer.js";
 
@@ -36,9 +35,7 @@ async function main(): Promise<void> {
   const threads = Number(option("threads", String(availableParallelism())));
   const hidden = option("hidden", "256,256").split(",").map(Number);
   const json = process.argv.includes("--json");
-  const backend = await createBackend(backendName === "auto" ? undefined : (backendName as BackendName), {
-    threads,
-  });
+  const { backend } = await resolveBackend(backendName as BackendRequest, { threads });
   const dataset = await loadDataset({ data: "mnist", preprocess: "standardize", seed: 1 });
   const base = { hidden, maxSteps: steps, epochs: 1, seed: 1 };
 

@@ -8,7 +8,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import "../src/kernels/available.js";
 import { createBackend, listBackends } from "../src/kernels/registry.js";
 import { measureInitlab } from "./initlab-train.js";
 import { loadTfjs, measureTfjs } from "./tfjs-mlp.js";

@@ -2,7 +2,15 @@
   "targets": [
     {
       "target_name": "initlab_kernels",
-      "sources": ["initlab_kernels.c", "elementwise.c"],
+      "sources": [
+        "binding.c",
+        "pool.c",
+        "gemm.c",
+        "pack.c",
+        "microkernels.c",
+        "vector.c",
+        "elementwise.c"
+      ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-O3", "-ffp-contract=off", "-pthread", "-Wall", "-Wno-unknown-pragmas"],
       "cflags!": ["-O2"],

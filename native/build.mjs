@@ -1,18 +1,20 @@
-// Builds the native kernels (native/initlab_kernels.c -> native/build/Release/initlab_kernels.node)
+// Builds the native kernels (native/*.c -> native/build/Release/initlab_kernels.node)
 // with node-gyp, offline, against the headers of the Node that runs this script. Never fails:
 // when the build is impossible (no compiler, no headers, not x86-64...) it prints one line and
 // exits 0, and initlab uses the WebAssembly backend instead. Skipped when the addon is newer than
 // its sources; `--force` rebuilds. The compiler's output goes to native/build.log.
 // Usage: node native/build.mjs [--force]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = join(here, "build", "Release", "initlab_kernels.node");
-const sources = ["initlab_kernels.c", "elementwise.c", "elementwise.h", "binding.gyp", "build.mjs"].map((f) => join(here, f));
+const sources = readdirSync(here)
+  .filter((f) => /\.(c|h|gyp|mjs)$/.test(f))
+  .map((f) => join(here, f));
 const log = join(here, "build.log");
 
 function skip(reason) {

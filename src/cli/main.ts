@@ -13,7 +13,6 @@ import { trainCommand } from "./commands/train.js";
 import { workerCommand } from "./commands/worker.js";
 import { reportError } from "./exit-code.js";
 import { type CliIO, processIO } from "./io.js";
-import "../kernels/available.js";
 
 /** Builds the command tree; every command writes through `io`, so tests run it in-process. */
 export function buildProgram(io: CliIO): Command {

@@ -11,13 +11,20 @@ import { flagOf, settingOf } from "../train/settings.js";
  * bad value stops the command before anything is loaded. Defaults are applied by resolveConfig:
  * a flag the user did not give is simply absent here.
  */
-export function addTrainOptions(cmd: Command, options: { atInitOnly?: boolean } = {}): Command {
+export function addTrainOptions(
+  cmd: Command,
+  options: { atInitOnly?: boolean; only?: readonly SettingKey[] } = {},
+): Command {
   for (const key of SETTING_KEYS) {
     const s = settingOf(key);
     const flag = flagOf(key);
     if (flag === null || (options.atInitOnly && !s.atInit)) continue;
+    if (options.only && !options.only.includes(key)) continue;
     if (s.kind.type === "bool") {
-      cmd.option(flag, s.doc);
+      // "--nesterov" alone is true; "--nesterov false" turns a default of true off
+      cmd.option(`${flag} [bool]`, `${s.doc} (true | false; alone: true)`, (text: string) =>
+        readFlag(key, flag, text),
+      );
       continue;
     }
     cmd.option(`${flag} ${s.arg ?? "<value>"}`, helpText(key), (text: string) => readFlag(key, flag, text));

@@ -1,18 +1,10 @@
-import {
-  type AdamStepArgs,
-  type Backend,
-  type FloatArray,
-  KERNEL_ACTIVATION_CODE,
-  type KernelActivation,
-  type SgdStepArgs,
-} from "./backend.js";
-import * as ew from "./elementwise.js";
+import type { FloatArray } from "./backend.js";
+import type { BackendFactory } from "./backend-factory.js";
+import { type FastKernels, FastPathBackend } from "./fast-path-backend.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
-import type { BackendFactory } from "./registry.js";
-import { TsBackend } from "./ts-backend.js";
 
 /**
- * The native backend: the Node-API addon built from native/initlab_kernels.c (AVX-512 or
+ * The native backend: the Node-API addon built from native/*.c (see native/README.md; AVX-512 or
  * AVX2+FMA micro-kernels chosen at run time, a pthread pool for large products). It works on any
  * Float32Array's memory in place, so `alloc` is a plain Float32Array; Float64Arrays go to the
  * TypeScript reference code. Built at install time by native/build.mjs; when the addon is missing
@@ -108,12 +100,11 @@ interface Addon {
   ): number;
 }
 
-const f32 = (x: FloatArray | null): x is Float32Array => x instanceof Float32Array;
-
-export class NativeBackend implements Backend {
+export class NativeBackend extends FastPathBackend<Float32Array> {
   readonly name = "native" as const;
-  private readonly ts = new TsBackend();
   private ctx: object | null;
+  /** The addon works on any Float32Array in place; it checks the lengths itself (RangeError). */
+  protected readonly kernels: FastKernels<Float32Array>;
 
   constructor(
     private readonly addon: Addon,
@@ -121,7 +112,35 @@ export class NativeBackend implements Backend {
     /** The micro-kernel in use. */
     readonly variant: Isa,
   ) {
+    super();
     this.ctx = addon.create(threads, variant);
+    this.kernels = {
+      addRowVector: addon.addRowVector,
+      sumRows: addon.sumRows,
+      biasActivation: addon.biasActivation,
+      activationBackward: addon.activationBackward,
+      sumSquares: addon.sumSquares,
+      shiftedSums: (x, n, shift, out) => {
+        addon.shiftedSums(x, n, shift, out);
+        return true;
+      },
+      countLinearBins: (x, n, lo, inv, bins, counts) => {
+        addon.countLinearBins(x, n, lo, inv, bins, counts);
+        return true;
+      },
+      countCellBins: (x, n, cell, edgeBits, bins, counts) => {
+        addon.countCellBins(x, n, cell, edgeBits, bins, counts);
+        return true;
+      },
+      sgdStep: (w, g, v, n, o) =>
+        addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first),
+      adamStep: (w, g, m, v, n, o) =>
+        addon.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2),
+    };
+  }
+
+  protected reach(x: FloatArray): Float32Array | null {
+    return x instanceof Float32Array ? x : null;
   }
 
   alloc(n: number): Float32Array {
@@ -142,105 +161,7 @@ export class NativeBackend implements Backend {
   ): void {
     if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
       this.addon.gemm(this.live(), transA, transB, m, n, k, alpha, a, b, beta, c);
-    } else {
-      this.ts.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-    }
-  }
-
-  addRowVector(y: FloatArray, v: FloatArray, rows: number, cols: number): void {
-    if (y instanceof Float32Array && v instanceof Float32Array) this.addon.addRowVector(y, v, rows, cols);
-    else this.ts.addRowVector(y, v, rows, cols);
-  }
-
-  sumRows(x: FloatArray, rows: number, cols: number, out: FloatArray, beta: number): void {
-    if (x instanceof Float32Array && out instanceof Float32Array)
-      this.addon.sumRows(x, rows, cols, out, beta);
-    else this.ts.sumRows(x, rows, cols, out, beta);
-  }
-
-  biasActivation(
-    z: FloatArray,
-    b: FloatArray,
-    a: FloatArray,
-    rows: number,
-    cols: number,
-    act: KernelActivation,
-    param: number,
-  ): void {
-    if (f32(z) && f32(b) && f32(a))
-      this.addon.biasActivation(z, b, a, rows, cols, KERNEL_ACTIVATION_CODE[act], param);
-    else this.ts.biasActivation(z, b, a, rows, cols, act, param);
-  }
-
-  activationBackward(
-    z: FloatArray,
-    a: FloatArray,
-    dA: FloatArray,
-    dZ: FloatArray,
-    n: number,
-    act: KernelActivation,
-    param: number,
-  ): void {
-    if (f32(z) && f32(a) && f32(dA) && f32(dZ))
-      this.addon.activationBackward(z, a, dA, dZ, n, KERNEL_ACTIVATION_CODE[act], param);
-    else ew.activationBackward(z, a, dA, dZ, n, act, param);
-  }
-
-  sumSquares(x: FloatArray, n: number): number {
-    return f32(x) ? this.addon.sumSquares(x, n) : ew.sumSquares(x, n);
-  }
-
-  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
-    if (f32(x) && n > 0) this.addon.shiftedSums(x, n, shift, out);
-    else ew.shiftedSums(x, n, shift, out);
-  }
-
-  countLinearBins(
-    x: FloatArray,
-    n: number,
-    lo: number,
-    invWidth: number,
-    bins: number,
-    counts: Int32Array,
-  ): void {
-    if (f32(x)) this.addon.countLinearBins(x, n, lo, invWidth, bins, counts);
-    else ew.countLinearBins(x, n, lo, invWidth, bins, counts);
-  }
-
-  countCellBins(
-    x: Float32Array,
-    n: number,
-    cell: Int8Array,
-    edgeBits: Int32Array,
-    bins: number,
-    counts: Int32Array,
-  ): void {
-    if (!this.checkedTables.has(cell)) {
-      ew.checkCellTable(cell, edgeBits, bins);
-      this.checkedTables.add(cell);
-    }
-    this.addon.countCellBins(x, n, cell, edgeBits, bins, counts);
-  }
-
-  private readonly checkedTables = new WeakSet<Int8Array>();
-
-  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
-    if (f32(w) && f32(grad) && (v === null || f32(v)))
-      return this.addon.sgdStep(w, grad, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first);
-    return ew.sgdStep(w, grad, v, n, o);
-  }
-
-  adamStep(
-    w: FloatArray,
-    grad: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    n: number,
-    o: AdamStepArgs,
-  ): number {
-    if (f32(w) && f32(grad) && f32(m) && f32(v))
-      return this.addon.adamStep(w, grad, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2);
-    return ew.adamStep(w, grad, m, v, n, o);
+    } else this.reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
   }
 
   dispose(): void {

@@ -153,7 +153,7 @@ export class TsBackend implements Backend {
 }
 
 /** x[0..n) *= beta, where beta = 0 writes zeros (so NaN or Inf in x does not survive). */
-function scaleInPlace(x: FloatArray, n: number, beta: number): void {
+export function scaleInPlace(x: FloatArray, n: number, beta: number): void {
   if (beta === 0) x.fill(0, 0, n);
   else if (beta !== 1) for (let i = 0; i < n; i++) x[i] *= beta;
 }

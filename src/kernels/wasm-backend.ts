@@ -1,15 +1,8 @@
-import {
-  type AdamStepArgs,
-  type Backend,
-  type FloatArray,
-  KERNEL_ACTIVATION_CODE,
-  type KernelActivation,
-  type SgdStepArgs,
-} from "./backend.js";
-import * as ew from "./elementwise.js";
+import type { FloatArray } from "./backend.js";
+import type { BackendFactory } from "./backend-factory.js";
+import { type FastKernels, FastPathBackend } from "./fast-path-backend.js";
 import { nodeBuiltins, packageRoot } from "./node-env.js";
-import type { BackendFactory } from "./registry.js";
-import { TsBackend } from "./ts-backend.js";
+import { scaleInPlace } from "./ts-backend.js";
 import { WasmHeap } from "./wasm-heap.js";
 import { type GemmFn, WasmThreadPool } from "./wasm-pool.js";
 
@@ -97,10 +90,11 @@ const NR = 8;
 /** Below this many flops (2 m n k) a gemm runs on one thread: waking workers costs more. */
 const PARALLEL_MIN_FLOPS = 1 << 21;
 
-export class WasmBackend implements Backend {
+export class WasmBackend extends FastPathBackend<number> {
   readonly name = "wasm" as const;
   readonly threads: number;
-  private readonly ts = new TsBackend();
+  /** On byte addresses in this memory; sums and counts come back through the staging block. */
+  protected readonly kernels: FastKernels<number>;
   private stagePtr = 0;
   private stageBytes = 0;
   private disposed = false;
@@ -114,7 +108,49 @@ export class WasmBackend implements Backend {
     /** "simd" or "relaxed-simd", with "+shared" for shared memory: for reports. */
     readonly variant: string,
   ) {
+    super();
     this.threads = 1 + (pool ? pool.size : 0);
+    this.kernels = {
+      addRowVector: ex.addRowVector,
+      sumRows: ex.sumRows,
+      biasActivation: ex.biasActivation,
+      activationBackward: ex.activationBackward,
+      sumSquares: ex.sumSquares,
+      shiftedSums: (px, n, shift, out) => {
+        const po = this.stage(16);
+        if (po < 0) return false;
+        ex.shiftedSums(px, n, shift, po);
+        out.set(heap.f64(po, 2));
+        return true;
+      },
+      countLinearBins: (px, n, lo, inv, bins, counts) => {
+        const pc = this.stage(4 * (bins + 3));
+        if (pc < 0) return false;
+        ex.countLinearBins(px, n, lo, inv, bins, pc);
+        counts.set(heap.i32(pc, bins + 3));
+        return true;
+      },
+      countCellBins: (px, n, cell, edgeBits, bins, counts) => {
+        const tables = this.tables(cell, edgeBits);
+        const pc = tables ? this.stage(4 * (bins + 4)) : -1;
+        if (!tables || pc < 0) return false;
+        ex.countCellBins(px, n, tables[0], tables[1], bins, pc);
+        counts.set(heap.i32(pc, bins + 4));
+        return true;
+      },
+      // v = 0: no momentum buffer (never a heap address)
+      sgdStep: (w, g, v, n, o) =>
+        ex.sgdStep(w, g, v ?? 0, n, o.lr, o.momentum, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0),
+      adamStep: (w, g, m, v, n, o) =>
+        ex.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2),
+    };
+  }
+
+  /** The byte address of x when it lives in this memory (checking its length), else null. */
+  protected reach(x: FloatArray, len: number, what: string): number | null {
+    need(x, len, what);
+    const p = this.heap.addressOf(x);
+    return p < 0 ? null : p;
   }
 
   alloc(n: number): Float32Array {
@@ -143,7 +179,7 @@ export class WasmBackend implements Backend {
     if (m <= 0 || n <= 0) return;
     need(c, m * n, "c");
     if (k <= 0 || alpha === 0) {
-      scale(c, m * n, beta);
+      scaleInPlace(c, m * n, beta);
       return;
     }
     need(a, m * k, "a");
@@ -158,13 +194,13 @@ export class WasmBackend implements Backend {
     }
     // Some operand lives outside this memory: copy float32 operands into the staging block.
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
-      this.ts.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      this.reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
       return;
     }
     const sizes = [pa < 0 ? m * k : 0, pb < 0 ? k * n : 0, pc < 0 ? m * n : 0];
     const base = this.stage(4 * (sizes[0] + sizes[1] + sizes[2]) + 128);
     if (base < 0) {
-      this.ts.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      this.reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
       return;
     }
     let at = base;
@@ -182,170 +218,6 @@ export class WasmBackend implements Backend {
     if (cOut) c.set(heap.f32(pc, m * n));
   }
 
-  addRowVector(y: FloatArray, v: FloatArray, rows: number, cols: number): void {
-    if (rows <= 0 || cols <= 0) return;
-    need(y, rows * cols, "y");
-    need(v, cols, "v");
-    const py = this.heap.addressOf(y);
-    const pv = this.heap.addressOf(v);
-    if (py < 0 || pv < 0) this.ts.addRowVector(y, v, rows, cols);
-    else this.ex.addRowVector(py, pv, rows, cols);
-  }
-
-  sumRows(x: FloatArray, rows: number, cols: number, out: FloatArray, beta: number): void {
-    if (cols <= 0) return;
-    need(x, Math.max(rows, 0) * cols, "x");
-    need(out, cols, "out");
-    const px = this.heap.addressOf(x);
-    const po = this.heap.addressOf(out);
-    if (px < 0 || po < 0) this.ts.sumRows(x, rows, cols, out, beta);
-    else this.ex.sumRows(px, Math.max(rows, 0), cols, po, beta);
-  }
-
-  biasActivation(
-    z: FloatArray,
-    b: FloatArray,
-    a: FloatArray,
-    rows: number,
-    cols: number,
-    act: KernelActivation,
-    param: number,
-  ): void {
-    if (rows <= 0 || cols <= 0) return;
-    need(z, rows * cols, "z");
-    need(b, cols, "b");
-    need(a, rows * cols, "a");
-    const h = this.heap;
-    const pz = h.addressOf(z);
-    const pb = h.addressOf(b);
-    const pa = h.addressOf(a);
-    if (pz < 0 || pb < 0 || pa < 0) this.ts.biasActivation(z, b, a, rows, cols, act, param);
-    else this.ex.biasActivation(pz, pb, pa, rows, cols, KERNEL_ACTIVATION_CODE[act], param);
-  }
-
-  activationBackward(
-    z: FloatArray,
-    a: FloatArray,
-    dA: FloatArray,
-    dZ: FloatArray,
-    n: number,
-    act: KernelActivation,
-    param: number,
-  ): void {
-    if (n <= 0) return;
-    need(z, n, "z");
-    need(a, n, "a");
-    need(dA, n, "dA");
-    need(dZ, n, "dZ");
-    const h = this.heap;
-    const pz = h.addressOf(z);
-    const pa = h.addressOf(a);
-    const pda = h.addressOf(dA);
-    const pdz = h.addressOf(dZ);
-    if (pz < 0 || pa < 0 || pda < 0 || pdz < 0) ew.activationBackward(z, a, dA, dZ, n, act, param);
-    else this.ex.activationBackward(pz, pa, pda, pdz, n, KERNEL_ACTIVATION_CODE[act], param);
-  }
-
-  sumSquares(x: FloatArray, n: number): number {
-    if (n <= 0) return 0;
-    need(x, n, "x");
-    const px = this.heap.addressOf(x);
-    return px < 0 ? ew.sumSquares(x, n) : this.ex.sumSquares(px, n);
-  }
-
-  shiftedSums(x: FloatArray, n: number, shift: number, out: Float64Array): void {
-    const px = n > 0 ? this.heap.addressOf(x) : -1;
-    if (px < 0) {
-      ew.shiftedSums(x, n, shift, out);
-      return;
-    }
-    need(x, n, "x");
-    const po = this.stage(16);
-    if (po < 0) {
-      ew.shiftedSums(x, n, shift, out);
-      return;
-    }
-    this.ex.shiftedSums(px, n, shift, po);
-    const r = this.heap.f64(po, 2);
-    out[0] = r[0];
-    out[1] = r[1];
-  }
-
-  countLinearBins(
-    x: FloatArray,
-    n: number,
-    lo: number,
-    invWidth: number,
-    bins: number,
-    counts: Int32Array,
-  ): void {
-    const px = n > 0 ? this.heap.addressOf(x) : -1;
-    const pc = px >= 0 ? this.stage(4 * (bins + 3)) : -1;
-    if (px < 0 || pc < 0) {
-      ew.countLinearBins(x, n, lo, invWidth, bins, counts);
-      return;
-    }
-    need(x, n, "x");
-    this.ex.countLinearBins(px, n, lo, invWidth, bins, pc);
-    counts.set(this.heap.i32(pc, bins + 3));
-  }
-
-  countCellBins(
-    x: Float32Array,
-    n: number,
-    cell: Int8Array,
-    edgeBits: Int32Array,
-    bins: number,
-    counts: Int32Array,
-  ): void {
-    const px = n > 0 ? this.heap.addressOf(x) : -1;
-    const tables = px >= 0 ? this.tables(cell, edgeBits, bins) : null;
-    const pc = tables ? this.stage(4 * (bins + 4)) : -1;
-    if (px < 0 || !tables || pc < 0) {
-      ew.countCellBins(x, n, cell, edgeBits, bins, counts);
-      return;
-    }
-    need(x, n, "x");
-    this.ex.countCellBins(px, n, tables[0], tables[1], bins, pc);
-    counts.set(this.heap.i32(pc, bins + 4));
-  }
-
-  sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
-    if (n <= 0) return 0;
-    need(w, n, "w");
-    need(grad, n, "grad");
-    if (v) need(v, n, "v");
-    const h = this.heap;
-    const pw = h.addressOf(w);
-    const pg = h.addressOf(grad);
-    const pv = v ? h.addressOf(v) : 0; // 0: no momentum buffer (never a heap address)
-    if (pw < 0 || pg < 0 || pv < 0) return ew.sgdStep(w, grad, v, n, o);
-    const nesterov = o.nesterov ? 1 : 0;
-    return this.ex.sgdStep(pw, pg, pv, n, o.lr, o.momentum, o.weightDecay, nesterov, o.first ? 1 : 0);
-  }
-
-  adamStep(
-    w: FloatArray,
-    grad: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    n: number,
-    o: AdamStepArgs,
-  ): number {
-    if (n <= 0) return 0;
-    need(w, n, "w");
-    need(grad, n, "grad");
-    need(m, n, "m");
-    need(v, n, "v");
-    const h = this.heap;
-    const pw = h.addressOf(w);
-    const pg = h.addressOf(grad);
-    const pm = h.addressOf(m);
-    const pv = h.addressOf(v);
-    if (pw < 0 || pg < 0 || pm < 0 || pv < 0) return ew.adamStep(w, grad, m, v, n, o);
-    return this.ex.adamStep(pw, pg, pm, pv, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2);
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -354,7 +226,7 @@ export class WasmBackend implements Backend {
 
   /** Copies of histogram tables in this memory, made once per table object. */
   private readonly tableCopies = new WeakMap<object, number>();
-  private tables(cell: Int8Array, edgeBits: Int32Array, bins: number): [number, number] | null {
+  private tables(cell: Int8Array, edgeBits: Int32Array): [number, number] | null {
     const copy = (t: Int8Array | Int32Array): number => {
       let p = this.tableCopies.get(t) ?? -1;
       if (p < 0) {
@@ -367,7 +239,6 @@ export class WasmBackend implements Backend {
       }
       return p;
     };
-    if (!this.tableCopies.has(cell)) ew.checkCellTable(cell, edgeBits, bins);
     const pc = copy(cell);
     const pe = copy(edgeBits);
     return pc < 0 || pe < 0 ? null : [pc, pe];
@@ -419,12 +290,6 @@ export class WasmBackend implements Backend {
 function need(x: FloatArray, len: number, what: string): void {
   if (x.length < len)
     throw new RangeError(`gemm/vector kernel: ${what} has ${x.length} elements, needs ${len}`);
-}
-
-/** x[0..n) *= beta; beta = 0 writes zeros (NaN does not survive). */
-function scale(x: FloatArray, n: number, beta: number): void {
-  if (beta === 0) x.fill(0, 0, n);
-  else if (beta !== 1) for (let i = 0; i < n; i++) x[i] *= beta;
 }
 
 function canShareMemory(): boolean {

@@ -2,9 +2,8 @@ import { hostname } from "node:os";
 import { threadId } from "node:worker_threads";
 import { loadDataset } from "../data/index.js";
 import { UserError } from "../errors.js";
-import type { Backend, BackendName } from "../kernels/backend.js";
-import { createBackend } from "../kernels/registry.js";
-import "../kernels/available.js";
+import type { Backend } from "../kernels/backend.js";
+import { resolveBackend } from "../kernels/registry.js";
 import type { RunStatus } from "../store/run-store.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
@@ -35,7 +34,7 @@ const backends = new Map<string, Promise<Backend>>();
 function backendFor(name: TrainConfig["backend"]): Promise<Backend> {
   let b = backends.get(name);
   if (!b) {
-    b = createBackend(name === "auto" ? undefined : (name as BackendName), { threads: 1 });
+    b = resolveBackend(name, { threads: 1 }).then((choice) => choice.backend);
     backends.set(name, b);
     b.catch(() => backends.delete(name));
   }

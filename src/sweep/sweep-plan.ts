@@ -1,6 +1,6 @@
 import { UserError } from "../errors.js";
 import type { BackendName } from "../kernels/backend.js";
-import { listBackends } from "../kernels/registry.js";
+import { decideBackend } from "../kernels/registry.js";
 import { ConfigError, resolveConfig, type TrainConfig } from "../train/config.js";
 import { formatValue } from "./format-value.js";
 import { runId } from "./run-id.js";
@@ -25,11 +25,7 @@ export interface SweepPlan {
 
 /** The backend "auto" means on this machine: the fastest available (native, then wasm, then ts). */
 export function autoBackend(): BackendName {
-  const list = listBackends();
-  for (const name of ["native", "wasm", "ts"] as const) {
-    if (list.find((b) => b.name === name)?.available) return name;
-  }
-  return "ts";
+  return decideBackend("auto").name;
 }
 
 /**

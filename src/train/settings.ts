@@ -256,6 +256,7 @@ export const SETTINGS = {
     {
       since: "0.2.0",
       atInit: true,
+      lab: { url: "base", label: "base width", default: 16, max: LAB_LIMITS.maxWidth },
     },
   ),
   readoutZero: bool("model", "initialize the output layer to zero (muP's readout option)", {

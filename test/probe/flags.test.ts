@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { printJson } from "../../src/cli/io.js";
 import { loadDataset } from "../../src/data/index.js";
-import "../../src/kernels/available.js";
 import { createBackend } from "../../src/kernels/registry.js";
 import { getLoss } from "../../src/nn/losses.js";
 import { Network } from "../../src/nn/network.js";

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadDataset } from "../../src/data/index.js";
-import "../../src/kernels/available.js";
 import { createBackend } from "../../src/kernels/registry.js";
 import { getLoss } from "../../src/nn/losses.js";
 import { Network } from "../../src/nn/network.js";

@@ -10,7 +10,6 @@ import { sweepCommand } from "../../src/cli/commands/sweep.js";
 import { workerCommand } from "../../src/cli/commands/worker.js";
 import { reportError } from "../../src/cli/exit-code.js";
 import { processIO } from "../../src/cli/io.js";
-import "../../src/kernels/available.js";
 
 const io = processIO();
 const program = new Command("initlab").exitOverride();

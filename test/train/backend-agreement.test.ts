@@ -12,7 +12,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type Dataset, loadDataset } from "../../src/data/index.js";
-import "../../src/kernels/available.js";
 import type { Backend, BackendName } from "../../src/kernels/backend.js";
 import { createBackend, listBackends } from "../../src/kernels/registry.js";
 import { resolveConfig } from "../../src/train/config.js";

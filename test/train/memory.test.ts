@@ -11,7 +11,6 @@ import { describe, test } from "node:test";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { loadDataset } from "../../src/data/index.js";
-import "../../src/kernels/available.js";
 import { createBackend, listBackends } from "../../src/kernels/registry.js";
 import { resolveConfig } from "../../src/train/config.js";
 import { train } from "../../src/train/trainer.js";

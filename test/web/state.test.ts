@@ -48,6 +48,7 @@ const stateArb: fc.Arbitrary<LabState> = fc.record({
   backend: fc.constantFrom(...BACKENDS),
   warmupSteps: fc.integer({ min: 0, max: 100000 }),
   parametrization: fc.constantFrom("sp", "ntk", "mup"),
+  baseWidth: fc.integer({ min: 1, max: 2048 }),
 });
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {

@@ -46,6 +46,8 @@ export function toTrainConfig(s: LabState): TrainConfig {
     hidden: hiddenOf(s),
     epochs: 1_000_000,
     lossEvery: 100,
+    // the base width means nothing to SP: left unset, so an SP run is the run it always was
+    baseWidth: s.parametrization === "sp" ? null : s.baseWidth,
   });
 }
 

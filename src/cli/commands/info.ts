@@ -1,6 +1,6 @@
 import { availableParallelism, cpus } from "node:os";
 import { Command } from "commander";
-import { createBackend, listBackends } from "../../kernels/registry.js";
+import { createBackend, decideBackend, listBackends } from "../../kernels/registry.js";
 import { INITLAB_VERSION } from "../../train/trainer.js";
 import { type CliIO, printJson } from "../io.js";
 
@@ -12,9 +12,7 @@ export function infoCommand(io: CliIO): Command {
       const backends = await Promise.all(
         listBackends().map(async (b) => ({ ...b, kernel: b.available ? await kernelOf(b.name) : null })),
       );
-      const chosen = (["native", "wasm", "ts"] as const).find(
-        (n) => backends.find((b) => b.name === n)?.available,
-      );
+      const chosen = decideBackend("auto").name;
       const doc = {
         initlab: INITLAB_VERSION,
         node: process.version,

@@ -1,12 +1,17 @@
 import { Command } from "commander";
+import { loadDataset } from "../../data/index.js";
 import {
   PARAMETRIZATIONS,
   type ParametrizationName,
   parametrizationRules,
 } from "../../nn/parametrization.js";
 import { formatTable } from "../../sweep/text-table.js";
+import { dataOptionsOf, resolveConfig } from "../../train/config.js";
+import { coordCheck, coordVerdicts } from "../../train/coord-check.js";
+import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
-import { parseChoice, parseInteger } from "../parse.js";
+import { parseChoice, parseInteger, parseSizes } from "../parse.js";
+import { addTrainOptions, configFromOptions } from "../train-options.js";
 
 /**
  * `initlab param describe NAME --width N --base-width N0`: every multiplier a parametrization
@@ -100,5 +105,102 @@ export function paramCommand(io: CliIO): Command {
           "the mup package's readout multiplier 1/m is folded into the readout's init and rate (docs/parametrizations.md).\n",
       );
     });
+  const cc = cmd
+    .command("coord-check")
+    .description(
+      "the coordinate check: train several widths a few steps; per-layer coordinate sizes and their width exponents",
+    )
+    .option(
+      "--widths <list>",
+      "hidden widths (default 64,128,256,512,1024)",
+      parseSizes("--widths"),
+      [64, 128, 256, 512, 1024],
+    )
+    .option("--depth <n>", "hidden layers (default 2)", parseInteger("--depth", 1), 2)
+    .option("--steps <n>", "training steps (default 5)", parseInteger("--steps", 1), 5)
+    .option("--seeds <n>", "seeds per width, from --seed (default 3)", parseInteger("--seeds", 2), 3)
+    .option("--parametrizations <list>", "sp,ntk,mup (default sp,mup)", "sp,mup")
+    .option("--json", "print one JSON document (every series and every fitted exponent)");
+  addTrainOptions(cc, { only: COORD_KEYS });
+  cc.action(async (opts) => {
+    const names = String(opts.parametrizations)
+      .split(",")
+      .map((s) => s.trim());
+    for (const n of names) parseChoice("--parametrizations", PARAMETRIZATIONS)(n);
+    const given = configFromOptions(opts);
+    const base = resolveConfig({
+      data: "mnist",
+      trainLimit: 2000,
+      testLimit: 100,
+      baseWidth: opts.widths[0],
+      readoutZero: true,
+      momentum: 0,
+      batchSize: 64,
+      ...given,
+    });
+    const backend = await chooseBackend(base.backend, base.threads, io);
+    try {
+      const dataset = await loadDataset(dataOptionsOf(base));
+      const seeds = Array.from({ length: opts.seeds }, (_, i) => base.seed + i);
+      const r = coordCheck({
+        base,
+        widths: opts.widths,
+        depth: opts.depth,
+        steps: opts.steps,
+        seeds,
+        parametrizations: names as ParametrizationName[],
+        dataset,
+        backend,
+      });
+      const verdicts = coordVerdicts(r);
+      if (opts.json) return printJson(io, { ...r, verdicts });
+      io.stdout(
+        `coordinate check: ${dataset.name}, ${opts.depth} hidden layers of widths ${opts.widths.join(", ")} ` +
+          `(base width ${base.baseWidth}), ${base.optimizer} lr ${base.lr}, ${opts.steps} steps, seeds ${seeds.join(", ")}` +
+          `${base.readoutZero ? ", zero readout" : ""}\n` +
+          "width exponent after the last step = slope of log2(size) against log2(width), mean over seeds [95% t interval]\n\n",
+      );
+      const f = (e: { mean: number; low: number; high: number }) =>
+        `${e.mean.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]`;
+      const rows = r.exponents
+        .filter((e) => e.what === "activation")
+        .map((e) => {
+          const u = r.exponents.find(
+            (x) => x.parametrization === e.parametrization && x.layer === e.layer && x.what === "update",
+          );
+          return [
+            e.parametrization,
+            e.layer === opts.depth ? "logits" : `hidden ${e.layer}`,
+            f(e),
+            u ? f(u) : "-",
+          ];
+        });
+      io.stdout(formatTable(["param", "layer", "mean |z| exponent", "||W_t-W_0||/||W_0|| exponent"], rows));
+      io.stdout(`\n${verdicts.map((v) => `${v.verdict}: ${v.claim} (${v.detail})`).join("\n")}\n`);
+    } finally {
+      backend.dispose();
+    }
+  });
   return cmd;
 }
+
+/** The run settings the coordinate check takes (the rest is fixed by it or unused). */
+const COORD_KEYS = [
+  "data",
+  "preprocess",
+  "trainLimit",
+  "activation",
+  "init",
+  "biasInit",
+  "loss",
+  "optimizer",
+  "lr",
+  "momentum",
+  "batchSize",
+  "baseWidth",
+  "readoutZero",
+  "seed",
+  "backend",
+  "threads",
+  "probeBatch",
+] as const;
