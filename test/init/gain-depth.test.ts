@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import "../../src/kernels/available.js";
 import { createBackend } from "../../src/kernels/registry.js";
 import { parseActivation } from "../../src/nn/activations.js";
 import { Network } from "../../src/nn/network.js";
