@@ -23,6 +23,8 @@ function newest(p) {
 const inputs = [
   join(web, "src"),
   join(web, "index.html"),
+  join(web, "notes.html"),
+  join(root, "docs", "notes"),
   join(web, "vite.config.ts"),
   join(web, "tsconfig.json"),
   join(web, "build.mjs"),

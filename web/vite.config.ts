@@ -26,6 +26,8 @@ export default defineConfig({
     target: "es2022",
     chunkSizeWarningLimit: 2000,
     assetsInlineLimit: 0,
+    // two pages: the lab and the study notes with their live labs
+    rollupOptions: { input: { main: resolve(here, "index.html"), notes: resolve(here, "notes.html") } },
   },
   worker: { format: "es" },
   server: { headers: isolation, fs: { allow: [resolve(here, "..")] } },

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
+import { exportCommand } from "./commands/export.js";
 import { infoCommand } from "./commands/info.js";
 import { gainCommand, initCommand } from "./commands/init.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIO): Command {
     paramCommand,
     infoCommand,
     experimentCommand,
+    exportCommand,
     sweepCommand,
     runsCommand,
     workerCommand,

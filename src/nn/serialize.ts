@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { DataError } from "../errors.js";
 import type { Backend } from "../kernels/backend.js";
 import { Network, type NetworkSpec } from "./network.js";
@@ -21,6 +20,7 @@ export interface NetworkFile {
   layers: { weight: number[][]; bias: number[]; slopes?: number[] }[];
 }
 
+/** A network as an initlab.network JSON document (weights [out][in], like nn.Linear.weight). */
 export function networkToJSON(net: Network): NetworkFile {
   return {
     format: "initlab.network",
@@ -41,6 +41,10 @@ export function networkToJSON(net: Network): NetworkFile {
   };
 }
 
+/**
+ * A Network from an initlab.network JSON document, strictly checked: a DataError names `file`,
+ * the place in the document and the problem.
+ */
 export function networkFromJSON(doc: unknown, file: string, backend?: Backend): Network {
   const bad = (place: string, problem: string) => new DataError(file, place, problem);
   if (typeof doc !== "object" || doc === null) throw bad("top level", "expected a JSON object");
@@ -95,20 +99,4 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
     }
   });
   return net;
-}
-
-export function loadNetworkFile(file: string, backend?: Backend): Network {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new DataError(file, "open", (e as Error).message);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new DataError(file, "parse", `not valid JSON (${(e as Error).message})`);
-  }
-  return networkFromJSON(doc, file, backend);
 }

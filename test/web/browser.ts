@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,4 +65,41 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+/**
+ * One browser test file at a time in this checkout: the test runner runs two files at once, and
+ * two headless Chromiums training side by side on a small machine would measure each other's load
+ * (frame gaps, speeds, the notes' seconds). The lock is a folder holding the owner's pid; a lock
+ * whose owner is gone is taken over. Returns the release function.
+ */
+export async function browserLock(timeoutMs = 900_000): Promise<() => void> {
+  const dir = join(tmpdir(), `initlab-browser-lock-${Buffer.from(ROOT).toString("hex").slice(-24)}`);
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, "pid"), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(dir, "pid"), "utf8"));
+      } catch {
+        // the owner is between mkdir and writing its pid
+      }
+      if (owner > 0 && !alive(owner)) rmSync(dir, { recursive: true, force: true });
+      else if (Date.now() - t0 > timeoutMs) throw new Error(`browser tests: ${dir} held for ${timeoutMs} ms`);
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

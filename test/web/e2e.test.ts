@@ -15,7 +15,7 @@ import { train } from "../../src/train/trainer.js";
 import { findPreset } from "../../web/src/presets.js";
 import { toUrl } from "../../web/src/state.js";
 import { toCliArgs } from "../../web/src/state-config.js";
-import { artifactPath, browserMissing, launchBrowser, serveLab } from "./browser.js";
+import { artifactPath, browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
 
 // The browser lab in real headless Chromium: the "8 sigmoid layers" preset shows the vanishing
 // gradient, He + ReLU does not, a reloaded link gives the same numbers, the page keeps drawing
@@ -28,8 +28,11 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 const report: Record<string, unknown> = {};
 
+let release: (() => void) | null = null;
+
 before(async () => {
   if (missing) return;
+  release = await browserLock();
   const home = mkdtempSync(join(tmpdir(), "initlab-runs-"));
   await storeOneRun(home);
   lab = await serveLab(home);
@@ -51,6 +54,7 @@ after(async () => {
   writeFileSync(artifactPath("browser-lab-numbers.json"), JSON.stringify(report, null, 2));
   await browser?.close();
   await lab?.close();
+  release?.();
 });
 
 /** A small real run with probes in a fresh run store, for the run browser. */

@@ -93,8 +93,11 @@ export const PRESETS: readonly Preset[] = [
     claim: "Notes, result 4: large initial weights with a large learning rate make the gradients explode.",
     lookFor:
       "With W ~ N(0, 1) and 64 inputs per unit, every ReLU layer multiplies Var(z) by 64/2 = 32 (the chaotic phase, " +
-      "chi_1 = 32): the blue and orange scales grow layer by layer, the heatmap is bright at the input, and the first " +
-      "steps send the loss to NaN (diverged). Try He normal (sigma_w^2 = 2, the critical point), or a smaller rate.",
+      "chi_1 = 32): Var(z) grows by decades toward the output (blue tiles dark red) and Var(dL/dz) by decades toward " +
+      "the input (orange tiles dark red), and the first steps send the loss to NaN (diverged). The gradient-norm " +
+      "heatmap stays level across layers: ||dL/dW|| of a layer multiplies its input's scale, which grows forward, by " +
+      "its gradient's, which grows backward, and the two cancel. Try He normal (sigma_w^2 = 2, the critical point), " +
+      "or a smaller rate.",
     tryNext: [
       { label: "He normal", change: { init: "he_normal" } },
       { label: "lr 0.0001", change: { lr: 0.0001 } },

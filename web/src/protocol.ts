@@ -7,10 +7,15 @@ import type { LabState } from "./state.js";
 
 /** Shared control words (Int32Array over a SharedArrayBuffer). */
 export const CTRL_TARGET = 0; // the worker may run while its step < target
+export const CTRL_STOP = 1; // non-zero: the run is over (a reset); the worker stops it and waits for the next
 export const CTRL_WORDS = 2;
+/** The step target of a run without a limit (the largest the Int32 control word holds). */
+export const UNLIMITED_STEPS = 2 ** 31 - 1;
 
 export interface StartMessage {
   type: "start";
+  /** The run's id: the worker tags every message of this run with it. */
+  run: number;
   state: LabState;
   /** Image data sets: the server's binary form (dataset-codec.ts); null for the 2-D sets. */
   dataBytes: ArrayBuffer | null;
@@ -103,6 +108,8 @@ export interface ReadyInfo {
   /** 2-D sets: test points for the decision-boundary plot, and the plotted box. */
   points: { x: Float32Array; y: Int32Array; box: [number, number, number, number] } | null;
   paused: boolean;
+  /** How many runs this worker has started, this one included (1: a new worker). */
+  runInWorker: number;
 }
 
 export type FromWorker =

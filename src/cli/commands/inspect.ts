@@ -1,8 +1,10 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { UserError } from "../../errors.js";
 import { dataInitText } from "../../init/lsuv.js";
+import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
-import { loadNetworkFile } from "../../nn/serialize.js";
+import { loadNetworkFile } from "../../nn/network-file.js";
 import {
   biasSecondMoment,
   depthSweep,
@@ -46,6 +48,14 @@ export function inspectCommand(io: CliIO): Command {
       parseInteger("--depth-sweep", 1),
     )
     .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
+    .option(
+      "--weights <file>",
+      "inspect a PyTorch MLP state_dict in a .safetensors file (sizes from the tensors, --activation for the hidden layers; docs/interop.md)",
+    )
+    .option(
+      "--weights-prefix <prefix>",
+      'with --weights: read the tensors under this prefix (e.g. "initial.")',
+    )
     .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
   addTrainOptions(cmd, { atInitOnly: true });
   cmd.action(async (opts) => {
@@ -53,7 +63,17 @@ export function inspectCommand(io: CliIO): Command {
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
-      const net = opts.load ? loadNetworkFile(opts.load, backend) : buildNetwork(config, dataset, backend);
+      if (opts.load && opts.weights) throw new UserError("give --load or --weights, not both");
+      const net = opts.load
+        ? loadNetworkFile(opts.load, backend)
+        : opts.weights
+          ? loadWeightsFile(opts.weights, config.activation, {
+              backend,
+              prefix: opts.weightsPrefix,
+              init: config.init,
+              fit: dataset,
+            })
+          : buildNetwork(config, dataset, backend);
       const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
       const snapshot = probeNetwork(net, batch.x, batch.y, batch.B, getLoss(config.loss), { predict: true });
       const recommendation = recommend(net.spec.activation, net.sizes, { biasVar: biasSecondMoment(net) });
@@ -93,7 +113,7 @@ export function inspectCommand(io: CliIO): Command {
       }
       const out = [
         `initlab inspect: ${dataset.name} (${config.preprocess}), net ${net.sizes.join("-")} ${config.activation} ` +
-          `${opts.load ? `loaded from ${opts.load}` : `${config.init}, bias ${config.biasInit}`}, ` +
+          `${opts.load || opts.weights ? `loaded from ${opts.load ?? opts.weights}` : `${config.init}, bias ${config.biasInit}`}, ` +
           `batch of ${snapshot.batch} training examples (E[x^2] = ${snapshot.inputSecond.toPrecision(3)}), ` +
           `loss ${snapshot.loss.toFixed(4)}, backend ${backend.name}`,
         "bars: log scale, full = the column's largest value, 2 characters per decade (squeezed when a column " +

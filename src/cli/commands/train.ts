@@ -1,9 +1,19 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
-import { loadNetworkFile, networkToJSON } from "../../nn/serialize.js";
+import { UserError } from "../../errors.js";
+import {
+  initialWeightTensors,
+  loadWeightsFile,
+  trainedWeightTensors,
+  writeSafetensorsFile,
+} from "../../interop/weights-file.js";
+import type { Network } from "../../nn/network.js";
+import { loadNetworkFile } from "../../nn/network-file.js";
+import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
-import { dataOptionsOf, resolveConfig } from "../../train/config.js";
-import { buildNetwork, train } from "../../train/trainer.js";
+import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
+import type { RunRecord } from "../../train/record.js";
+import { buildNetwork, INITLAB_VERSION, train } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
@@ -14,7 +24,18 @@ export function trainCommand(io: CliIO): Command {
   const cmd = new Command("train")
     .description("train an MLP on a data set and report loss and accuracy per epoch")
     .option("--load <file>", "start from a saved network (initlab.network JSON) instead of initializing")
-    .option("--save <file>", "save the trained network (initlab.network JSON)")
+    .option(
+      "--weights <file>",
+      "start from a PyTorch MLP state_dict in a .safetensors file (sizes from the tensors, --activation for the hidden layers; docs/interop.md)",
+    )
+    .option(
+      "--weights-prefix <prefix>",
+      'with --weights: read the tensors under this prefix ("initial." = the initial weights of a file saved by train --save)',
+    )
+    .option(
+      "--save <file>",
+      "save the network: FILE.safetensors = initial and final weights with the config (docs/interop.md), otherwise initlab.network JSON of the final one",
+    )
     .option("--out <file>", "write the full run record (JSON) to this file")
     .option("--json", "print the run record as one JSON document on stdout")
     .option("--quiet", "no progress on stderr");
@@ -25,12 +46,23 @@ export function trainCommand(io: CliIO): Command {
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
+      if (opts.load && opts.weights) throw new UserError("give --load or --weights, not both");
       const network = opts.load
         ? loadNetworkFile(opts.load, backend)
-        : buildNetwork(config, dataset, backend);
+        : opts.weights
+          ? loadWeightsFile(opts.weights, config.activation, {
+              backend,
+              prefix: opts.weightsPrefix,
+              init: config.init,
+              fit: dataset,
+            })
+          : buildNetwork(config, dataset, backend);
+      const saveSafetensors = typeof opts.save === "string" && opts.save.endsWith(".safetensors");
+      const initial = saveSafetensors ? initialWeightTensors(network) : [];
+      const source = opts.load ?? opts.weights;
       progress.log(
         `initlab train: ${dataset.name} (${dataset.nTrain} train, ${dataset.nTest} test, ${config.preprocess}), ` +
-          `net ${network.sizes.join("-")} ${config.activation} ${opts.load ? `loaded from ${opts.load}` : config.init}, ` +
+          `net ${network.sizes.join("-")} ${config.activation} ${source ? `loaded from ${source}` : config.init}, ` +
           `${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, backend ${backend.name}`,
       );
       let lastProbe: ProbeSnapshot | null = null;
@@ -74,7 +106,14 @@ export function trainCommand(io: CliIO): Command {
         `final: test accuracy ${(100 * f.testAccuracy).toFixed(2)}%, test loss ${fmt(f.testLoss)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
       );
-      if (opts.save) {
+      if (saveSafetensors) {
+        writeSafetensorsFile(
+          opts.save,
+          trainedWeightTensors(initial, network),
+          weightsMetadata(config, network, record),
+        );
+        progress.log(`saved initial and final weights to ${opts.save}`);
+      } else if (opts.save) {
         writeFileAtomic(opts.save, JSON.stringify(networkToJSON(network)));
         progress.log(`saved network to ${opts.save}`);
       }
@@ -85,6 +124,22 @@ export function trainCommand(io: CliIO): Command {
     }
   });
   return cmd;
+}
+
+/**
+ * The metadata of a `train --save FILE.safetensors` file (all values strings, as the format
+ * requires): "format" = "initlab.weights", "config" = the resolved TrainConfig as JSON, "sizes",
+ * "activations" (hidden layers) and "steps" trained.
+ */
+function weightsMetadata(config: TrainConfig, net: Network, record: RunRecord): Record<string, string> {
+  return {
+    format: "initlab.weights",
+    initlab: INITLAB_VERSION,
+    config: JSON.stringify(config),
+    sizes: JSON.stringify(net.sizes),
+    activations: JSON.stringify(net.layers.slice(0, -1).map((l) => l.activation.spec)),
+    steps: String(record.final.steps),
+  };
 }
 
 function fmt(x: number | null): string {

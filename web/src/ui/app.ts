@@ -1,10 +1,11 @@
 import { LabRun } from "../lab-run.js";
 import { findPreset, PRESETS, type Preset } from "../presets.js";
+import { UNLIMITED_STEPS } from "../protocol.js";
 import { type LabState, parseUrl, toUrl } from "../state.js";
 import { toCliCommand } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
+import { type Child, h, options, replace } from "./dom.js";
 import { LabView } from "./lab-view.js";
-import { escapeHtml } from "./layer-table.js";
 import { RunsBrowser } from "./runs-browser.js";
 import { fmt } from "./theme.js";
 
@@ -34,6 +35,13 @@ export class App {
     if (parsed.problems.length) this.notice(`The link had problems: ${parsed.problems.join("; ")}`);
     this.config = new ConfigPanel(this.a, (s) => this.edited(s));
     $("#config").append(this.config.el);
+    // the settings fold away on narrow screens (the charts come first there), open on wide ones
+    const narrow = matchMedia("(max-width: 900px)");
+    const fold = () => {
+      $<HTMLDetailsElement>("#settings").open = !narrow.matches;
+    };
+    fold();
+    narrow.addEventListener("change", fold);
     this.buildHeader();
     this.renderPresetBox();
     this.renderEditTabs();
@@ -48,12 +56,22 @@ export class App {
 
   private buildHeader(): void {
     const presetSel = $<HTMLSelectElement>("#preset");
-    presetSel.innerHTML = `<option value="">— choose an experiment —</option>${PRESETS.map((p) => `<option value="${p.id}">${escapeHtml(p.title)}</option>`).join("")}`;
+    presetSel.replaceChildren(
+      ...options([
+        { value: "", text: "— choose an experiment —" },
+        ...PRESETS.map((p) => ({ value: p.id, text: p.title })),
+      ]),
+    );
     presetSel.value = this.preset?.id ?? "";
     presetSel.addEventListener("change", () => this.applyPreset(findPreset(presetSel.value)));
     $("#btn-play").addEventListener("click", () => this.togglePlay());
     $("#btn-step").addEventListener("click", () => this.stepOnce());
     $("#btn-reset").addEventListener("click", () => this.reset());
+    const unlimited = $<HTMLInputElement>("#unlimited");
+    unlimited.addEventListener("change", () => {
+      for (const v of this.views) v.run.setUnlimited(unlimited.checked);
+      this.statusDrawn = "";
+    });
     const cmp = $<HTMLInputElement>("#compare");
     cmp.checked = this.b !== null;
     cmp.addEventListener("change", () => {
@@ -68,13 +86,16 @@ export class App {
     $("#btn-cli").addEventListener("click", () => {
       const lines = [`# A\n${toCliCommand(this.a)}`];
       if (this.b) lines.push(`# B\n${toCliCommand(this.b)}`);
-      this.notice(`<pre>${escapeHtml(lines.join("\n"))}</pre>`, 0);
+      this.notice(h("pre", { "data-testid": "cli-command" }, lines.join("\n")), 0);
     });
     for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-tab]")) {
       btn.addEventListener("click", () => this.showTab(btn.dataset.tab!));
     }
     document.addEventListener("keydown", (e) => {
-      if ((e.target as HTMLElement).closest("input, select, textarea")) return;
+      // keys typed into a control (or Space/Enter on a focused button or link) belong to it
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.target as HTMLElement).closest("input, select, textarea, button, a, summary, [contenteditable]"))
+        return;
       if (e.key === " ") {
         e.preventDefault();
         this.togglePlay();
@@ -146,9 +167,20 @@ export class App {
   private renderEditTabs(): void {
     const tabs = $("#edit-tabs");
     tabs.hidden = this.b === null;
-    tabs.innerHTML = this.b
-      ? `<button data-edit="a" class="${this.editing === "a" ? "active" : ""}">A</button><button data-edit="b" class="${this.editing === "b" ? "active" : ""}">B</button><span class=muted>B differs from A where marked</span>`
-      : "";
+    const tab = (id: "a" | "b") =>
+      h(
+        "button",
+        {
+          type: "button",
+          "data-edit": id,
+          class: this.editing === id ? "active" : "",
+          "aria-pressed": String(this.editing === id),
+        },
+        id.toUpperCase(),
+      );
+    if (this.b)
+      replace(tabs, tab("a"), tab("b"), h("span", { class: "muted" }, "B differs from A where marked"));
+    else replace(tabs);
     for (const btn of tabs.querySelectorAll<HTMLButtonElement>("[data-edit]")) {
       btn.addEventListener("click", () => {
         this.editing = btn.dataset.edit as "a" | "b";
@@ -166,12 +198,19 @@ export class App {
     const p = this.preset;
     box.hidden = !p;
     if (!p) return;
-    box.innerHTML =
-      `<h2>${escapeHtml(p.title)}</h2><p class=claim>${escapeHtml(p.claim)}</p>` +
-      `<p><b>Look for:</b> ${escapeHtml(p.lookFor)}</p>` +
-      (p.tryNext.length
-        ? `<div class=try>Try: ${p.tryNext.map((t, i) => `<button data-try="${i}">${escapeHtml(t.label)}</button>`).join("")}</div>`
-        : "");
+    replace(
+      box,
+      h("h2", {}, p.title),
+      h("p", { class: "claim" }, p.claim),
+      h("p", {}, h("b", {}, "Look for:"), ` ${p.lookFor}`),
+      p.tryNext.length > 0 &&
+        h(
+          "div",
+          { class: "try" },
+          "Try: ",
+          ...p.tryNext.map((t, i) => h("button", { type: "button", "data-try": i }, t.label)),
+        ),
+    );
     for (const btn of box.querySelectorAll<HTMLButtonElement>("[data-try]")) {
       btn.addEventListener("click", () => {
         const change = p.tryNext[Number(btn.dataset.try)].change;
@@ -188,8 +227,11 @@ export class App {
     const host = $("#views");
     host.className = this.b ? "views compare" : "views";
     const redraw = () => undefined;
-    this.views = [new LabView(new LabRun(this.a, redraw), this.b !== null, this.b ? "a" : null)];
-    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw), true, "b"));
+    const unlimited = $<HTMLInputElement>("#unlimited").checked;
+    this.views = [
+      new LabView(new LabRun(this.a, redraw, unlimited, "a"), this.b !== null, this.b ? "a" : null),
+    ];
+    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw, unlimited, "b"), true, "b"));
     for (const v of this.views) host.append(v.el);
   }
 
@@ -200,7 +242,9 @@ export class App {
       const speed = r.samplesPerSecond > 0 ? ` · ${fmt(r.samplesPerSecond, 2)} samples/s` : "";
       const what =
         r.status === "error" ? `error: ${r.error}` : r.status === "loading" ? "loading…" : r.status;
-      return `${name}step ${r.step} / ${r.state.steps} · ${what}${speed}${r.info ? ` · ${r.info.backend}` : ""}`;
+      const limit = r.limit === UNLIMITED_STEPS ? "no limit" : String(r.limit);
+      const stop = r.canContinue ? "step limit (Continue trains on)" : what;
+      return `${name}step ${r.step} / ${limit} · ${stop}${speed}${r.info ? ` · ${r.info.backend}` : ""}`;
     });
     const text = parts.join("   ");
     if (text !== this.statusDrawn) {
@@ -216,45 +260,55 @@ export class App {
       );
       el.dataset.sps = String(r0?.samplesPerSecond ?? 0);
       el.dataset.wallSps = String(r0?.wallSamplesPerSecond ?? 0);
+      el.dataset.workerRun = String(r0?.info?.runInWorker ?? "");
     }
     for (const v of this.views) {
       if (v.run.status === "error" && !this.errorsShown.has(v.run)) {
         this.errorsShown.add(v.run);
-        this.notice(`This run cannot start: ${escapeHtml(v.run.error ?? "unknown error")}`, 0);
+        this.notice(`This run cannot start: ${v.run.error ?? "unknown error"}`, 0);
       }
     }
     const running = this.views.some((v) => v.run.status === "running");
     const btn = $<HTMLButtonElement>("#btn-play");
-    const label = running ? "Pause" : "Start";
+    const more = !running && this.views.some((v) => v.run.canContinue);
+    const label = running ? "Pause" : more ? "Continue" : "Start";
     if (btn.textContent !== label) btn.textContent = label;
     btn.disabled = this.views.every(
-      (v) => v.run.status === "done" || v.run.status === "error" || v.run.status === "loading",
+      (v) =>
+        (v.run.status === "done" && !v.run.canContinue) ||
+        v.run.status === "error" ||
+        v.run.status === "loading",
     );
     $<HTMLButtonElement>("#btn-step").disabled =
-      !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready") ||
+      !this.views.every((v) => v.run.status === "paused" || v.run.status === "ready" || v.run.canContinue) ||
       !this.views[0]?.run.canPause;
     for (const [i, v] of this.views.entries()) {
-      if (this.views.length > 1) v.setTitle(`<b>${i ? "B" : "A"}</b> ${escapeHtml(summary(v.run.state))}`);
+      if (this.views.length > 1) v.setTitle(i ? "B" : "A", summary(v.run.state));
     }
   }
 
-  /** Shows a message at the top (added below any message still shown); ms = 0 keeps it until closed. */
-  private notice(html: string, ms = 8000): void {
+  /**
+   * Shows a message under the top bar, in the page's flow (it pushes the panels down instead of
+   * covering them), each with its own close button; ms = 0 keeps it until closed. The content is
+   * text or nodes, never markup: a link's problems are shown as they were typed.
+   */
+  private notice(content: Child, ms = 8000): void {
     const el = $("#notice");
-    if (el.hidden) el.innerHTML = `<button class=close title="close">×</button>`;
-    const p = document.createElement("div");
-    p.innerHTML = html;
-    el.append(p);
-    el.hidden = false;
-    el.querySelector("button")!.onclick = () => {
-      el.hidden = true;
+    const close = h("button", { type: "button", class: "close", "aria-label": "close this message" }, "×");
+    const item = h(
+      "div",
+      { class: "notice-item", role: "status" },
+      h("div", { class: "notice-text" }, content),
+      close,
+    );
+    const remove = () => {
+      item.remove();
+      if (!el.firstElementChild) el.hidden = true;
     };
-    if (ms > 0) {
-      setTimeout(() => {
-        p.remove();
-        if (!el.querySelector("div")) el.hidden = true;
-      }, ms);
-    }
+    close.addEventListener("click", remove);
+    el.append(item);
+    el.hidden = false;
+    if (ms > 0) setTimeout(remove, ms);
   }
 }
 

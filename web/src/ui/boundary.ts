@@ -1,5 +1,5 @@
 import type { ReadyInfo } from "../protocol.js";
-import { CLASS_COLORS, fitCanvas, MUTED } from "./theme.js";
+import { CLASS_COLORS, describeChart, fitCanvas, MUTED } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 type Points = NonNullable<ReadyInfo["points"]>;
@@ -21,6 +21,7 @@ export class BoundaryView {
   ) {
     this.canvas.className = "boundary-canvas";
     parent.append(this.canvas);
+    describeChart(this.canvas, "Decision boundary: waiting for the network's first predictions");
     this.watch = new WidthWatch(parent, () => this.draw());
   }
 
@@ -59,6 +60,18 @@ export class BoundaryView {
         img.data[o + 3] = 255;
       }
       g.putImageData(img, 0, 0);
+      const counts = new Array<number>(CLASS_COLORS.length).fill(0);
+      for (let i = 0; i < n * n; i++) counts[classes[i] % counts.length]++;
+      describeChart(
+        this.canvas,
+        `Decision boundary on a ${n} by ${n} grid with ${pts.y.length} test points: ` +
+          counts
+            .map((c, k) =>
+              c ? `class ${k} predicted on ${Math.round((100 * c) / (n * n))}% of the plane` : "",
+            )
+            .filter(Boolean)
+            .join(", "),
+      );
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.grid, 0, 0, S, S);
     } else {

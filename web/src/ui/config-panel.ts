@@ -1,8 +1,8 @@
 import { listActivations, parseActivation } from "../../../src/nn/activations.js";
 import { SETTING_GROUPS } from "../../../src/train/settings.js";
 import { checkLabState, dataShape, FIELDS, type Field, isTwoD, type LabState, parseField } from "../state.js";
+import { h, options } from "./dom.js";
 import { InitEditor } from "./init-editor.js";
-import { escapeHtml } from "./layer-table.js";
 
 /** The form's fieldsets: the settings table's groups, each with its fields in table order. */
 const GROUPS: { title: string; keys: (keyof LabState)[] }[] = Object.entries(SETTING_GROUPS)
@@ -20,7 +20,8 @@ export class ConfigPanel {
   readonly el = document.createElement("form");
   private state: LabState;
   private readonly editors = new Map<string, InitEditor>();
-  private readonly error = document.createElement("div");
+  /** The error line of each field shown. */
+  private readonly errors = new Map<keyof LabState, HTMLElement>();
 
   constructor(
     state: LabState,
@@ -31,7 +32,6 @@ export class ConfigPanel {
     this.state = { ...state };
     this.el.className = "config";
     this.el.addEventListener("submit", (e) => e.preventDefault());
-    this.error.className = "form-error";
     this.render();
   }
 
@@ -42,11 +42,11 @@ export class ConfigPanel {
   }
 
   private render(): void {
-    this.el.innerHTML = "";
+    this.el.replaceChildren();
     this.editors.clear();
+    this.errors.clear();
     for (const g of GROUPS) {
-      const fs = document.createElement("fieldset");
-      fs.innerHTML = `<legend>${g.title}</legend>`;
+      const fs = h("fieldset", {}, h("legend", {}, g.title));
       for (const key of g.keys) {
         if (key === "noise" && !isTwoD(this.state.data)) continue;
         if (key === "momentum" && this.state.optimizer !== "sgd") continue;
@@ -54,73 +54,90 @@ export class ConfigPanel {
       }
       this.el.append(fs);
     }
-    this.el.append(this.error);
     this.updateFans();
   }
 
+  /**
+   * One setting: its label tied to its control (`for` = the control's id), the control, and the
+   * place of its error message (announced to screen readers, referenced by aria-describedby).
+   */
   private row(f: Field): HTMLElement {
-    const row = document.createElement("div");
-    row.className = "row";
+    const id = `f-${f.url}`;
+    const errorId = `${id}-error`;
+    const row = h("div", { class: "row", "data-field": f.url });
     if (this.reference && this.reference[f.key] !== this.state[f.key]) row.classList.add("differs");
-    const label = document.createElement("label");
-    label.textContent = f.label;
+    const label = h("label", { for: id }, f.label);
+    const error = h("div", {
+      class: "field-error",
+      id: errorId,
+      "aria-live": "polite",
+      "data-testid": `err-${f.url}`,
+    });
+    this.errors.set(f.key, error);
     row.append(label);
     const value = this.state[f.key];
     if (f.key === "init" || f.key === "biasInit") {
-      const ed = new InitEditor(String(value), (spec) => this.apply(f, spec), `cfg-${f.url}`);
+      const ed = new InitEditor(String(value), (spec) => this.apply(f, spec), `cfg-${f.url}`, id, f.label);
       this.editors.set(f.key, ed);
       row.classList.add("wide");
-      row.append(ed.el);
+      row.append(ed.el, error);
       return row;
     }
     if (f.key === "activation") {
-      row.append(this.activationEditor(String(value)));
+      row.classList.add("wide");
+      row.append(this.activationEditor(String(value), id), error);
       return row;
     }
     let input: HTMLInputElement | HTMLSelectElement;
     if (f.kind.type === "enum") {
-      input = document.createElement("select");
-      input.innerHTML = f.kind.values.map((v) => `<option value="${v}">${v}</option>`).join("");
+      input = h("select", {}, ...options(f.kind.values));
     } else {
-      input = document.createElement("input");
-      input.type = "number";
-      input.min = String(f.kind.type === "spec" ? "" : f.kind.min);
-      input.max = String(f.kind.type === "spec" ? "" : f.kind.max);
-      input.step = f.kind.type === "int" ? "1" : "any";
+      input = h("input", {
+        type: "number",
+        min: f.kind.type === "spec" ? "" : f.kind.min,
+        max: f.kind.type === "spec" ? "" : f.kind.max,
+        step: f.kind.type === "int" ? "1" : "any",
+        inputmode: f.kind.type === "int" ? "numeric" : "decimal",
+      });
     }
+    input.id = id;
+    input.setAttribute("aria-describedby", errorId);
     input.value = String(value);
     input.dataset.testid = `cfg-${f.url}`;
-    input.addEventListener("change", () => this.apply(f, input.value));
-    row.append(input);
+    input.addEventListener("change", () => {
+      // a value the run cannot use is refused: the field shows the value in use again
+      if (!this.apply(f, input.value)) input.value = String(this.state[f.key]);
+    });
+    row.append(input, error);
     return row;
   }
 
-  private activationEditor(spec: string): HTMLElement {
-    const wrap = document.createElement("div");
-    wrap.className = "act-editor";
+  private activationEditor(spec: string, id: string): HTMLElement {
+    const wrap = h("div", { class: "act-editor" });
     const act = safeActivation(spec);
-    const select = document.createElement("select");
-    select.dataset.testid = "cfg-act";
-    select.innerHTML = ACTIVATIONS.map((a) => `<option value="${a.name}">${a.name}</option>`).join("");
+    const select = h("select", { id, "data-testid": "cfg-act", "aria-describedby": `${id}-error` });
+    select.append(...options(ACTIVATIONS.map((a) => a.name)));
     select.value = act?.name ?? "relu";
     const def = ACTIVATIONS.find((a) => a.name === select.value);
-    const param = document.createElement("input");
-    param.type = "number";
-    param.step = "any";
+    const param = h("input", { type: "number", step: "any", inputmode: "decimal" });
     param.title = def?.param ? def.param.name : "";
+    param.setAttribute("aria-label", `activation parameter ${def?.param?.name ?? ""}`.trim());
     param.hidden = !def?.param;
     param.value =
       act?.param !== null && act?.param !== undefined ? String(act.param) : String(def?.param?.default ?? "");
-    const info = document.createElement("div");
-    info.className = "init-note muted";
-    info.textContent = def ? def.formula : "";
+    const info = h("div", { class: "init-note muted" }, def ? def.formula : "");
     const emit = (withParam: boolean) => {
       const d = ACTIVATIONS.find((a) => a.name === select.value);
       const p = param.value.trim();
-      this.apply(
+      const ok = this.apply(
         FIELDS.find((f) => f.key === "activation")!,
         d?.param && withParam && p !== "" ? `${select.value}(${p})` : select.value,
       );
+      if (!ok) {
+        const cur = safeActivation(this.state.activation);
+        select.value = cur?.name ?? select.value;
+        param.value = cur?.param !== null && cur?.param !== undefined ? String(cur.param) : param.value;
+      }
     };
     select.addEventListener("change", () => emit(false));
     param.addEventListener("change", () => emit(true));
@@ -128,19 +145,28 @@ export class ConfigPanel {
     return wrap;
   }
 
-  private apply(f: Field, raw: string): void {
+  /** Applies one edited field; false (with the message next to the field) when the value is refused. */
+  private apply(f: Field, raw: string): boolean {
+    const error = this.errors.get(f.key);
     try {
       const next = { ...this.state, [f.key]: parseField(f, raw) } as LabState;
       if (f.key === "activation") parseActivation(next.activation);
       checkLabState(next);
-      this.error.textContent = "";
+      if (error) error.textContent = "";
+      error?.closest(".row")?.classList.remove("invalid");
       const rerender = f.key === "data" || f.key === "optimizer" || f.key === "activation";
       this.state = next;
       if (rerender) this.render();
       else this.updateFans();
       this.onChange({ ...next });
+      return true;
     } catch (e) {
-      this.error.innerHTML = escapeHtml((e as Error).message);
+      if (error) {
+        error.textContent = `${(e as Error).message}; still using ${String(this.state[f.key])}`;
+        error.closest(".row")?.classList.add("invalid");
+      }
+      this.editors.get(f.key)?.set(String(this.state[f.key]));
+      return false;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { RunSeries } from "../series.js";
-import { css, fitCanvas, heatColor, INK, MUTED } from "./theme.js";
+import { css, describeChart, fitCanvas, fmt, heatColor, INK, MUTED } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 /**
@@ -28,6 +28,7 @@ export class GradHeatmap {
     private readonly height = 200,
   ) {
     parent.append(this.canvas);
+    describeChart(this.canvas, "Gradient norm per layer and step: waiting for the first probe");
     this.size = new WidthWatch(parent, () => {
       this.drawn = -1;
       this.update(this.marked);
@@ -59,6 +60,12 @@ export class GradHeatmap {
     this.paintCells();
     const L = this.layers;
     const T = probes.length;
+    const lastP = probes[T - 1];
+    describeChart(
+      this.canvas,
+      `Gradient norm per layer over ${T} probes, steps ${probes[0].step} to ${lastP.step}; ` +
+        `at step ${lastP.step}, ||dL/dW|| per layer: ${lastP.layers.map((l) => fmt(l.weightGradNorm)).join(", ")}`,
+    );
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.cells, 0, 0, T, L, left, top, pw, ph);
     if (marked !== null) {

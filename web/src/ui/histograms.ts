@@ -1,5 +1,5 @@
 import type { Histogram, ProbeView } from "../protocol.js";
-import { BLUE, fitCanvas, fmt, GRID, INK, MUTED, ORANGE } from "./theme.js";
+import { BLUE, describeChart, fitCanvas, fmt, GRID, INK, MUTED, ORANGE } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 /**
@@ -19,6 +19,10 @@ export class HistogramRidges {
     private readonly height = 240,
   ) {
     parent.append(this.canvas);
+    describeChart(
+      this.canvas,
+      `${kind === "act" ? "Activations" : "Gradients"} per layer: waiting for the first probe`,
+    );
     this.size = new WidthWatch(parent, () => this.draw());
   }
 
@@ -45,22 +49,40 @@ export class HistogramRidges {
       lo = -m;
       hi = m;
     }
+    ctx.font = "10px system-ui";
+    // the right margin fits the widest "sd ... · 54% 0" label
+    const labels = layers.map((l, i) => {
+      const v = this.kind === "act" ? l.actVar : l.gradVar;
+      const h = hists[i];
+      const total = h.counts.reduce((a, b) => a + b, 0) + h.under + h.over + h.zeros;
+      const zeros = h.zeros > 0 && total > 0 ? ` · ${Math.round((100 * h.zeros) / total)}% 0` : "";
+      return `sd ${fmt(Math.sqrt(v))}${zeros}`;
+    });
+    const widest = Math.max(...labels.map((t) => ctx.measureText(t).width));
     const left = 34;
-    const right = 96;
+    const right = Math.min(Math.max(60, Math.ceil(widest) + 10), W * 0.4);
     const top = 8;
     const bottom = 20;
     const pw = W - left - right;
     const ph = H - top - bottom;
     const n = layers.length;
-    const row = ph / n;
-    const ridge = Math.min(row * 1.25, ph * 0.5);
+    // few layers: ridges side by side without overlap; many: overlapping ridges (a joy plot),
+    // the first one's peak still inside the canvas
+    const ridge = n <= 4 ? (ph / n) * 0.9 : Math.min((ph / n) * 1.6, ph * 0.4);
+    const row = n > 1 ? (ph - ridge) / (n - 1) : 0;
     const color = this.kind === "act" ? BLUE : ORANGE;
     const X = (v: number) => left + ((v - lo) / (hi - lo)) * pw;
-    ctx.font = "10px system-ui";
     ctx.textBaseline = "middle";
-    const labelEvery = Math.max(1, Math.ceil(n / Math.floor(ph / 12)));
+    const labelEvery = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(ph / 12))));
+    describeChart(
+      this.canvas,
+      `${this.kind === "act" ? "Activations" : "Gradients dL/dz"} per layer at step ${p.step}: ` +
+        layers
+          .map((l, i) => `layer ${l.layer === p.layers.length - 1 ? "out" : l.layer} ${labels[i]}`)
+          .join("; "),
+    );
     for (let i = 0; i < n; i++) {
-      const base = top + (i + 1) * row;
+      const base = top + ridge + i * row;
       ctx.strokeStyle = GRID;
       ctx.beginPath();
       ctx.moveTo(left, base);
@@ -76,11 +98,7 @@ export class HistogramRidges {
           base - 3,
         );
         ctx.textAlign = "left";
-        const v = this.kind === "act" ? layers[i].actVar : layers[i].gradVar;
-        const h = hists[i];
-        const total = h.counts.reduce((a, b) => a + b, 0) + h.under + h.over + h.zeros;
-        const zeros = h.zeros > 0 && total > 0 ? ` · ${Math.round((100 * h.zeros) / total)}% 0` : "";
-        ctx.fillText(`sd ${fmt(Math.sqrt(v))}${zeros}`, left + pw + 6, base - 3);
+        ctx.fillText(labels[i], left + pw + 6, base - 3);
       }
     }
     ctx.fillStyle = INK;
@@ -92,11 +110,14 @@ export class HistogramRidges {
     ctx.fillText(tick(hi), left + pw, top + ph + 5);
     ctx.textAlign = "center";
     ctx.fillStyle = MUTED;
-    ctx.fillText(
-      this.kind === "act" ? `activations a, step ${p.step}` : `|dL/dz| (log scale), step ${p.step}`,
-      left + pw / 2,
-      top + ph + 5,
-    );
+    // the caption between the two end ticks, shortened (then left out) where they would overlap
+    const room = pw - 2 * Math.max(ctx.measureText(tick(lo)).width, ctx.measureText(tick(hi)).width) - 12;
+    const captions =
+      this.kind === "act"
+        ? [`activations a, step ${p.step}`, `step ${p.step}`]
+        : [`|dL/dz| (log scale), step ${p.step}`, `|dL/dz|, step ${p.step}`, `step ${p.step}`];
+    const caption = captions.find((c) => ctx.measureText(c).width <= room);
+    if (caption) ctx.fillText(caption, left + pw / 2, top + ph + 5);
     if (!log && lo < 0 && hi > 0) {
       ctx.strokeStyle = "rgba(0,0,0,0.15)";
       ctx.setLineDash([3, 3]);

@@ -1,6 +1,6 @@
 import { listInitializers, parseInit } from "../../../src/init/index.js";
 import { parseSpecSyntax } from "../../../src/init/spec.js";
-import { escapeHtml } from "./layer-table.js";
+import { h, options, replace } from "./dom.js";
 import { fmt } from "./theme.js";
 
 interface NameInfo {
@@ -41,13 +41,25 @@ export class InitEditor {
   private readonly note = document.createElement("div");
   private fans = { fanIn: 1, fanOut: 1 };
 
+  /** The spec in use (the last valid one). */
+  private applied: string;
+
   constructor(
     private spec: string,
     private readonly onChange: (spec: string) => void,
     testId: string,
+    /** The id of the name picker (its label's `for`) and the setting's name, for screen readers. */
+    id = testId,
+    label = "initializer",
   ) {
+    this.applied = spec;
     this.el.className = "init-editor";
-    this.select.innerHTML = NAMES.map((n) => `<option value="${n.name}">${n.name}</option>`).join("");
+    this.select.append(...options(NAMES.map((n) => n.name)));
+    this.select.id = id;
+    this.text.setAttribute("aria-label", `${label} spec`);
+    this.note.setAttribute("aria-live", "polite");
+    this.note.id = `${id}-note`;
+    this.text.setAttribute("aria-describedby", this.note.id);
     this.select.dataset.testid = `${testId}-name`;
     this.text.type = "text";
     this.text.spellcheck = false;
@@ -68,6 +80,7 @@ export class InitEditor {
 
   set(spec: string): void {
     this.spec = spec;
+    if (this.valid()) this.applied = spec;
     this.text.value = spec;
     let name = spec;
     let given: Record<string, string> = {};
@@ -82,14 +95,12 @@ export class InitEditor {
     }
     const info = this.info(name);
     if (info) this.select.value = info.name;
-    this.args.innerHTML = "";
+    this.args.replaceChildren();
     for (const a of info?.args ?? []) {
-      const label = document.createElement("label");
-      label.textContent = a.name;
+      const label = h("label", {}, a.name);
       let input: HTMLInputElement | HTMLSelectElement;
       if (a.choices) {
-        input = document.createElement("select");
-        input.innerHTML = a.choices.map((c) => `<option>${escapeHtml(c)}</option>`).join("");
+        input = h("select", {}, ...options(a.choices));
         input.value = given[a.name] ?? String(a.default ?? a.choices[0]);
       } else {
         input = document.createElement("input");
@@ -128,7 +139,16 @@ export class InitEditor {
       this.text.value = spec;
       this.describe();
     }
-    if (this.valid()) this.onChange(spec);
+    if (this.valid()) {
+      this.applied = spec;
+      this.onChange(spec);
+      return;
+    }
+    // refused: the note says why, the fields show the spec in use again
+    const why = this.note.textContent ?? "";
+    this.set(this.applied);
+    this.note.classList.add("error");
+    this.note.textContent = `${why}; still using ${this.applied}`;
   }
 
   private valid(): boolean {
@@ -146,13 +166,16 @@ export class InitEditor {
       const d = init.describe(this.fans.fanIn, this.fans.fanOut);
       const info = NAMES.find((n) => n.target === init.name);
       this.note.classList.remove("error");
-      this.note.innerHTML =
-        `<code>${escapeHtml(init.spec)}</code><br>` +
+      replace(
+        this.note,
+        h("code", {}, init.spec),
+        h("br"),
         `Var = ${fmt(d.variance, 3)}, fan_in·Var = ${fmt(this.fans.fanIn * (d.variance + d.mean * d.mean), 3)}` +
-        ` (fans ${this.fans.fanIn}→${this.fans.fanOut})` +
-        (info
-          ? `<br><span class=muted>${escapeHtml(info.formula)}${info.reference ? ` — ${escapeHtml(info.reference)}` : ""}</span>`
-          : "");
+          ` (fans ${this.fans.fanIn}→${this.fans.fanOut})`,
+        info && h("br"),
+        info &&
+          h("span", { class: "muted" }, `${info.formula}${info.reference ? ` — ${info.reference}` : ""}`),
+      );
     } catch (e) {
       this.note.classList.add("error");
       this.note.textContent = (e as Error).message;

@@ -3,6 +3,7 @@ import type { ProbeView } from "../protocol.js";
 import { isTwoD } from "../state.js";
 import { BoundaryView } from "./boundary.js";
 import { DiagnosisPanel } from "./diagnosis-panel.js";
+import { h, replace } from "./dom.js";
 import { GradHeatmap } from "./grad-heatmap.js";
 import { HistogramRidges } from "./histograms.js";
 import { LayerTable } from "./layer-table.js";
@@ -12,13 +13,15 @@ import { Timeline } from "./timeline.js";
 import { VarianceChart } from "./variance-chart.js";
 
 function panel(parent: HTMLElement, cls: string, title: string, hint: string): HTMLElement {
-  const s = document.createElement("section");
-  s.className = `panel ${cls}`;
-  s.innerHTML = `<h3>${title}<small>${hint}</small></h3>`;
-  const body = document.createElement("div");
-  body.className = "body";
-  s.append(body);
-  parent.append(s);
+  // the panels that scroll can be scrolled from the keyboard (focusable, named by their title)
+  const scrolls = cls === "p-diagnosis" || cls === "p-table";
+  const body = h("div", {
+    class: "body",
+    tabindex: scrolls ? 0 : null,
+    role: scrolls ? "region" : null,
+    "aria-label": scrolls ? title : null,
+  });
+  parent.append(h("section", { class: `panel ${cls}` }, h("h3", {}, title, h("small", {}, hint)), body));
   return body;
 }
 
@@ -171,8 +174,10 @@ export class LabView {
     }
   }
 
-  setTitle(html: string): void {
-    if (this.title) this.title.innerHTML = html;
+  /** The title of a compared run: its name (A, B) in bold and a summary of its settings. */
+  setTitle(name: string, text: string): void {
+    if (this.title && this.title.textContent !== `${name} ${text}`)
+      replace(this.title, h("b", {}, name), ` ${text}`);
   }
 
   dispose(): void {

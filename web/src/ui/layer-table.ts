@@ -1,4 +1,5 @@
 import type { ProbeView } from "../protocol.js";
+import { h, replace } from "./dom.js";
 import { fmt } from "./theme.js";
 
 /**
@@ -19,30 +20,58 @@ export class LayerTable {
   update(p: ProbeView | null): void {
     if (p === this.shown) return;
     this.shown = p;
-    const head =
-      "<thead><tr><th>layer</th><th>units</th><th>activation</th><th class=fwd>Var(z)</th><th class=fwd>theory</th>" +
-      "<th class=bwd>Var(dL/dz)</th><th class=bwd>theory</th><th class=bwd>‖dL/dW‖</th><th class=bwd>÷ last</th>" +
-      "<th>dead</th><th>saturated</th></tr></thead>";
+    const th = (text: string, cls?: string) => h("th", { class: cls, scope: "col" }, text);
+    const head = h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        th("layer"),
+        th("units"),
+        th("activation"),
+        th("Var(z)", "fwd"),
+        th("theory", "fwd"),
+        th("Var(dL/dz)", "bwd"),
+        th("theory", "bwd"),
+        th("‖dL/dW‖", "bwd"),
+        th("÷ last", "bwd"),
+        th("dead"),
+        th("saturated"),
+      ),
+    );
     if (!p) {
-      this.el.innerHTML = head;
+      replace(this.el, head);
       return;
     }
     const last = p.layers[p.layers.length - 1];
     const rows = p.layers.map((l) => {
       const rel = l.weightGradNorm / last.weightGradNorm;
-      const attrs =
-        `data-layer="${l.layer}" data-pre-var="${l.preVar}" data-grad-var="${l.gradVar}" ` +
-        `data-wgrad="${l.weightGradNorm}" data-dead="${l.dead}" data-saturated="${l.saturated}"`;
-      const warn = (x: number | null) => (x !== null && x >= 0.5 ? " class=warn" : "");
-      return (
-        `<tr ${attrs}><td>${l.layer === p.layers.length - 1 ? `${l.layer} (out)` : l.layer}</td><td>${l.fanOut}</td>` +
-        `<td>${escapeHtml(l.activation)}</td><td class=fwd>${fmt(l.preVar)}</td><td class="fwd theory">${fmt(l.predPreVar)}</td>` +
-        `<td class=bwd>${fmt(l.gradVar)}</td><td class="bwd theory">${fmt(l.predGradVar)}</td>` +
-        `<td class=bwd>${fmt(l.weightGradNorm)}</td><td class=bwd>${fmt(rel)}</td>` +
-        `<td${warn(l.dead)}>${pct(l.dead)}</td><td${warn(l.saturated)}>${pct(l.saturated)}</td></tr>`
+      const warn = (x: number | null) => (x !== null && x >= 0.5 ? "warn" : undefined);
+      return h(
+        "tr",
+        {
+          "data-layer": l.layer,
+          "data-pre-var": l.preVar,
+          "data-grad-var": l.gradVar,
+          "data-wgrad": l.weightGradNorm,
+          "data-dead": String(l.dead),
+          "data-saturated": String(l.saturated),
+        },
+        h("td", {}, l.layer === p.layers.length - 1 ? `${l.layer} (out)` : String(l.layer)),
+        h("td", {}, l.fanOut),
+        h("td", {}, l.activation),
+        h("td", { class: "fwd" }, fmt(l.preVar)),
+        h("td", { class: "fwd theory" }, fmt(l.predPreVar)),
+        h("td", { class: "bwd" }, fmt(l.gradVar)),
+        h("td", { class: "bwd theory" }, fmt(l.predGradVar)),
+        h("td", { class: "bwd" }, fmt(l.weightGradNorm)),
+        h("td", { class: "bwd" }, fmt(rel)),
+        h("td", { class: warn(l.dead) }, pct(l.dead)),
+        h("td", { class: warn(l.saturated) }, pct(l.saturated)),
       );
     });
-    this.el.innerHTML = `${head}<tbody>${rows.join("")}</tbody>`;
+    replace(this.el, head, h("tbody", {}, ...rows));
     this.el.dataset.step = String(p.step);
   }
 }
@@ -51,6 +80,5 @@ function pct(x: number | null): string {
   return x !== null && Number.isFinite(x) ? `${Math.round(100 * x)}%` : "–";
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+/** Kept for the diagnosis panel, which still builds markup with every string escaped. */
+export { escapeHtml } from "./dom.js";

@@ -1,6 +1,6 @@
 import uPlot from "uplot";
 import type { RunSeries } from "../series.js";
-import { CLASS_COLORS, fmt, GRID, INK, MUTED } from "./theme.js";
+import { CLASS_COLORS, describeChart, fmt, GRID, INK, MUTED } from "./theme.js";
 import { decadeSplits } from "./variance-chart.js";
 import { WidthWatch } from "./width-watch.js";
 
@@ -86,6 +86,7 @@ export class LossChart {
       parent,
     );
     new WidthWatch(parent, (w) => this.plot.setSize({ width: Math.max(200, w), height }));
+    describeChart(this.plot.root, "Loss and accuracy: no step trained yet");
   }
 
   /** Rebuilds the aligned arrays from the series when it changed. */
@@ -122,6 +123,17 @@ export class LossChart {
       ta[j] = p.testAccuracy;
     }
     this.plot.setData([xs, raw, avg, tl, ta]);
+    const tested = this.series.probes.filter((p) => p.testAccuracy !== null || p.testLoss !== null);
+    const lastProbe = tested[tested.length - 1];
+    describeChart(
+      this.plot.root,
+      n === 0
+        ? "Loss and accuracy: no step trained yet"
+        : `Loss and accuracy after ${steps[n - 1]} steps: batch loss ${fmt(losses[n - 1], 3)}, moving average ${fmt(smooth[n - 1], 3)}` +
+            (lastProbe
+              ? `; at step ${lastProbe.step} test loss ${fmt(lastProbe.testLoss, 3)}, test accuracy ${lastProbe.testAccuracy === null ? "–" : `${(100 * lastProbe.testAccuracy).toFixed(1)}%`}`
+              : ""),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ProbeView } from "../protocol.js";
-import { BLUE, css, fitCanvas, fmt, INK, MUTED, ORANGE, scaleColor } from "./theme.js";
+import { h } from "./dom.js";
+import { css, describeChart, fitCanvas, fmt, MUTED, scaleColor, textOn } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 /**
@@ -16,10 +17,21 @@ export class NetworkView {
 
   constructor(
     parent: HTMLElement,
-    private readonly height = 170,
+    private readonly height = 150,
   ) {
     this.canvas.className = "network-canvas";
-    parent.append(this.canvas);
+    describeChart(this.canvas, "Network: waiting for the first probe");
+    // the legend is text under the canvas, so it wraps on a narrow screen
+    parent.append(
+      this.canvas,
+      h(
+        "div",
+        { class: "legend" },
+        h("span", { class: "fwd" }, "■ Var(z) forward"),
+        h("span", { class: "bwd" }, "■ Var(dL/dz) ÷ output layer's"),
+        h("span", {}, "▬ dead or saturated"),
+      ),
+    );
     this.size = new WidthWatch(parent, () => this.draw());
   }
 
@@ -45,7 +57,7 @@ export class NetworkView {
     const cols = L + 1;
     const gap = Math.min(14, (W / cols) * 0.25);
     const cw = (W - 8 - gap * (cols - 1)) / cols;
-    const tileH = (H - 44) / 2;
+    const tileH = (H - 28) / 2;
     const top = 16;
     const big = cw >= 44;
     ctx.font = "11px system-ui";
@@ -74,14 +86,16 @@ export class NetworkView {
       const l = p?.layers[c - 1];
       const fwd = l ? Math.log10(l.preVar) : Number.NaN;
       const bwd = l ? Math.log10(l.gradVar / lastGrad) : Number.NaN;
-      ctx.fillStyle = l ? css(scaleColor(fwd, "blue")) : "#eef2ff";
+      const fwdColor = scaleColor(fwd, "blue");
+      const bwdColor = scaleColor(bwd, "orange");
+      ctx.fillStyle = l ? css(fwdColor) : "#eef2ff";
       ctx.fillRect(x, top, cw, tileH);
-      ctx.fillStyle = l ? css(scaleColor(bwd, "orange")) : "#fff7ed";
+      ctx.fillStyle = l ? css(bwdColor) : "#fff7ed";
       ctx.fillRect(x, top + tileH + 2, cw, tileH);
       if (l && big) {
-        ctx.fillStyle = Math.abs(fwd) < 2.5 ? "white" : INK;
+        ctx.fillStyle = textOn(fwdColor);
         ctx.fillText(fmt(l.preVar), x + cw / 2, top + tileH / 2);
-        ctx.fillStyle = Math.abs(bwd) < 2.5 ? "white" : INK;
+        ctx.fillStyle = textOn(bwdColor);
         ctx.fillText(`×${fmt(l.gradVar / lastGrad)}`, x + cw / 2, top + tileH * 1.5 + 2);
       }
       // dead / saturated bar
@@ -96,12 +110,12 @@ export class NetworkView {
         ctx.fillText("›", x + cw + gap / 2, top + tileH);
       }
     }
-    ctx.textAlign = "left";
-    ctx.fillStyle = BLUE;
-    ctx.fillText("■ Var(z) forward", 4, H - 9);
-    ctx.fillStyle = ORANGE;
-    ctx.fillText("■ Var(dL/dz) ÷ output layer's", 120, H - 9);
-    ctx.fillStyle = "#4b5563";
-    ctx.fillText("▬ dead or saturated", 310, H - 9);
+    if (p)
+      describeChart(
+        this.canvas,
+        `Network at step ${p.step}, ${L} layers. Var(z) per layer: ${p.layers.map((l) => fmt(l.preVar)).join(", ")}. ` +
+          `Var(dL/dz) relative to the output layer: ${p.layers.map((l) => fmt(l.gradVar / lastGrad)).join(", ")}. ` +
+          `Dead or saturated: ${p.layers.map((l) => `${Math.round(100 * Math.max(l.dead ?? 0, l.saturated ?? 0))}%`).join(", ")}.`,
+      );
   }
 }

@@ -5,9 +5,10 @@ import { toProbeView } from "../probe-convert.js";
 import { RunSeries } from "../series.js";
 import { toUrl } from "../state.js";
 import { fromTrainConfig } from "../state-config.js";
+import { append, h, options, replace } from "./dom.js";
 import { GradHeatmap } from "./grad-heatmap.js";
 import { HistogramRidges } from "./histograms.js";
-import { escapeHtml, LayerTable } from "./layer-table.js";
+import { LayerTable } from "./layer-table.js";
 import { fmt, GRID, INK, MUTED } from "./theme.js";
 import { VarianceChart } from "./variance-chart.js";
 
@@ -33,49 +34,78 @@ export class RunsBrowser {
   constructor(parent: HTMLElement) {
     this.list.className = "panel runs-list";
     this.detail.className = "runs-detail";
-    this.detail.innerHTML = `<div class="panel muted">Choose a run to see its charts.</div>`;
+    replace(this.detail, h("div", { class: "panel muted" }, "Choose a run to see its charts."));
     parent.append(this.list, this.detail);
   }
 
   async refresh(): Promise<void> {
-    this.list.innerHTML = `<p class=muted>loading…</p>`;
+    replace(this.list, h("p", { class: "muted" }, "loading…"));
     try {
       const r = await fetch(`api/runs?limit=1000`);
       const data = (await r.json()) as RunList & { error?: string };
       if (!r.ok) throw new Error(data.error ?? `HTTP ${r.status}`);
       this.renderList(data);
     } catch (e) {
-      this.list.innerHTML = `<p class=bad>Cannot read the run store: ${escapeHtml((e as Error).message)}</p>`;
+      replace(this.list, h("p", { class: "bad" }, `Cannot read the run store: ${(e as Error).message}`));
     }
   }
 
   private renderList(data: RunList): void {
     const sweeps = data.sweeps ?? [];
     const runs = data.runs;
-    const sweepSel = sweeps.length
-      ? `<select data-testid="runs-sweep"><option value="">all runs (${data.total})</option>${sweeps
-          .map(
-            (s) =>
-              `<option value="${escapeHtml(s.name)}">${escapeHtml(s.name)} (${s.ok} ok, ${s.diverged} diverged, ${s.failed} failed)</option>`,
-          )
-          .join("")}</select>`
-      : "";
-    const rows = runs
-      .map((r) => {
-        const c = r.config;
-        const acc = r.final ? `${(100 * r.final.testAccuracy).toFixed(1)}%` : "–";
-        return (
-          `<tr class="run-row${r.id === this.selected ? " active" : ""}" data-id="${escapeHtml(r.id)}">` +
-          `<td>${escapeHtml(r.storedAt.slice(0, 16).replace("T", " "))}</td><td>${escapeHtml(c.data)}</td>` +
-          `<td>${c.hidden.length}×${c.hidden[0] ?? 0}</td><td>${escapeHtml(c.activation)}</td><td>${escapeHtml(c.init)}</td>` +
-          `<td>${c.lr}</td><td class="status-${r.status}">${r.status}</td><td>${acc}</td></tr>`
-        );
-      })
-      .join("");
-    this.list.innerHTML =
-      `<h3>Runs <small>${escapeHtml(data.note ?? `${runs.length} of ${data.total}`)}</small></h3>${sweepSel}` +
-      `<div class=table-wrap><table><thead><tr><th>stored</th><th>data</th><th>hidden</th><th>activation</th><th>init</th>` +
-      `<th>lr</th><th>status</th><th>test acc</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+    const sweepSel =
+      sweeps.length > 0 &&
+      h(
+        "select",
+        { "data-testid": "runs-sweep", "aria-label": "show the runs of a sweep" },
+        ...options([
+          { value: "", text: `all runs (${data.total})` },
+          ...sweeps.map((s) => ({
+            value: s.name,
+            text: `${s.name} (${s.ok} ok, ${s.diverged} diverged, ${s.failed} failed)`,
+          })),
+        ]),
+      );
+    const rows = runs.map((r) => {
+      const c = r.config;
+      const acc = r.final ? `${(100 * r.final.testAccuracy).toFixed(1)}%` : "–";
+      return h(
+        "tr",
+        { class: `run-row${r.id === this.selected ? " active" : ""}`, "data-id": r.id, tabindex: 0 },
+        h("td", {}, r.storedAt.slice(0, 16).replace("T", " ")),
+        h("td", {}, c.data),
+        h("td", {}, `${c.hidden.length}×${c.hidden[0] ?? 0}`),
+        h("td", {}, c.activation),
+        h("td", {}, c.init),
+        h("td", {}, c.lr),
+        h("td", { class: `status-${r.status}` }, r.status),
+        h("td", {}, acc),
+      );
+    });
+    const th = (t: string) => h("th", { scope: "col" }, t);
+    replace(
+      this.list,
+      h("h3", {}, "Runs ", h("small", {}, data.note ?? `${runs.length} of ${data.total}`)),
+      sweepSel,
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          {},
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ...["stored", "data", "hidden", "activation", "init", "lr", "status", "test acc"].map(th),
+            ),
+          ),
+          h("tbody", {}, ...rows),
+        ),
+      ),
+    );
     const sel = this.list.querySelector("select");
     if (sel) {
       sel.value = this.sweep;
@@ -87,6 +117,12 @@ export class RunsBrowser {
     }
     for (const tr of this.list.querySelectorAll<HTMLTableRowElement>("tr.run-row")) {
       tr.addEventListener("click", () => this.open(tr.dataset.id!));
+      tr.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          this.open(tr.dataset.id!);
+        }
+      });
     }
   }
 
@@ -108,11 +144,17 @@ export class RunsBrowser {
     this.selected = id;
     for (const tr of this.list.querySelectorAll<HTMLTableRowElement>("tr.run-row"))
       tr.classList.toggle("active", tr.dataset.id === id);
-    this.detail.innerHTML = `<div class=panel><p class=muted>loading ${escapeHtml(id.slice(0, 12))}…</p></div>`;
+    replace(
+      this.detail,
+      h("div", { class: "panel" }, h("p", { class: "muted" }, `loading ${id.slice(0, 12)}…`)),
+    );
     const r = await fetch(`api/runs/${encodeURIComponent(id)}`);
     const run = (await r.json()) as StoredRun & { error?: string };
     if (!r.ok) {
-      this.detail.innerHTML = `<div class=panel><p class=bad>${escapeHtml(run.error ?? `HTTP ${r.status}`)}</p></div>`;
+      replace(
+        this.detail,
+        h("div", { class: "panel" }, h("p", { class: "bad" }, run.error ?? `HTTP ${r.status}`)),
+      );
       return;
     }
     this.renderRun(run);
@@ -126,23 +168,44 @@ export class RunsBrowser {
       ? `?${toUrl({ ...lab.state, steps: rec?.final.steps || lab.state.steps }, null, null)}`
       : null;
     const f = run.final;
-    this.detail.innerHTML = "";
+    this.detail.replaceChildren();
     const head = section(this.detail, "Run", run.id.slice(0, 16));
-    head.innerHTML =
-      `<p><b>${escapeHtml(c.data)}</b> (${escapeHtml(c.preprocess)}), hidden ${escapeHtml(c.hidden.join(",") || "none")} ${escapeHtml(c.activation)}, ` +
-      `init ${escapeHtml(c.init)}, bias ${escapeHtml(c.biasInit)}, ${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, seed ${c.seed}</p>` +
-      `<p>${run.status}${run.error ? `: ${escapeHtml(run.error)}` : ""}${f ? ` · ${f.steps} steps · test accuracy ${(100 * f.testAccuracy).toFixed(2)}% · test loss ${fmt(f.testLoss, 3)}${f.diverged ? ` · diverged at step ${f.divergedAtStep}` : ""}` : ""}` +
-      `${run.meta ? ` · ${escapeHtml(run.meta.backend)}, initlab ${escapeHtml(run.meta.initlab)}` : ""}${run.sweeps.length ? ` · sweeps: ${escapeHtml(run.sweeps.join(", "))}` : ""}</p>` +
-      (link
-        ? `<p><a href="${link}" data-testid="open-in-lab">Open this configuration in the lab</a>${lab?.dropped.length ? ` <span class=muted>(not shown there: ${escapeHtml(lab.dropped.join("; "))})</span>` : ""}</p>`
-        : "");
+    append(head, [
+      h(
+        "p",
+        {},
+        h("b", {}, c.data),
+        ` (${c.preprocess}), hidden ${c.hidden.join(",") || "none"} ${c.activation}, ` +
+          `init ${c.init}, bias ${c.biasInit}, ${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, seed ${c.seed}`,
+      ),
+      h(
+        "p",
+        {},
+        `${run.status}${run.error ? `: ${run.error}` : ""}` +
+          (f
+            ? ` · ${f.steps} steps · test accuracy ${(100 * f.testAccuracy).toFixed(2)}% · test loss ${fmt(f.testLoss, 3)}${f.diverged ? ` · diverged at step ${f.divergedAtStep}` : ""}`
+            : "") +
+          (run.meta ? ` · ${run.meta.backend}, initlab ${run.meta.initlab}` : "") +
+          (run.sweeps.length ? ` · sweeps: ${run.sweeps.join(", ")}` : ""),
+      ),
+      link !== null &&
+        h(
+          "p",
+          {},
+          h("a", { href: link, "data-testid": "open-in-lab" }, "Open this configuration in the lab"),
+          lab?.dropped.length
+            ? h("span", { class: "muted" }, ` (not shown there: ${lab.dropped.join("; ")})`)
+            : null,
+        ),
+    ]);
     if (!rec) return;
     if (rec.lossCurve.length)
       lossPlot(section(this.detail, "Loss", "batch loss (as recorded)"), rec.lossCurve);
     const probes = (rec.probes as ProbeSnapshot[]).filter((p) => p && Array.isArray(p.layers));
     if (probes.length === 0) {
-      section(this.detail, "Probes", "").innerHTML =
-        `<p class=muted>This run has no probes (train with --probe-every N to record them).</p>`;
+      section(this.detail, "Probes", "").append(
+        h("p", { class: "muted" }, "This run has no probes (train with --probe-every N to record them)."),
+      );
       return;
     }
     const views = probes.map((p) =>
@@ -184,20 +247,22 @@ export class RunsBrowser {
       (x) => x && typeof x.message === "string",
     );
     if (findings.length) {
-      section(this.detail, "Findings", "as they appeared during training").innerHTML =
-        `<ul>${findings.map((x) => `<li>${x.step !== undefined ? `step ${x.step}: ` : ""}${escapeHtml(x.message!)}</li>`).join("")}</ul>`;
+      section(this.detail, "Findings", "as they appeared during training").append(
+        h(
+          "ul",
+          {},
+          ...findings.map((x) =>
+            h("li", {}, `${x.step !== undefined ? `step ${x.step}: ` : ""}${x.message}`),
+          ),
+        ),
+      );
     }
   }
 }
 
 function section(parent: HTMLElement, title: string, hint: string): HTMLElement {
-  const s = document.createElement("section");
-  s.className = "panel";
-  s.innerHTML = `<h3>${escapeHtml(title)}<small>${escapeHtml(hint)}</small></h3>`;
-  const body = document.createElement("div");
-  body.className = "body";
-  s.append(body);
-  parent.append(s);
+  const body = h("div", { class: "body" });
+  parent.append(h("section", { class: "panel" }, h("h3", {}, title, h("small", {}, hint)), body));
   return body;
 }
 

@@ -84,3 +84,30 @@ export function fitCanvas(c: HTMLCanvasElement, cssW: number, cssH: number): Can
   ctx.setTransform(r, 0, 0, r, 0, 0);
   return ctx;
 }
+
+/** WCAG relative luminance of an sRGB colour (0 = black, 1 = white). */
+export function luminance(c: Rgb): number {
+  const lin = (v: number) => {
+    const u = v / 255;
+    return u <= 0.03928 ? u / 12.92 : ((u + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+}
+
+/** The WCAG contrast ratio of two colours (1 to 21). */
+export function contrast(a: Rgb, b: Rgb): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** White or ink, whichever reads better on a tile of colour `bg`. */
+export function textOn(bg: Rgb): string {
+  return contrast(bg, [255, 255, 255]) >= contrast(bg, hex(INK)) ? "white" : INK;
+}
+
+/** Gives a chart a text alternative: an image role and a label with its key numbers. */
+export function describeChart(el: HTMLElement, label: string): void {
+  if (el.getAttribute("role") !== "img") el.setAttribute("role", "img");
+  if (el.getAttribute("aria-label") !== label) el.setAttribute("aria-label", label);
+}

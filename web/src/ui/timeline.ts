@@ -26,6 +26,7 @@ export class Timeline {
     this.slider.step = "1";
     this.slider.dataset.testid = "timeline";
     this.slider.title = "replay the probes: pick a step";
+    this.slider.setAttribute("aria-label", "probe shown (replay the probes step by step)");
     this.latest.textContent = "latest";
     this.latest.title = "follow the latest probe";
     const name = document.createElement("span");

@@ -1,6 +1,6 @@
 import uPlot from "uplot";
 import type { ProbeView } from "../protocol.js";
-import { BLUE, GRID, MUTED, ORANGE } from "./theme.js";
+import { BLUE, describeChart, fmt, GRID, MUTED, ORANGE } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 /**
@@ -24,7 +24,9 @@ export class VarianceChart {
         width: Math.max(200, parent.clientWidth),
         height,
         legend: { show: true, live: false },
-        scales: { x: { time: false }, y: { distr: 3 } },
+        // log10 of the variances on a linear scale: uPlot's own log axis draws no ticks past 1e17,
+        // which an exploding network reaches in a few layers
+        scales: { x: { time: false }, y: { range: decadeRange } },
         axes: [
           {
             ...axis,
@@ -33,7 +35,7 @@ export class VarianceChart {
             labelFont: "11px system-ui",
             incrs: [1, 2, 5, 10, 20, 50],
           },
-          { ...axis, size: 54, splits: decadeSplits, filter: (_u, s) => s, values: (_u, v) => v.map(exp10) },
+          { ...axis, size: 54, splits: logUnitSplits, values: (_u, v) => v.map(powerLabel) },
         ],
         series: [
           { label: "layer" },
@@ -47,6 +49,7 @@ export class VarianceChart {
       parent,
     );
     new WidthWatch(parent, (w) => this.plot.setSize({ width: Math.max(200, w), height }));
+    describeChart(this.plot.root, "Variance flow: waiting for the first probe");
   }
 
   update(p: ProbeView | null): void {
@@ -57,18 +60,47 @@ export class VarianceChart {
       return;
     }
     const L = p.layers;
+    describeChart(
+      this.plot.root,
+      `Variance flow at step ${p.step}, per layer: Var(z) ${L.map((l) => fmt(l.preVar)).join(", ")}` +
+        ` (theory ${L.map((l) => fmt(l.predPreVar)).join(", ")}); Var(dL/dz) ${L.map((l) => fmt(l.gradVar)).join(", ")}` +
+        ` (theory ${L.map((l) => fmt(l.predGradVar)).join(", ")})`,
+    );
     this.plot.setData([
       L.map((l) => l.layer),
-      L.map((l) => pos(l.preVar)),
-      L.map((l) => pos(l.predPreVar)),
-      L.map((l) => pos(l.gradVar)),
-      L.map((l) => pos(l.predGradVar)),
+      L.map((l) => log10(l.preVar)),
+      L.map((l) => log10(l.predPreVar)),
+      L.map((l) => log10(l.gradVar)),
+      L.map((l) => log10(l.predGradVar)),
     ]);
   }
 }
 
-function pos(x: number | null): number | null {
-  return x !== null && Number.isFinite(x) && x > 0 ? x : null;
+function log10(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) && x > 0 ? Math.log10(x) : null;
+}
+
+/** The y range in log10 units: whole decades around the data (at least one). */
+function decadeRange(_u: uPlot, min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [-1, 1];
+  const lo = Math.floor(min);
+  const hi = Math.ceil(max);
+  return hi > lo ? [lo, hi] : [lo - 1, hi + 1];
+}
+
+/** Ticks at whole decades, in log10 units (at most about seven). */
+export function logUnitSplits(_u: uPlot, _axisIdx: number, min: number, max: number): number[] {
+  const lo = Math.ceil(min);
+  const hi = Math.floor(max);
+  const step = Math.max(1, Math.ceil((hi - lo + 1) / 7));
+  const out: number[] = [];
+  for (let e = lo; e <= hi; e += step) out.push(e);
+  return out;
+}
+
+/** "1e-5", "1", "1e12" for a tick at log10 = e. */
+function powerLabel(e: number): string {
+  return e === 0 ? "1" : `1e${Math.round(e)}`;
 }
 
 /** Ticks at whole decades (at most about seven) for a log axis spanning any range. */
@@ -85,10 +117,4 @@ export function decadeSplits(u: uPlot, axisIdx: number, min: number, max: number
   const out: number[] = [];
   for (let e = lo; e <= hi; e += step) out.push(10 ** e);
   return out;
-}
-
-function exp10(x: number | null): string {
-  if (x === null || !(x > 0)) return "";
-  const e = Math.round(Math.log10(x));
-  return Math.abs(Math.log10(x) - e) < 1e-6 ? (e === 0 ? "1" : `1e${e}`) : x.toPrecision(2);
 }

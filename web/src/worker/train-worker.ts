@@ -1,9 +1,16 @@
 /// <reference lib="webworker" />
 import { getLoss } from "../../../src/nn/losses.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
-import { CTRL_TARGET, type FromWorker, type StartMessage, type ToWorker } from "../protocol.js";
+import {
+  CTRL_STOP,
+  CTRL_TARGET,
+  type FromWorker,
+  type StartMessage,
+  type ToWorker,
+  UNLIMITED_STEPS,
+} from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
-import { makeBackend } from "./backend.js";
+import { keptBackend, keptBackendUsed } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
 import { LossStream } from "./loss-stream.js";
@@ -17,14 +24,23 @@ import { ProbeViewer } from "./probe-view.js";
  * word: the worker blocks (Atomics.wait) between steps while its step count has reached the target.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+/** The run whose messages are being posted (each message is tagged with it). */
+let current = 0;
+const post = (m: FromWorker, transfer: Transferable[] = []) =>
+  scope.postMessage({ ...m, run: current }, transfer);
 let go: (() => void) | null = null;
+/** Runs one after the other: a reset's next run starts once the stopped one has returned. */
+let queue: Promise<void> = Promise.resolve();
+let runsHere = 0;
 
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  if (msg.type === "start")
-    run(msg).catch((e) => post({ type: "error", message: (e as Error)?.message ?? String(e) }));
-  else if (msg.type === "go") go?.();
+  if (msg.type === "start") {
+    queue = queue.then(() => {
+      current = msg.run;
+      return run(msg).catch((e) => post({ type: "error", message: (e as Error)?.message ?? String(e) }));
+    });
+  } else if (msg.type === "go") go?.();
 };
 
 /** Test examples evaluated at each probe (test loss and accuracy). */
@@ -33,27 +49,51 @@ const BOUNDARY_N = 64;
 
 async function run(msg: StartMessage): Promise<void> {
   const state = msg.state;
-  const config = toTrainConfig(state);
+  const ctrl = msg.ctrl ? new Int32Array(msg.ctrl) : null;
+  /** The page has moved on (a reset): this run ends at once. */
+  const stopped = () => ctrl !== null && Atomics.load(ctrl, CTRL_STOP) !== 0;
+  if (stopped()) return;
+  const abort = new AbortController();
+  // With a control word the page says where to stop (the step limit, then further when the user
+  // continues, or never): the trainer itself runs without a limit. The numbers do not change:
+  // the lab's runs have a constant learning rate, the only use of the step count besides stopping.
+  const config = ctrl ? { ...toTrainConfig(state), maxSteps: UNLIMITED_STEPS } : toTrainConfig(state);
   const dataset = buildDataset(state, config, msg.dataBytes);
-  const backend = await makeBackend(state.backend, msg.wasm);
-  const net = buildNetwork(config, dataset, backend);
+  let backend = await keptBackend(state.backend, msg.wasm);
+  let net: ReturnType<typeof buildNetwork>;
+  try {
+    net = buildNetwork(config, dataset, backend);
+  } catch {
+    // the kept backend's memory is full of earlier runs' buffers: a fresh one
+    backend = await keptBackend(state.backend, msg.wasm, true);
+    net = buildNetwork(config, dataset, backend);
+  }
+  const params = net.params().reduce((a, p) => a + p.value.length, 0);
+  keptBackendUsed(params);
   const loss = getLoss(config.loss);
   const viewer = new ProbeViewer(net);
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
-  const ctrl = msg.ctrl ? new Int32Array(msg.ctrl) : null;
+  let lastBoundary = -1e9;
+  const postBoundary = (step: number) => {
+    if (!points) return;
+    lastBoundary = performance.now();
+    const g = boundaryGrid(net, points.box, BOUNDARY_N);
+    post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
+  };
   post({
     type: "ready",
     info: {
       backend: backend.name,
       sizes: [...net.sizes],
-      params: net.params().reduce((a, p) => a + p.value.length, 0),
+      params,
       nTrain: dataset.nTrain,
       nTest: dataset.nTest,
       numClasses: dataset.numClasses,
       meanField: meanFieldView(state, dataset.inputDim),
       points,
       paused: ctrl !== null,
+      runInWorker: ++runsHere,
     },
   });
 
@@ -63,10 +103,18 @@ async function run(msg: StartMessage): Promise<void> {
     if (!ctrl) return;
     let announced = false;
     for (;;) {
+      if (stopped()) {
+        abort.abort();
+        return;
+      }
       const target = Atomics.load(ctrl, CTRL_TARGET);
       if (step < target) return;
       stream.flush();
-      if (!announced) post({ type: "paused", step });
+      if (!announced) {
+        // the decision boundary of the step where the run stops
+        if (step > 0) postBoundary(step);
+        post({ type: "paused", step });
+      }
       announced = true;
       const t = performance.now();
       Atomics.wait(ctrl, CTRL_TARGET, target);
@@ -75,14 +123,15 @@ async function run(msg: StartMessage): Promise<void> {
   };
   if (!ctrl) await new Promise<void>((resolve) => (go = resolve));
 
-  let lastBoundary = -1e9;
   const t0 = performance.now();
   const record = train(config, {
     dataset,
     backend,
     network: net,
+    signal: abort.signal,
     hooks: {
       onProbe(ctx, rec) {
+        if (stopped()) return;
         const snapshot = rec.probes[rec.probes.length - 1];
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
@@ -91,24 +140,22 @@ async function run(msg: StartMessage): Promise<void> {
         const view = viewer.view(snapshot, ev);
         stream.flush();
         post({ type: "probe", probe: view });
-        const now = performance.now();
-        if (points && (now - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)) {
-          lastBoundary = now;
-          const g = boundaryGrid(ctx.net, points.box, BOUNDARY_N);
-          post({ type: "boundary", step: ctx.step, n: BOUNDARY_N, ...g }, [
-            g.classes.buffer,
-            g.confidence.buffer,
-          ]);
-        }
+        if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
+          postBoundary(ctx.step);
         if (ctx.step === 0) hold(0);
       },
       onStep(s) {
+        if (stopped()) {
+          abort.abort();
+          return;
+        }
         const wall = (performance.now() - t0 - pausedMs) / 1000;
         stream.push(s.step, s.loss, s.samplesPerSecond, wall > 0 ? (s.step * config.batchSize) / wall : 0);
         if (s.step < s.totalSteps) hold(s.step);
       },
     },
   });
+  if (abort.signal.aborted) return;
   stream.flush();
   post({
     type: "done",
@@ -117,5 +164,4 @@ async function run(msg: StartMessage): Promise<void> {
     divergedAtStep: record.final.divergedAtStep,
     samplesPerSecond: record.final.samplesPerSecond,
   });
-  backend.dispose();
 }

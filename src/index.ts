@@ -1,0 +1,51 @@
+/**
+ * initlab as a library (browser-safe: no Node built-ins are imported by this entry or anything
+ * it imports). Subpaths give the same parts one at a time: `initlab/init`, `initlab/theory`,
+ * `initlab/nn`, `initlab/probe`, `initlab/train`, `initlab/interop`; Node-only parts (data files,
+ * the run store, safetensors files) are in `initlab/node`, TensorFlow.js in `initlab/tfjs`.
+ * Guide: docs/library.md.
+ */
+export {
+  assembleDataset,
+  type DatasetParts,
+  type SplitSource,
+} from "./data/assemble.js";
+export {
+  applyPreprocess,
+  type FeatureKind,
+  type FeatureTransform,
+  PREPROCESS_MODES,
+} from "./data/preprocess.js";
+export { SYNTHETIC_NAMES, type SyntheticName, synthetic2D } from "./data/synthetic.js";
+export type { DataOptions, DataStats, Dataset, Preprocess } from "./data/types.js";
+export { DataError, UserError } from "./errors.js";
+export * from "./init/index.js";
+// The same special functions exist in init and theory (one implementation is being merged):
+// the root exports init's, which add normalQuantile, erfinv and normalSf.
+export { erf, erfc, normalCdf, normalPdf } from "./init/index.js";
+export type { TruncatedMoments } from "./init/truncated-normal.js";
+export * from "./interop/index.js";
+export type {
+  AdamStepArgs,
+  Backend,
+  BackendName,
+  FloatArray,
+  KernelActivation,
+  SgdStepArgs,
+} from "./kernels/backend.js";
+export { BACKEND_NAMES, createBackend, listBackends } from "./kernels/registry.js";
+export { TsBackend } from "./kernels/ts-backend.js";
+export {
+  createWasmBackendFromBytes,
+  type WasmBackend,
+  type WasmBackendOptions,
+} from "./kernels/wasm-backend.js";
+export * from "./nn/index.js";
+// SELU constants: nn's (the activation) and theory's (the closed forms) are the same numbers.
+export { SELU_ALPHA } from "./nn/index.js";
+export type { BinSpec } from "./probe/histogram.js";
+export * from "./probe/index.js";
+export type { TensorStats } from "./probe/moments.js";
+export { Rng } from "./tensor/rng.js";
+export * from "./theory/index.js";
+export * from "./train/index.js";
