@@ -15,7 +15,25 @@ export {
 export { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 export { eye } from "./eye.js";
 export { computeFans, FAN_MODES, type FanMode, fanForMode } from "./fans.js";
-export { calculateGain, GAIN_NONLINEARITIES } from "./gain.js";
+export {
+  activationGain,
+  calculateGain,
+  computedGains,
+  GAIN_CONVENTIONS,
+  GAIN_NAMES,
+  GAIN_NONLINEARITIES,
+  type GainConvention,
+} from "./gain.js";
+export {
+  applyDataDependentInit,
+  type DataInitReport,
+  dataInitText,
+  type LsuvLayerResult,
+  type LsuvOptions,
+  lsuv,
+  lsuvBatch,
+  lsuvInitialize,
+} from "./lsuv.js";
 export { orthogonal } from "./orthogonal.js";
 export { type InitializerInfo, listInitializers, parseInit } from "./parse-init.js";
 export {
@@ -35,7 +53,14 @@ export {
 } from "./schemes.js";
 export { sparse } from "./sparse.js";
 export { truncatedNormalMoments } from "./truncated-normal.js";
-export type { ArgValue, Distribution, InitDescription, Initializer, InitShape } from "./types.js";
+export type {
+  ArgValue,
+  DataDependentInit,
+  Distribution,
+  InitDescription,
+  Initializer,
+  InitShape,
+} from "./types.js";
 export {
   KERAS_TRUNCATION_STD,
   SCALING_DISTRIBUTIONS,

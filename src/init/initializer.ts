@@ -28,13 +28,19 @@ function checkShape(name: string, out: FloatArray, shape: InitShape): number {
   return n;
 }
 
-/** `args` must list every argument, in the declared order (it fixes the canonical spec). */
+/**
+ * `args` must list every argument, in the declared order (it fixes the canonical spec).
+ * `quietDefaults`: arguments added after PyTorch's signature, left out of the canonical spec while
+ * they hold this value, so that existing specs keep their text (kaiming's gain=table).
+ */
 export function defineInitializer(
   name: string,
   args: Record<string, ArgValue>,
   rules: InitRules,
+  quietDefaults: Record<string, ArgValue> = {},
 ): Initializer {
-  const spec = formatSpec(name, args);
+  const shown = Object.fromEntries(Object.entries(args).filter(([k, v]) => quietDefaults[k] !== v));
+  const spec = formatSpec(name, shown);
   return {
     name,
     spec,

@@ -3,10 +3,12 @@
  * formula, reference, builder). Adding an initializer is adding an entry here. Names are
  * resolved once, when a spec is parsed; the returned Initializer holds no lookups.
  */
+
 import { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 import { eye } from "./eye.js";
 import { FAN_MODES, type FanMode } from "./fans.js";
-import { GAIN_NONLINEARITIES } from "./gain.js";
+import { GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./gain.js";
+import { lsuv } from "./lsuv.js";
 import { orthogonal } from "./orthogonal.js";
 import {
   KAIMING_MODES,
@@ -61,13 +63,27 @@ const n = (v: ArgValue) => v as number;
 const KAIMING_ARGS = [
   num("a", 0),
   choice("mode", KAIMING_MODES, "fan_in"),
-  choice("nonlinearity", GAIN_NONLINEARITIES, "leaky_relu"),
+  choice("nonlinearity", GAIN_NAMES, "leaky_relu"),
+  choice("gain", GAIN_CONVENTIONS, "table"),
 ];
 const kaimingOpts = (a: Record<string, ArgValue>) => ({
   a: n(a.a),
   mode: a.mode as KaimingMode,
   nonlinearity: a.nonlinearity as string,
+  gain: a.gain as GainConvention,
 });
+/** The initializers LSUV can start from (the paper: orthonormal). */
+const LSUV_BASE_BUILDERS: Record<string, () => Initializer> = {
+  orthogonal: () => orthogonal(1),
+  he_normal: () => kaimingNormal({ nonlinearity: "relu" }),
+  he_uniform: () => kaimingUniform({ nonlinearity: "relu" }),
+  xavier_normal: () => xavierNormal(1),
+  xavier_uniform: () => xavierUniform(1),
+  lecun_normal: () => lecunNormal(),
+  lecun_uniform: () => lecunUniform(),
+  torch_default: () => torchDefault(),
+};
+const LSUV_BASES = Object.keys(LSUV_BASE_BUILDERS);
 const PT = "PyTorch torch.nn.init";
 const GLOROT = "Glorot & Bengio 2010, AISTATS";
 const HE = "He et al. 2015, arXiv:1502.01852, eq. 10";
@@ -145,7 +161,7 @@ export const INITIALIZERS: readonly InitDef[] = [
     aliases: [{ name: "he_uniform", defaults: { nonlinearity: "relu" } }],
     args: KAIMING_ARGS,
     formula:
-      "W ~ U(-r, r), r = gain sqrt(3 / fan), gain = calculate_gain(nonlinearity, a); he_uniform: nonlinearity=relu",
+      "W ~ U(-r, r), r = g sqrt(3 / fan), g = calculate_gain(nonlinearity, a) (gain=table; computed for names PyTorch lacks, gain=auto: always computed); he_uniform: nonlinearity=relu",
     reference: `${HE}; ${PT}.kaiming_uniform_`,
     build: (a) => kaimingUniform(kaimingOpts(a)),
   },
@@ -153,7 +169,8 @@ export const INITIALIZERS: readonly InitDef[] = [
     name: "kaiming_normal",
     aliases: [{ name: "he_normal", defaults: { nonlinearity: "relu" } }],
     args: KAIMING_ARGS,
-    formula: "W ~ N(0, gain^2 / fan), untruncated (PyTorch); he_normal: nonlinearity=relu",
+    formula:
+      "W ~ N(0, g^2 / fan), untruncated (PyTorch), g as kaiming_uniform (gain=table|auto|small_signal); he_normal: nonlinearity=relu",
     reference: `${HE}; ${PT}.kaiming_normal_`,
     build: (a) => kaimingNormal(kaimingOpts(a)),
   },
@@ -213,6 +230,17 @@ export const INITIALIZERS: readonly InitDef[] = [
     formula: "W ~ N(0, std^2), then ceil(sparsity rows) random zeros per column",
     reference: `Martens 2010, ICML; ${PT}.sparse_`,
     build: (a) => sparse(n(a.sparsity), n(a.std)),
+  },
+  {
+    name: "lsuv",
+    aliases: [],
+    args: [num("tol", 0.1), num("max_iter", 10), choice("base", LSUV_BASES, "orthogonal"), num("batch", 256)],
+    formula:
+      "W = base, then layer by layer on a batch of training rows: W <- W / sqrt(Var(z)) until |Var(z) - 1| < tol (at most max_iter times)",
+    reference:
+      "Mishkin & Matas 2016, arXiv:1511.06422, Algorithm 1 (data-dependent: train and inspect run it)",
+    build: (a) =>
+      lsuv(LSUV_BASE_BUILDERS[a.base as string](), a.base as string, n(a.tol), n(a.max_iter), n(a.batch)),
   },
   {
     name: "torch_default",

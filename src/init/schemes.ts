@@ -6,7 +6,7 @@
  * variance_scaling(1, fan_avg, truncated_normal) and variance_scaling(2, fan_in, truncated_normal).
  */
 import { UserError } from "../errors.js";
-import { calculateGain, GAIN_NONLINEARITIES } from "./gain.js";
+import { activationGain, GAIN_CONVENTIONS, GAIN_NAMES, type GainConvention } from "./gain.js";
 import type { Initializer } from "./types.js";
 import { checkChoice, checkNumber, isAny, isPositive } from "./validate.js";
 import { scaledInitializer } from "./variance-scaling.js";
@@ -63,45 +63,72 @@ export interface KaimingOptions {
   a?: number;
   mode?: KaimingMode;
   nonlinearity?: string;
+  /**
+   * How the nonlinearity becomes a gain (gain.ts activationGain): "table" (default) PyTorch's
+   * calculate_gain for PyTorch's names, the computed fixed-point gain for the others; "auto" the
+   * fixed-point gain for every name; "small_signal" 1 / sqrt(E[phi'^2]) as q -> 0.
+   */
+  gain?: GainConvention;
 }
+
+/** Nonlinearities with a parameter `a`: the negative slope (leaky_relu, prelu), alpha (elu). */
+const PARAM_NONLINEARITIES = ["leaky_relu", "leakyrelu", "prelu", "elu"];
 
 function kaimingArgs(name: string, o: KaimingOptions) {
   const a = checkNumber(name, "a", o.a ?? 0, isAny, "a finite number");
   const mode = checkChoice(name, "mode", o.mode ?? "fan_in", KAIMING_MODES);
-  const nonlinearity = checkChoice(name, "nonlinearity", o.nonlinearity ?? "leaky_relu", GAIN_NONLINEARITIES);
-  if (a !== 0 && nonlinearity !== "leaky_relu") {
+  const nonlinearity = checkChoice(name, "nonlinearity", o.nonlinearity ?? "leaky_relu", GAIN_NAMES);
+  const convention = checkChoice(name, "gain", o.gain ?? "table", GAIN_CONVENTIONS);
+  if (a !== 0 && !PARAM_NONLINEARITIES.includes(nonlinearity)) {
     throw new UserError(
-      `${name}: a=${a} has no effect with nonlinearity=${nonlinearity} (a is the negative slope of leaky_relu); use nonlinearity=leaky_relu or a=0`,
+      `${name}: a=${a} has no effect with nonlinearity=${nonlinearity} (a is the parameter of leaky_relu, prelu or elu); use one of those or a=0`,
     );
   }
-  const gain = calculateGain(nonlinearity, a);
-  return { args: { a, mode, nonlinearity }, scale: gain * gain, mode };
+  // leaky_relu: a is the slope even when it is 0 (PyTorch: leaky_relu with a = 0 is relu). prelu and
+  // elu: a = 0 means the activation's default (slope 0.25, alpha 1), as with --activation prelu / elu.
+  const param = nonlinearity === "leaky_relu" || nonlinearity === "leakyrelu" || a !== 0 ? a : undefined;
+  const gain = activationGain(nonlinearity, param, convention);
+  return { args: { a, mode, nonlinearity, gain: convention }, scale: gain * gain, mode };
 }
 
+/** gain=table, the default, is left out of the canonical spec: PyTorch-style specs keep their text. */
+const KAIMING_QUIET = { gain: "table" };
+
 /**
- * He/Kaiming uniform: W ~ U(-r, r), r = gain * sqrt(3 / fan), gain = calculateGain(nonlinearity, a),
+ * He/Kaiming uniform: W ~ U(-r, r), r = gain * sqrt(3 / fan), gain = calculateGain(nonlinearity, a)
+ * for PyTorch's names and the computed fixed-point gain for every other activation (gain.ts),
  * fan = fan_in (keeps E[z^2] through the forward pass) or fan_out (through the backward pass).
  * With relu, Var(W) = 2 / fan_in. He et al. 2015, arXiv:1502.01852, eq. 10 (and eq. 14 backward);
  * PyTorch `kaiming_uniform_` (defaults a = 0, fan_in, leaky_relu: gain sqrt(2 / (1 + 0^2)) = sqrt(2)).
  */
 export function kaimingUniform(o: KaimingOptions = {}): Initializer {
   const k = kaimingArgs("kaiming_uniform", o);
-  return scaledInitializer("kaiming_uniform", k.args, {
-    scale: k.scale,
-    mode: k.mode,
-    distribution: "uniform",
-  });
+  return scaledInitializer(
+    "kaiming_uniform",
+    k.args,
+    {
+      scale: k.scale,
+      mode: k.mode,
+      distribution: "uniform",
+    },
+    KAIMING_QUIET,
+  );
 }
 
 /** He/Kaiming normal: W ~ N(0, gain^2 / fan), untruncated as in PyTorch `kaiming_normal_`.
  *  He et al. 2015, arXiv:1502.01852, eq. 10. (Keras' he_normal is truncated: see variance_scaling.) */
 export function kaimingNormal(o: KaimingOptions = {}): Initializer {
   const k = kaimingArgs("kaiming_normal", o);
-  return scaledInitializer("kaiming_normal", k.args, {
-    scale: k.scale,
-    mode: k.mode,
-    distribution: "untruncated_normal",
-  });
+  return scaledInitializer(
+    "kaiming_normal",
+    k.args,
+    {
+      scale: k.scale,
+      mode: k.mode,
+      distribution: "untruncated_normal",
+    },
+    KAIMING_QUIET,
+  );
 }
 
 /** LeCun uniform: W ~ U(-r, r), r = sqrt(3 / fan_in), Var(W) = 1 / fan_in: unit-variance

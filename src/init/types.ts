@@ -45,6 +45,19 @@ export interface InitDescription {
   support?: readonly [number, number];
 }
 
+/**
+ * A step that needs data, run after the ordinary initialization by whoever builds the network with a
+ * data set (train/trainer.ts buildNetwork -> init/lsuv.ts applyDataDependentInit).
+ */
+export interface DataDependentInit {
+  /** LSUV (Mishkin & Matas 2016): rescale each layer until Var(z) = 1 within tol on a batch */
+  method: "lsuv";
+  tol: number;
+  maxIter: number;
+  /** training rows in the batch */
+  batch: number;
+}
+
 /** A resolved argument value of an initializer spec. */
 export type ArgValue = number | string | boolean;
 
@@ -58,4 +71,6 @@ export interface Initializer {
   describe(fanIn: number, fanOut: number): InitDescription;
   /** Fills out[0 .. rows*cols) (row-major), drawing from `rng` only. */
   fill(out: FloatArray, shape: InitShape, rng: Rng): void;
+  /** Set when the initialization is finished on data after `fill` (lsuv). */
+  readonly dataDependent?: DataDependentInit;
 }

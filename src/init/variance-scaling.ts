@@ -54,20 +54,27 @@ export function scaledInitializer(
   name: string,
   args: Record<string, ArgValue>,
   opts: VarianceScalingOptions,
+  quietDefaults: Record<string, ArgValue> = {},
 ): Initializer {
   const describeOf = (fanIn: number, fanOut: number) => scaledDescription(opts, fanIn, fanOut);
-  return defineInitializer(name, args, {
-    describe: describeOf,
-    fill(out, shape, n, rng) {
-      const d = describeOf(shape.fanIn, shape.fanOut);
-      if (opts.distribution === "uniform") fillUniform(out, n, -(d.bound as number), d.bound as number, rng);
-      else if (opts.distribution === "untruncated_normal") fillNormal(out, n, 0, d.std, rng);
-      else {
-        const sigma = targetStd(opts, shape.fanIn, shape.fanOut) / KERAS_TRUNCATION_STD;
-        fillTruncated(out, n, truncatedSampler(0, sigma, -2 * sigma, 2 * sigma), rng);
-      }
+  return defineInitializer(
+    name,
+    args,
+    {
+      describe: describeOf,
+      fill(out, shape, n, rng) {
+        const d = describeOf(shape.fanIn, shape.fanOut);
+        if (opts.distribution === "uniform")
+          fillUniform(out, n, -(d.bound as number), d.bound as number, rng);
+        else if (opts.distribution === "untruncated_normal") fillNormal(out, n, 0, d.std, rng);
+        else {
+          const sigma = targetStd(opts, shape.fanIn, shape.fanOut) / KERAS_TRUNCATION_STD;
+          fillTruncated(out, n, truncatedSampler(0, sigma, -2 * sigma, 2 * sigma), rng);
+        }
+      },
     },
-  });
+    quietDefaults,
+  );
 }
 
 /** sqrt(scale / n): the std the scheme aims at. */

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { calculateGain } from "../init/index.js";
+import { calculateGain } from "../init/gain.js";
 import type { FloatArray, KernelActivation } from "../kernels/backend.js";
 import { activationForward } from "../kernels/elementwise.js";
 import { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";

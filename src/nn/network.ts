@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import { type Initializer, parseInit } from "../init/index.js";
+import type { DataInitReport } from "../init/lsuv.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import { TsBackend } from "../kernels/ts-backend.js";
 import { Rng } from "../tensor/rng.js";
@@ -44,6 +45,8 @@ export class Network {
   readonly dtype: "float32" | "float64";
   readonly weightInits: Initializer[];
   readonly biasInit: Initializer;
+  /** What a data-dependent initializer (lsuv) did after `initialize`, set by applyDataDependentInit's caller. */
+  dataInit: DataInitReport | null = null;
   private input: FloatArray;
   private inputCapacity = 0;
   private readonly alloc: Alloc;

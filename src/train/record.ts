@@ -1,3 +1,4 @@
+import type { DataInitReport } from "../init/lsuv.js";
 import type { Finding, ProbeSnapshot } from "../probe/types.js";
 import type { TrainConfig } from "./config.js";
 
@@ -46,6 +47,8 @@ export interface RunRecord {
   probes: ProbeSnapshot[];
   /** Each finding of the diagnosis when it first appears, with the step it appeared at. */
   findings: Finding[];
+  /** The scale a data-dependent initializer (--init lsuv) applied to each layer, when there was one. */
+  dataInit?: DataInitReport;
 }
 
 /** null for NaN and infinities, so a record always serializes to valid JSON. */

@@ -1,6 +1,7 @@
 import { gatherRows } from "../data/gather.js";
 import type { Dataset } from "../data/index.js";
 import { UserError } from "../errors.js";
+import { applyDataDependentInit } from "../init/lsuv.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import { countCorrect, getLoss, type Loss } from "../nn/losses.js";
 import { Network } from "../nn/network.js";
@@ -71,6 +72,8 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
   );
   net.initialize(config.seed);
   applyParametrizationInit(net, rulesOf(config, net));
+  // a data-dependent initializer (lsuv) finishes on a batch of training rows, last
+  net.dataInit = applyDataDependentInit(net, dataset, config.seed);
   return net;
 }
 
@@ -210,6 +213,7 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
     },
     probes: [],
     findings: [],
+    ...(net.dataInit ? { dataInit: net.dataInit } : {}),
   };
   const ctx: TrainContext = { step: 0, epoch: 0, net, loss, optimizer, dataset, config };
   // Probes (src/probe): a fixed batch, probed at step 0 and after the optimizer step of every

@@ -22,7 +22,7 @@ test("init describe --json prints exactly one document with the exact distributi
   );
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out);
-  assert.deepEqual(Object.keys(doc).sort(), ["bound", "distribution", "mean", "spec", "std"]);
+  assert.deepEqual(Object.keys(doc).sort(), ["bound", "distribution", "mean", "spec", "std", "support"]);
   // He et al. 2015: std = gain / sqrt(fan), gain = sqrt(2 / (1 + a^2)); mode fan_out -> fan = 100.
   const std = Math.sqrt(2 / 1.04) / Math.sqrt(100);
   assert.ok(Math.abs(doc.std - std) < 1e-12);

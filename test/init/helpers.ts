@@ -120,3 +120,13 @@ export function drawColumn(
   init.fill(out, { rows: n, cols: 1, fanIn, fanOut }, new Rng(seed));
   return out;
 }
+
+/** Population variance (divisor n) of the first n entries, two-pass in float64. */
+export function populationVariance(x: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const m = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
+  return v / n;
+}

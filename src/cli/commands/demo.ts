@@ -2,7 +2,9 @@ import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { formatFixed, formatPercent } from "../../math/format-number.js";
 import { ProgressLine } from "../../report/progress-line.js";
+import { formatTable } from "../../sweep/text-table.js";
 import { resolveConfig } from "../../train/config.js";
+import type { RunRecord } from "../../train/record.js";
 import { train } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
@@ -25,7 +27,7 @@ export function demoCommand(io: CliIO): Command {
     .action(async (opts) => {
       const progress = new ProgressLine((t) => io.stderr(t), io.isTTY);
       const backend = await chooseBackend("auto", null, io);
-      const rows: { preprocess: string; activation: string; record: ReturnType<typeof train> }[] = [];
+      const rows: DemoRow[] = [];
       progress.log(
         "initlab: the same network on raw (0..255) and standardized MNIST pixels, ReLU vs sigmoid",
       );
@@ -55,7 +57,7 @@ export function demoCommand(io: CliIO): Command {
             dataset,
             backend,
             hooks: {
-              onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${preprocess} pixels`),
+              onStep: (s) => progress.update(s.step, s.totalSteps, `${activation} on ${PIXELS[preprocess]}`),
             },
           });
           progress.end();
@@ -72,20 +74,7 @@ export function demoCommand(io: CliIO): Command {
           })),
         });
       }
-      io.stdout(
-        `\n${"input".padEnd(12)}${"activation".padEnd(12)}${"first loss".padStart(12)}${"last loss".padStart(12)}${"test acc".padStart(10)}  verdict\n`,
-      );
-      for (const r of rows) {
-        const curve = r.record.lossCurve;
-        const first = curve[0]?.loss;
-        const last = r.record.final.trainLoss;
-        const acc = r.record.final.testAccuracy;
-        const learned = !r.record.final.diverged && acc > 0.5;
-        io.stdout(
-          `${r.preprocess.padEnd(12)}${r.activation.padEnd(12)}${formatFixed(first ?? Number.NaN, 3).padStart(12)}${formatFixed(last ?? Number.NaN, 3).padStart(12)}` +
-            `${formatPercent(acc).padStart(10)}  ${r.record.final.diverged ? `diverged at step ${r.record.final.divergedAtStep}` : learned ? "learns" : "does not learn"}\n`,
-        );
-      }
+      io.stdout(`\n${demoTable(rows)}`);
       io.stdout(
         "\nThe notes: ReLU passes 255-scale inputs straight through, so activations and gradients are huge and\n" +
           "training fails; sigmoid squashes them into (0, 1) and still learns; standardized inputs fix ReLU.\n" +
@@ -93,3 +82,36 @@ export function demoCommand(io: CliIO): Command {
       );
     });
 }
+
+interface DemoRow {
+  preprocess: "raw" | "standardize";
+  activation: string;
+  record: RunRecord;
+}
+
+const PIXELS = { raw: "raw pixels (0..255)", standardize: "standardized pixels" } as const;
+
+/**
+ * The demo's table: one row per run, columns separated by two spaces (src/sweep/text-table.ts):
+ * the first batch loss, then the test loss and accuracy of the last evaluation (end of the last
+ * epoch; a run shorter than an epoch is evaluated when it stops) and the verdict.
+ */
+export function demoTable(rows: readonly DemoRow[]): string {
+  return formatTable(
+    ["input", "activation", "first loss", "test loss", "test accuracy", "verdict"],
+    rows.map(({ preprocess, activation, record }) => {
+      const f = record.final;
+      const learned = !f.diverged && f.testAccuracy > 0.5;
+      return [
+        PIXELS[preprocess],
+        activation,
+        fmt(record.lossCurve[0]?.loss),
+        fmt(f.testLoss),
+        formatPercent(f.testAccuracy),
+        f.diverged ? `diverged at step ${f.divergedAtStep}` : learned ? "learns" : "does not learn",
+      ];
+    }),
+  );
+}
+
+const fmt = (x: number | null | undefined): string => formatFixed(x ?? Number.NaN, 3);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { UserError } from "../../errors.js";
+import { dataInitText } from "../../init/lsuv.js";
 import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
@@ -118,6 +119,7 @@ export function inspectCommand(io: CliIO): Command {
           phase,
           deadLayer,
           ...(instances ? { instances: instances.report } : {}),
+          ...(net.dataInit ? { dataInit: net.dataInit } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
         });
         return;
@@ -139,6 +141,7 @@ export function inspectCommand(io: CliIO): Command {
               "",
             ]
           : []),
+        ...(net.dataInit ? [dataInitText(net.dataInit), ""] : []),
         diagnosisText(diagnosis, snapshot),
       ];
       if (phase) out.push(phaseText(phase, deadLayer));

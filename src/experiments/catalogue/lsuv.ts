@@ -1,9 +1,10 @@
 /**
  * Experiment 11, "lsuv": LSUV (Mishkin & Matas 2016, arXiv:1511.06422) against He and Xavier on
  * deep MLPs with several activations. LSUV starts from orthonormal weights and rescales each layer
- * on a batch of data until its output variance is 1 (lsuv-init.ts); the paper reports test
+ * on a batch of data until its output variance is 1 (src/init/lsuv.ts); the paper reports test
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
+import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../../init/lsuv.js";
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { fmt, pct } from "../../report/format.js";
 import {
@@ -17,7 +18,6 @@ import {
 import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
 import { check, verdict } from "../harness/verdict.js";
-import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../lsuv-init.js";
 
 const ACTIVATIONS = ["relu", "tanh", "selu"];
 const INITS = [
@@ -171,7 +171,7 @@ export const lsuvExperiment: Experiment = {
       series: [lossSeries("loss", runs), probeSeries("probes", runs)],
       configurations: runs.map(runConfiguration),
       notes: [
-        "LSUV is implemented in src/experiments/lsuv-init.ts (data-dependent, so not an initializer spec): each layer's weights are divided by sqrt(Var(z)) until |Var(z) - 1| < 0.1, layer by layer from the input.",
+        "LSUV is implemented in src/init/lsuv.ts (also the initializer spec `lsuv`): each layer's weights are divided by sqrt(Var(z)) until |Var(z) - 1| < 0.1, layer by layer from the input.",
         "The paper's evidence is on convolutional networks (FitNets, ResNets on CIFAR-10/100, ImageNet); here the networks are deep MLPs on MNIST.",
         "A single seed per configuration: test accuracies of single short runs differ by a few points from seed to seed.",
       ],

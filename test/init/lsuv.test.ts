@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lsuvInitialize } from "../../src/experiments/lsuv-init.js";
+import { lsuvInitialize } from "../../src/init/lsuv.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { Network } from "../../src/nn/network.js";
 import { Rng } from "../../src/tensor/rng.js";
-
-/** Population variance of the first n entries, computed here in float64. */
-function variance(x: ArrayLike<number>, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const m = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
-  return v / n;
-}
+import { populationVariance } from "./helpers.js";
 
 test("LSUV: every layer's output variance on the batch ends within the tolerance, by rescaling W only", () => {
   const backend = new TsBackend();
@@ -28,7 +19,7 @@ test("LSUV: every layer's output variance on the batch ends within the tolerance
   assert.equal(res.length, 4);
   net.forward(x, B);
   net.layers.forEach((l, k) => {
-    const v = variance(l.Z, B * l.outDim);
+    const v = populationVariance(l.Z, B * l.outDim);
     assert.ok(Math.abs(v - 1) < 0.05, `layer ${k}: Var(z) = ${v}`);
     assert.ok(Math.abs(res[k].after - v) < 1e-6);
     // W_after = c W_before with one positive c per layer (Algorithm 1 only rescales).
