@@ -20,9 +20,6 @@ export { SYNTHETIC_NAMES, type SyntheticName, synthetic2D } from "./data/synthet
 export type { DataOptions, DataStats, Dataset, Preprocess } from "./data/types.js";
 export { DataError, UserError } from "./errors.js";
 export * from "./init/index.js";
-// The same special functions exist in init and theory (one implementation is being merged):
-// the root exports init's, which add normalQuantile, erfinv and normalSf.
-export { erf, erfc, normalCdf, normalPdf } from "./init/index.js";
 export type { TruncatedMoments } from "./init/truncated-normal.js";
 export * from "./interop/index.js";
 export type {
@@ -40,9 +37,10 @@ export {
   type WasmBackend,
   type WasmBackendOptions,
 } from "./kernels/wasm-backend.js";
+export { SELU_ALPHA, SELU_LAMBDA } from "./math/selu.js";
+export { erf, erfc, erfinv, normalCdf, normalPdf, normalQuantile, normalSf } from "./math/special.js";
+export { type MeanInterval, meanInterval, tCdf, tQuantile } from "./math/student-t.js";
 export * from "./nn/index.js";
-// SELU constants: nn's (the activation) and theory's (the closed forms) are the same numbers.
-export { SELU_ALPHA } from "./nn/index.js";
 export type { BinSpec } from "./probe/histogram.js";
 export * from "./probe/index.js";
 export type { TensorStats } from "./probe/moments.js";

@@ -4,14 +4,16 @@
  *   the magic "\x93NUMPY", version 1.0, a little-endian uint16 header length, an ASCII dict
  *   {'descr': '<f8', 'fortran_order': False, 'shape': (rows, cols), } padded with spaces to a
  *   multiple of 64 bytes and ending in "\n", then the values as little-endian float64;
- * - `.csv`: one line per row, values in the shortest text that reads back to the same float64.
+ * - `.csv`: one line per row, values in the shortest text that reads back to the same float64;
+ * - `.safetensors`: one F64 tensor named "weight" of shape [rows, cols] (src/interop/safetensors.ts).
  * Written atomically (nothing half-written on a crash); an unknown extension is a UserError.
  */
 import { extname } from "node:path";
 import { UserError } from "../errors.js";
+import { encodeSafetensors } from "../interop/safetensors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
-export const MATRIX_FORMATS = [".npy", ".csv"] as const;
+export const MATRIX_FORMATS = [".npy", ".csv", ".safetensors"] as const;
 
 /** The .npy bytes of a rows x cols float64 matrix (row-major). */
 export function encodeNpy(values: Float64Array, rows: number, cols: number): Uint8Array {
@@ -36,10 +38,12 @@ export function encodeCsv(values: Float64Array, rows: number, cols: number): str
   return `${lines.join("\n")}\n`;
 }
 
-/** Writes the matrix to `path` in the format its extension names (.npy or .csv). */
+/** Writes the matrix to `path` in the format its extension names (.npy, .csv or .safetensors). */
 export function writeMatrixFile(path: string, values: Float64Array, rows: number, cols: number): void {
   const ext = extname(path).toLowerCase();
   if (ext === ".npy") writeFileAtomic(path, encodeNpy(values, rows, cols));
   else if (ext === ".csv") writeFileAtomic(path, encodeCsv(values, rows, cols));
+  else if (ext === ".safetensors")
+    writeFileAtomic(path, encodeSafetensors([{ name: "weight", shape: [rows, cols], data: values }]));
   else throw new UserError(`--out ${path}: unknown extension "${ext}"; valid: ${MATRIX_FORMATS.join(", ")}`);
 }

@@ -1,4 +1,4 @@
-import { parseInit } from "../init/index.js";
+import { GAIN_NONLINEARITIES, parseInit } from "../init/index.js";
 import { parseActivation } from "../nn/activations.js";
 import { perLayer } from "../nn/layer-specs.js";
 import type { TrainConfig } from "../train/config.js";
@@ -82,6 +82,12 @@ export function torchActivation(spec: string, width: number, preluShared: boolea
   }
 }
 
+/** Whether PyTorch's calculate_gain gives this kaiming spec's gain (its nonlinearity, the table convention). */
+function torchHasGain(a: Record<string, unknown>): boolean {
+  const nonlinearity = String(a.nonlinearity ?? "leaky_relu");
+  return GAIN_NONLINEARITIES.includes(nonlinearity) && (a.gain === undefined || a.gain === "table");
+}
+
 /**
  * Python statements that fill tensor `t` (a weight [out, in] or a bias [out]) like the
  * initializer `spec` with the given fans: a torch.nn.init call where PyTorch has it, else
@@ -111,6 +117,8 @@ export function torchInitCode(spec: string, t: string, fanIn: number, fanOut: nu
       return `nn.init.${init.name}_(${t}, gain=${num("gain", 1)})`;
     case "kaiming_uniform":
     case "kaiming_normal":
+      // PyTorch knows only its own table of nonlinearities; other gains are drawn explicitly below
+      if (!torchHasGain(a)) break;
       return `nn.init.${init.name}_(${t}, a=${num("a", 0)}, mode=${pyStr(String(a.mode ?? "fan_in"))}, nonlinearity=${pyStr(String(a.nonlinearity ?? "leaky_relu"))})`;
     case "orthogonal":
       return `nn.init.orthogonal_(${t}, gain=${num("gain", 1)})`;

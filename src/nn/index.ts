@@ -19,4 +19,12 @@ export {
   meanSquaredError,
 } from "./losses.js";
 export { Network, type NetworkOptions, type NetworkSpec, splitTopLevel } from "./network.js";
+export {
+  type LayerRole,
+  type LayerRule,
+  PARAMETRIZATIONS,
+  type ParametrizationName,
+  type ParametrizationOptions,
+  parametrizationRules,
+} from "./parametrization.js";
 export { type NetworkFile, networkFromJSON, networkToJSON } from "./serialize.js";

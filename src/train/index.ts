@@ -18,11 +18,25 @@ export { INITLAB_VERSION } from "../version.js";
 export {
   ConfigError,
   dataOptionsOf,
+  type ParsedSpecs,
+  parsedSpecs,
   resolveConfig,
+  resolveConfigParsed,
+  settingProblem,
+  specProblem,
   TRAIN_DEFAULTS,
   type TrainConfig,
   trainConfigSchema,
 } from "./config.js";
+export {
+  type CoordCheckOptions,
+  type CoordCheckResult,
+  type CoordSeries,
+  type CoordVerdict,
+  coordCheck,
+  coordVerdicts,
+  type ExponentFit,
+} from "./coord-check.js";
 export type { EpochRecord, FinalRecord, RunRecord } from "./record.js";
 export type { Kind } from "./setting-kinds.js";
 export type { LabView } from "./settings.js";
@@ -35,9 +49,12 @@ export {
   type SettingKey,
 } from "./settings.js";
 export {
+  applyParametrizationInit,
   buildNetwork,
   evaluate,
+  lrScaleOf,
   makeOptimizer,
+  rulesOf,
   type StepInfo,
   type TrainContext,
   type TrainHooks,

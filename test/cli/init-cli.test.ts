@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseInit } from "../../src/init/index.js";
+import { decodeSafetensors } from "../../src/interop/safetensors.js";
 import { Rng } from "../../src/tensor/rng.js";
 import { cli } from "./helpers.js";
 
@@ -49,7 +50,7 @@ test("init describe --json: a truncated normal's bound is its truncation point, 
   assert.equal(n.support, null);
 });
 
-test("init sample --out writes the matrix (.npy read by NumPy, .csv), --json keeps the exact values", async () => {
+test("init sample --out writes the matrix (.npy read by NumPy, .csv, .safetensors), --json keeps the exact values", async () => {
   const dir = mkdtempSync(join(tmpdir(), "initlab-sample-"));
   try {
     const spec = "xavier_normal";
@@ -109,10 +110,20 @@ test("init sample --out writes the matrix (.npy read by NumPy, .csv), --json kee
       assert.equal(dtype, "<f8");
       assert.deepEqual(values, Array.from(want));
     }
+    // safetensors: read back by initlab's strict reader (one F64 tensor "weight", the exact values)
+    const st = join(dir, "w.safetensors");
+    assert.equal(
+      (await cli("init", "sample", spec, "--shape", `${rows},${cols}`, "--seed", "3", "--out", st)).code,
+      0,
+    );
+    const back = decodeSafetensors(new Uint8Array(readFileSync(st)), st).tensors.get("weight");
+    assert.ok(back);
+    assert.deepEqual(back.shape, [rows, cols]);
+    assert.deepEqual(Array.from(back.data as Float64Array), Array.from(want));
     const bad = join(dir, "w.txt");
     const e = await cli("init", "sample", spec, "--shape", "2,2", "--out", bad);
     assert.equal(e.code, 2);
-    assert.match(e.err, /w\.txt.*\.npy, \.csv/);
+    assert.match(e.err, /w\.txt.*\.npy, \.csv, \.safetensors/);
     assert.equal(existsSync(bad), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -351,6 +351,28 @@ test("the CLI notice can be closed and leaves the probe slider usable", {
   assert.equal(await page.isHidden("#notice"), true);
 });
 
+test("the PyTorch button gives the run's script and the export command that writes its data", {
+  skip: missing ?? false,
+  timeout: 60_000,
+}, async () => {
+  await page.goto(`${lab.server.url}?act=relu&init=he_normal`);
+  await ready(page);
+  await page.click("#btn-torch");
+  const box = page.locator('[data-testid="torch-export"]');
+  await box.waitFor();
+  assert.match(
+    await box.locator("pre").innerText(),
+    /^npx initlab export torch .*--activation relu --init he_normal.*--out run\.py --data-out initlab-data\.safetensors$/,
+  );
+  // the link is a download (the page's CSP lets it fetch nothing but its own origin)
+  const [download] = await Promise.all([page.waitForEvent("download"), box.locator("a[download]").click()]);
+  assert.equal(download.suggestedFilename(), "run.py");
+  const script = readFileSync(await download.path(), "utf8");
+  assert.match(script, /import torch/);
+  assert.match(script, /nn\.init\.kaiming_normal_\(/);
+  await page.click('#notice button[aria-label="close this message"]');
+});
+
 test("a run that reached its step limit continues; without a limit it trains on until paused", {
   skip: missing ?? false,
   timeout: 120_000,

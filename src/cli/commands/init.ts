@@ -82,7 +82,10 @@ export function initCommand(io: CliIO): Command {
       parseSizes("--shape"),
     )
     .option("--seed <n>", "random seed", parseInteger("--seed", 0), 0)
-    .option("--out <file>", "also write the matrix: FILE.npy (NumPy float64) or FILE.csv (one row per line)")
+    .option(
+      "--out <file>",
+      'also write the matrix: FILE.npy (NumPy float64), FILE.csv (one row per line) or FILE.safetensors (an F64 tensor "weight")',
+    )
     .option("--json", "print one JSON document")
     .action((spec: string, opts) => {
       const shape: number[] = opts.shape;

@@ -17,14 +17,13 @@ import {
   probeBatch,
   recommendationText,
 } from "../../probe/index.js";
-import { dataOptionsOf, resolveConfig } from "../../train/config.js";
+import { dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseInteger } from "../parse.js";
 import { addTrainOptions, configFromOptions } from "../train-options.js";
 
-const DEFAULT_BATCH = 256;
 const DEFAULT_SWEEP_DEPTH = 32;
 
 /**
@@ -39,7 +38,7 @@ export function inspectCommand(io: CliIO): Command {
     )
     .option(
       "--batch <n>",
-      `examples in the probe batch (default ${DEFAULT_BATCH})`,
+      `the same as --probe-batch: examples in the probe batch (default ${TRAIN_DEFAULTS.probeBatch}, the trainer's)`,
       parseInteger("--batch", 1),
     )
     .option(
@@ -83,7 +82,10 @@ export function inspectCommand(io: CliIO): Command {
               fit: dataset,
             })
           : buildNetwork(config, dataset, backend);
-      const batch = probeBatch(dataset, opts.batch ?? DEFAULT_BATCH, config.seed);
+      if (opts.batch !== undefined && opts.probeBatch !== undefined && opts.batch !== opts.probeBatch) {
+        throw new UserError(`--batch ${opts.batch} and --probe-batch ${opts.probeBatch} disagree; give one`);
+      }
+      const batch = probeBatch(dataset, opts.batch ?? config.probeBatch, config.seed);
       const loss = getLoss(config.loss);
       const instances =
         opts.instances !== undefined

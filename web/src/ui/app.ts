@@ -1,8 +1,9 @@
+import { torchScript } from "../../../src/interop/torch-export.js";
 import { LabRun } from "../lab-run.js";
 import { findPreset, PRESETS, type Preset } from "../presets.js";
 import { UNLIMITED_STEPS } from "../protocol.js";
-import { type LabState, parseUrl, toUrl } from "../state.js";
-import { toCliCommand } from "../state-config.js";
+import { dataShape, type LabState, parseUrl, toUrl } from "../state.js";
+import { toCliCommand, toTrainConfig } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
 import { type Child, h, options, replace } from "./dom.js";
 import { LabView } from "./lab-view.js";
@@ -88,6 +89,7 @@ export class App {
       if (this.b) lines.push(`# B\n${toCliCommand(this.b)}`);
       this.notice(h("pre", { "data-testid": "cli-command" }, lines.join("\n")), 0);
     });
+    $("#btn-torch").addEventListener("click", () => this.showTorchExport());
     for (const btn of document.querySelectorAll<HTMLButtonElement>("[data-tab]")) {
       btn.addEventListener("click", () => this.showTab(btn.dataset.tab!));
     }
@@ -102,6 +104,35 @@ export class App {
       } else if (e.key === "s") this.stepOnce();
       else if (e.key === "r") this.reset();
     });
+  }
+
+  /**
+   * The PyTorch script of configuration A (src/interop/torch-export.ts: the module, the exact
+   * initialization, the optimizer and the loop), to download, and the `initlab export torch`
+   * command that writes it together with its data file (initlab's split and batch order).
+   */
+  private showTorchExport(): void {
+    const config = toTrainConfig(this.a);
+    const { inputDim, numClasses } = dataShape(this.a.data);
+    const script = torchScript(config, { sizes: [inputDim, ...config.hidden, numClasses] });
+    const url = URL.createObjectURL(new Blob([script], { type: "text/x-python" }));
+    const command = `${toCliCommand(this.a).replace("npx initlab train", "npx initlab export torch")} --out run.py --data-out initlab-data.safetensors`;
+    this.notice(
+      h(
+        "div",
+        { "data-testid": "torch-export" },
+        h(
+          "p",
+          {},
+          "The same run in PyTorch (configuration A). ",
+          h("a", { href: url, download: "run.py" }, "Download run.py"),
+          ". Its data file (this split, this batch order) and the script together:",
+        ),
+        h("pre", {}, command),
+        h("p", {}, "then: python3 run.py (docs/interop.md)."),
+      ),
+      0,
+    );
   }
 
   private showTab(tab: string): void {
