@@ -29,6 +29,7 @@ export interface LsuvNetwork {
   forward(x: FloatArray, B: number): FloatArray;
 }
 
+/** Options of the LSUV loop (Mishkin & Matas 2016, Algorithm 1). */
 export interface LsuvOptions {
   /** Stop when |Var(z) - 1| < tol (default 0.1, the paper's Tol_var). */
   tol?: number;
@@ -40,6 +41,7 @@ export interface LsuvOptions {
   layers?: readonly number[];
 }
 
+/** What LSUV did to one layer: the scale it applied and the output variance it reached. */
 export interface LsuvLayerResult {
   layer: number;
   iterations: number;

@@ -153,6 +153,7 @@ export class WasmBackend extends FastPathBackend<number> {
     return p < 0 ? null : p;
   }
 
+  /** A float32 array inside the module's memory (the kernels reach it without a copy). */
   alloc(n: number): Float32Array {
     const p = this.heap.tryAlloc(n * 4);
     if (p < 0) {
@@ -164,6 +165,7 @@ export class WasmBackend extends FastPathBackend<number> {
     return this.heap.f32(p, n);
   }
 
+  /** C = alpha op(A) op(B) + beta C in the WebAssembly kernels (Backend.gemm's contract). */
   gemm(
     transA: boolean,
     transB: boolean,
@@ -218,6 +220,7 @@ export class WasmBackend extends FastPathBackend<number> {
     if (cOut) c.set(heap.f32(pc, m * n));
   }
 
+  /** Stops the worker threads of this backend. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

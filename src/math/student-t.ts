@@ -83,6 +83,7 @@ export function tQuantile(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
+/** A mean over n values with its interval [low, high] (see meanInterval). */
 export interface MeanInterval {
   mean: number;
   low: number;

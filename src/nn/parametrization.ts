@@ -34,8 +34,10 @@ import { UserError } from "../errors.js";
  * width, so every m is 1).
  */
 export const PARAMETRIZATIONS = ["sp", "ntk", "mup"] as const;
+/** A parametrization's name: sp, ntk or mup. */
 export type ParametrizationName = (typeof PARAMETRIZATIONS)[number];
 
+/** Where a dense layer sits: its input is the data (input), its output the logits (output), or neither (hidden). */
 export type LayerRole = "input" | "hidden" | "output";
 
 /** What a parametrization applies to one dense layer, as multipliers of what SP applies. */
@@ -58,6 +60,7 @@ export interface LayerRule {
   forward: number;
 }
 
+/** What the rules of a parametrization depend on besides the layer sizes. */
 export interface ParametrizationOptions {
   parametrization: ParametrizationName;
   baseWidth: number | null;

@@ -58,6 +58,7 @@ export interface Inspection {
   deadLayer: number | null;
 }
 
+/** Options of inspect(): the step, whether theory predicts, the last update norms, reused buffers. */
 export interface InspectOptions {
   /** training step of the snapshot (default 0: at initialization) */
   step?: number;

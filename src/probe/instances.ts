@@ -36,6 +36,7 @@ export interface InstanceBand {
   inside: boolean | null;
 }
 
+/** One layer measured on K independently initialized instances: Var(z) and Var(dL/dz) with their bands. */
 export interface LayerInstances {
   index: number;
   activation: string;
@@ -45,6 +46,7 @@ export interface LayerInstances {
   gradVar: InstanceBand;
 }
 
+/** `inspect --instances K`: every layer over K instances, with the seeds they were initialized with. */
 export interface InstancesReport {
   count: number;
   /** the seed each instance was initialized with: Rng.derive(seed, "instance k").int(2^31) */

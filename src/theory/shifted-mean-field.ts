@@ -17,6 +17,7 @@ import { classifyPhase, type Phase } from "./mean-field.js";
 import { activationMoments } from "./moments.js";
 import type { ScalarActivation } from "./types.js";
 
+/** The mean-field fixed point, chi_1, phase and depth scale of a network whose biases have a nonzero mean. */
 export interface ShiftedMeanField {
   sigmaW2: number;
   biasMean: number;
@@ -29,6 +30,10 @@ export interface ShiftedMeanField {
   xi: number;
 }
 
+/**
+ * Mean field with a deterministic bias mean: the fixed point q* of q = sigma_w^2 E[phi(z)^2] +
+ * sigma_b^2 with z ~ N(mu_b, q), then chi_1 and the phase there (see the module comment).
+ */
 export function shiftedMeanField(
   act: ScalarActivation,
   sigmaW2: number,

@@ -31,6 +31,7 @@ export interface CoordCheckOptions {
   backend: Backend;
 }
 
+/** One network of the coordinate check: its sizes after every step. */
 export interface CoordSeries {
   parametrization: ParametrizationName;
   width: number;
@@ -41,6 +42,7 @@ export interface CoordSeries {
   update: number[][];
 }
 
+/** The width exponent of one size (a layer's activation or update) after the last step, over seeds. */
 export interface ExponentFit {
   parametrization: ParametrizationName;
   layer: number;
@@ -53,6 +55,7 @@ export interface ExponentFit {
   high: number;
 }
 
+/** Everything a coordinate check measured, and the fitted exponents. */
 export interface CoordCheckResult {
   options: { widths: number[]; depth: number; steps: number; seeds: number[]; lr: number; optimizer: string };
   series: CoordSeries[];

@@ -361,7 +361,7 @@ test("the PyTorch button gives the run's script and the export command that writ
   const box = page.locator('[data-testid="torch-export"]');
   await box.waitFor();
   assert.match(
-    await box.locator("pre").innerText(),
+    (await box.locator("pre").textContent()) ?? "",
     /^npx initlab export torch .*--activation relu --init he_normal.*--out run\.py --data-out initlab-data\.safetensors$/,
   );
   // the link is a download (the page's CSP lets it fetch nothing but its own origin)
