@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { formatFixed, formatSignificant } from "../../math/format-number.js";
 import {
   PARAMETRIZATIONS,
   type ParametrizationName,
@@ -63,7 +64,7 @@ export function paramCommand(io: CliIO): Command {
       }));
       if (opts.json)
         return printJson(io, { parametrization: name, sizes, baseWidth: opts.baseWidth, layers });
-      const g = (x: number) => (x === 1 ? "1" : Number(x.toPrecision(4)).toString());
+      const g = (x: number) => formatSignificant(x, 4);
       io.stdout(
         `${name} for ${sizes.join("-")} (base width ${opts.baseWidth}, m = ${g(opts.width / opts.baseWidth)}): ` +
           "multipliers of what the standard parametrization applies (initializer's std, the run's --lr and --weight-decay divided by the same)\n\n",
@@ -161,7 +162,7 @@ export function paramCommand(io: CliIO): Command {
           "width exponent after the last step = slope of log2(size) against log2(width), mean over seeds [95% t interval]\n\n",
       );
       const f = (e: { mean: number; low: number; high: number }) =>
-        `${e.mean.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]`;
+        `${formatFixed(e.mean, 3)} [${formatFixed(e.low, 3)}, ${formatFixed(e.high, 3)}]`;
       const rows = r.exponents
         .filter((e) => e.what === "activation")
         .map((e) => {
