@@ -36,7 +36,7 @@ export function measureInitlab(w: Workload, backend: Backend, seconds: number, r
   const probeSteps = 5;
   const config = (steps: number) =>
     resolveConfig({
-      data: "random",
+      data: "csv:random-tensors", // a label: the data set is passed to train() directly, nothing is read
       preprocess: "raw",
       hidden: w.sizes.slice(1, -1),
       activation: w.activation,
