@@ -35,6 +35,8 @@ export interface SgdStepArgs {
   nesterov: boolean;
   /** The first step: the velocity is set to the gradient instead of mu v + g. */
   first: boolean;
+  /** L1 penalty rate: g += l1 sign(w) (sign(0) = 0, as torch.sign); 0 or absent = none. */
+  l1?: number;
 }
 
 /** Hyper-parameters of one Adam step; c1 = 1 - beta1^t and c2 = 1 - beta2^t are the bias corrections. */
@@ -46,7 +48,17 @@ export interface AdamStepArgs {
   weightDecay: number;
   c1: number;
   c2: number;
+  /** L1 penalty rate: g += l1 sign(w) (sign(0) = 0, as torch.sign); 0 or absent = none. */
+  l1?: number;
 }
+
+/**
+ * The axis a normalization averages over, for a rows x cols matrix (a batch of rows):
+ * "batch" = each column over the rows (BatchNorm, Ioffe & Szegedy 2015, arXiv:1502.03167),
+ * "features" = each row over its columns (LayerNorm, Ba et al. 2016, arXiv:1607.06450).
+ * A group is one column ("batch") or one row ("features"); its statistics are indexed by it.
+ */
+export type NormAxis = "batch" | "features";
 
 export interface Backend {
   readonly name: BackendName;
@@ -146,14 +158,55 @@ export interface Backend {
     counts: Int32Array,
   ): void;
   /**
+   * Normalization forward over a rows x cols matrix x (see NormAxis for the groups). With n the
+   * size of a group, in double precision:
+   *   mean_g = (1/n) sum x,  var_g = (1/n) sum (x - mean_g)^2  (biased, as PyTorch normalizes),
+   *   invStd_g = 1 / sqrt(var_g + eps),  xhat = (x - mean_g) invStd_g,  y = gamma[j] xhat + beta[j]
+   * (gamma and beta per column j for both axes). `given` = false computes mean and invStd and
+   * writes them (one per group); `given` = true reads them instead (BatchNorm in evaluation, from
+   * the running averages). xhat (rows x cols) is written for the backward pass; y may be x.
+   */
+  normForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+  ): void;
+  /**
+   * Normalization backward (batch statistics, as normForward with given = false computed them):
+   *   dxhat = dy gamma[j];  dx = invStd_g (dxhat - mean_g(dxhat) - xhat mean_g(dxhat xhat))
+   *   dGamma[j] = sum over rows of dy xhat;  dBeta[j] = sum over rows of dy  (both overwritten).
+   * dx may be dy.
+   */
+  normBackward(
+    dy: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+  ): void;
+  /**
    * One SGD step over n parameters in place (torch.optim.SGD):
-   *   g = grad + wd w;  v = first ? g : mu v + g;  w -= lr (nesterov ? g + mu v : v)
+   *   g = grad + wd w + l1 sign(w);  v = first ? g : mu v + g;  w -= lr (nesterov ? g + mu v : v)
    * (v is null without momentum: w -= lr g). Returns the sum of the squared updates.
    */
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number;
   /**
    * One Adam step over n parameters in place (torch.optim.Adam with L2 weight decay):
-   *   g = grad + wd w;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+   *   g = grad + wd w + l1 sign(w);  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
    *   w -= lr (m / c1) / (sqrt(v / c2) + eps). Returns the sum of the squared updates.
    */
   adamStep(w: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number, o: AdamStepArgs): number;

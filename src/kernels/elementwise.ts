@@ -1,5 +1,5 @@
 import { sigmoid } from "../math/sigmoid.js";
-import type { AdamStepArgs, FloatArray, KernelActivation, SgdStepArgs } from "./backend.js";
+import type { AdamStepArgs, FloatArray, KernelActivation, NormAxis, SgdStepArgs } from "./backend.js";
 
 /**
  * The reference element-wise kernels (plain TypeScript, double-precision temporaries): the
@@ -155,9 +155,11 @@ export function sgdStep(
   o: SgdStepArgs,
 ): number {
   const { lr, momentum: mu, weightDecay: wd, nesterov, first } = o;
+  const l1 = o.l1 ?? 0;
   let sq = 0;
   for (let i = 0; i < n; i++) {
     let g = grad[i] + wd * w[i];
+    if (l1 !== 0) g += l1 * Math.sign(w[i]);
     if (v) {
       v[i] = first ? g : mu * v[i] + g;
       g = nesterov ? g + mu * v[i] : v[i];
@@ -178,9 +180,11 @@ export function adamStep(
   o: AdamStepArgs,
 ): number {
   const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, c1, c2 } = o;
+  const l1 = o.l1 ?? 0;
   let sq = 0;
   for (let i = 0; i < n; i++) {
-    const g = grad[i] + wd * w[i];
+    let g = grad[i] + wd * w[i];
+    if (l1 !== 0) g += l1 * Math.sign(w[i]);
     m[i] = b1 * m[i] + (1 - b1) * g;
     v[i] = b2 * v[i] + (1 - b2) * g * g;
     const u = (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
@@ -188,4 +192,106 @@ export function adamStep(
     sq += u * u;
   }
   return sq;
+}
+
+/**
+ * Normalization forward (Backend.normForward): groups are columns ("batch") or rows ("features");
+ * statistics in double, two passes (mean, then centred squares), one rounding at each store.
+ */
+export function normForward(
+  x: FloatArray,
+  y: FloatArray,
+  xhat: FloatArray,
+  gamma: FloatArray,
+  beta: FloatArray,
+  rows: number,
+  cols: number,
+  axis: NormAxis,
+  eps: number,
+  mean: FloatArray,
+  invStd: FloatArray,
+  given: boolean,
+): void {
+  const groups = axis === "batch" ? cols : rows;
+  const n = axis === "batch" ? rows : cols;
+  // Element k of group g sits at g * gStride + k * kStride.
+  const gStride = axis === "batch" ? 1 : cols;
+  const kStride = axis === "batch" ? cols : 1;
+  for (let g = 0; g < groups; g++) {
+    const base = g * gStride;
+    let mu: number;
+    let inv: number;
+    if (given) {
+      mu = mean[g];
+      inv = invStd[g];
+    } else {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += x[base + k * kStride];
+      mu = s / n;
+      let ss = 0;
+      for (let k = 0; k < n; k++) {
+        const d = x[base + k * kStride] - mu;
+        ss += d * d;
+      }
+      inv = 1 / Math.sqrt(ss / n + eps);
+      mean[g] = mu;
+      invStd[g] = inv;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = base + k * kStride;
+      const j = axis === "batch" ? g : k;
+      const h = (x[i] - mu) * inv;
+      xhat[i] = h;
+      y[i] = gamma[j] * xhat[i] + beta[j];
+    }
+  }
+}
+
+/** Normalization backward (Backend.normBackward), the same groups as normForward; sums in double. */
+export function normBackward(
+  dy: FloatArray,
+  xhat: FloatArray,
+  gamma: FloatArray,
+  invStd: FloatArray,
+  dx: FloatArray,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  rows: number,
+  cols: number,
+  axis: NormAxis,
+): void {
+  for (let j = 0; j < cols; j++) {
+    let sg = 0;
+    let sb = 0;
+    for (let i = 0; i < rows; i++) {
+      const d = dy[i * cols + j];
+      sg += d * xhat[i * cols + j];
+      sb += d;
+    }
+    dGamma[j] = sg;
+    dBeta[j] = sb;
+  }
+  const groups = axis === "batch" ? cols : rows;
+  const n = axis === "batch" ? rows : cols;
+  const gStride = axis === "batch" ? 1 : cols;
+  const kStride = axis === "batch" ? cols : 1;
+  for (let g = 0; g < groups; g++) {
+    const base = g * gStride;
+    let s1 = 0;
+    let s2 = 0;
+    for (let k = 0; k < n; k++) {
+      const i = base + k * kStride;
+      const dh = dy[i] * gamma[axis === "batch" ? g : k];
+      s1 += dh;
+      s2 += dh * xhat[i];
+    }
+    const m1 = s1 / n;
+    const m2 = s2 / n;
+    const inv = invStd[g];
+    for (let k = 0; k < n; k++) {
+      const i = base + k * kStride;
+      const dh = dy[i] * gamma[axis === "batch" ? g : k];
+      dx[i] = inv * (dh - m1 - xhat[i] * m2);
+    }
+  }
 }

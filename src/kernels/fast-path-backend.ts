@@ -5,6 +5,7 @@ import {
   type FloatArray,
   KERNEL_ACTIVATION_CODE,
   type KernelActivation,
+  type NormAxis,
   type SgdStepArgs,
 } from "./backend.js";
 import * as ew from "./elementwise.js";
@@ -173,8 +174,44 @@ export abstract class FastPathBackend<H> implements Backend {
     }
   }
 
+  /** The TypeScript reference until the fast kernels exist (issue 15). */
+  normForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+  ): void {
+    ew.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
+  }
+
+  /** The TypeScript reference until the fast kernels exist (issue 15). */
+  normBackward(
+    dy: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+  ): void {
+    ew.normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
+  }
+
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     if (n <= 0) return 0;
+    // The L1 term runs in the reference until the fast kernels have it (issue 17).
+    if (o.l1) return ew.sgdStep(w, grad, v, n, o);
     const pw = this.reach(w, n, "w");
     const pg = this.reach(grad, n, "grad");
     const pv = v === null ? null : this.reach(v, n, "v");
@@ -191,6 +228,7 @@ export abstract class FastPathBackend<H> implements Backend {
     o: AdamStepArgs,
   ): number {
     if (n <= 0) return 0;
+    if (o.l1) return ew.adamStep(w, grad, m, v, n, o);
     const pw = this.reach(w, n, "w");
     const pg = this.reach(grad, n, "grad");
     const pm = this.reach(m, n, "m");

@@ -1,4 +1,11 @@
-import type { AdamStepArgs, Backend, FloatArray, KernelActivation, SgdStepArgs } from "./backend.js";
+import type {
+  AdamStepArgs,
+  Backend,
+  FloatArray,
+  KernelActivation,
+  NormAxis,
+  SgdStepArgs,
+} from "./backend.js";
 import * as ew from "./elementwise.js";
 
 /**
@@ -132,6 +139,38 @@ export class TsBackend implements Backend {
     counts: Int32Array,
   ): void {
     ew.countCellBins(x, n, cell, edgeBits, bins, counts);
+  }
+
+  normForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+  ): void {
+    ew.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
+  }
+
+  normBackward(
+    dy: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+  ): void {
+    ew.normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
   }
 
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
