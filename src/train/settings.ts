@@ -158,8 +158,11 @@ const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } a
 const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
 /** Upper bound of --epochs: more is a typo (1e12 epochs of one example would run for years). */
 export const MAX_EPOCHS = 1_000_000;
-/** Upper bound of step counts (max-steps, probe/loss intervals). */
-export const MAX_STEPS = 1_000_000_000;
+/**
+ * Upper bound of step counts (max-steps, probe/loss intervals): the most steps one run may take
+ * (LAB_LIMITS.maxSteps, which train/resources.ts also enforces for epochs x batches).
+ */
+export const MAX_STEPS = LAB_LIMITS.maxSteps;
 
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 /** The data sets the browser lab trains on (no CSV files in the browser). */
