@@ -16,7 +16,7 @@ export function fixupScale(blocks: number, m: number): number {
  * L^(-1/(2m-2)); the last layer of each branch and the output layer get zero weights and zero
  * biases. Fixup's extra scalar biases and scalar multiplier per branch are NOT added (a
  * learnable multiplier is available separately as branchScale "rezero"); biases keep --bias-init
- * except the zeroed layers'. Only called by Network.initialize for a network with `fixup`.
+ * except the zeroed layers'. Only called by Network.initialize for a network with branchInit "fixup".
  */
 export function applyFixup(net: Network): void {
   const L = net.blocks.length;

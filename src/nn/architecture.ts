@@ -21,8 +21,8 @@ export interface ArchitectureSpec {
   branchConst: number;
   norm: NormKind;
   normPlace: NormPlace;
-  /** Fixup initialization of the branches (Zhang, Dauphin & Ma 2019, arXiv:1901.09321); see src/init/fixup.ts. */
-  fixup: boolean;
+  /** "fixup": Fixup initialization of the branches (Zhang, Dauphin & Ma 2019, arXiv:1901.09321; src/init/fixup.ts). */
+  branchInit: BranchInit;
 }
 
 /**
@@ -38,6 +38,10 @@ export interface ArchitectureSpec {
 export const BRANCH_SCALES = ["one", "const", "inv_sqrt_depth", "rezero", "skipinit"] as const;
 export type BranchScale = (typeof BRANCH_SCALES)[number];
 
+/** How residual branches are initialized: the layer initializers as they are, or Fixup's rescaling on top. */
+export const BRANCH_INITS = ["standard", "fixup"] as const;
+export type BranchInit = (typeof BRANCH_INITS)[number];
+
 /** A plain MLP: no residual blocks, no normalization. */
 export const PLAIN_ARCHITECTURE: ArchitectureSpec = {
   residual: 0,
@@ -45,7 +49,7 @@ export const PLAIN_ARCHITECTURE: ArchitectureSpec = {
   branchConst: 1,
   norm: "none",
   normPlace: "pre",
-  fixup: false,
+  branchInit: "standard",
 };
 
 /** True for an architecture that computes exactly the plain MLP. */
@@ -86,7 +90,8 @@ export function architectureProblem(hidden: readonly number[], a: ArchitectureSp
   if (a.residual === 0) {
     if (a.branchScale !== "one")
       return `branchScale: "${a.branchScale}" needs residual blocks (--residual 1 or 2)`;
-    if (a.fixup) return "fixup: Fixup initializes residual branches; set --residual 1 or 2";
+    if (a.branchInit === "fixup")
+      return "branchInit: fixup initializes residual branches; set --residual 1 or 2";
     return null;
   }
   const m = a.residual;

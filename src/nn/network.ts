@@ -117,7 +117,7 @@ export class Network {
   private wire(): void {
     const a = this.architecture;
     if (isPlain(a)) {
-      if (a.fixup || a.branchScale !== "one") checkArchitecture(this.sizes.slice(1, -1), a);
+      if (a.branchInit === "fixup" || a.branchScale !== "one") checkArchitecture(this.sizes.slice(1, -1), a);
       return;
     }
     checkArchitecture(this.sizes.slice(1, -1), a);
@@ -191,7 +191,7 @@ export class Network {
     for (const n of this.norms) n.reset();
     const alpha = initialBranchScale(this.architecture, this.blocks.length);
     for (const b of this.blocks) this.layers[b[b.length - 1]].alpha[0] = alpha;
-    if (this.architecture.fixup) applyFixup(this);
+    if (this.architecture.branchInit === "fixup") applyFixup(this);
   }
 
   params(): Param[] {

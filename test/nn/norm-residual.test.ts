@@ -164,13 +164,13 @@ test("residual wiring: blocks, the stream x_{l+1} = x_l + alpha F(x_l), and one-
   assert.throws(bad([4, 5, 4], { residual: 1 }), /equal hidden widths/);
   assert.throws(bad([4, 4, 4, 4], { residual: 2 }), /blocks of 2/);
   assert.throws(bad([4], { residual: 1 }), /at least 2 hidden layers/);
-  assert.throws(bad([4, 4], { fixup: true }), /fixup/);
+  assert.throws(bad([4, 4], { branchInit: "fixup" }), /fixup/);
   assert.throws(bad([4, 4], { branchScale: "rezero" }), /needs residual/);
 });
 
 test("Fixup and ReZero start at the identity: every block adds nothing, the read-out is zero (Fixup)", () => {
   for (const arch of [
-    { residual: 2, fixup: true },
+    { residual: 2, branchInit: "fixup" },
     { residual: 1, branchScale: "rezero" },
   ] as Arch[]) {
     const net = new Network(
@@ -193,7 +193,7 @@ test("Fixup and ReZero start at the identity: every block adds nothing, the read
     sizes: [3, 8, 8, 8, 8, 8, 2],
     activation: "relu",
     init: "he_normal",
-    architecture: { residual: 2, fixup: true },
+    architecture: { residual: 2, branchInit: "fixup" },
   }).initialize(4);
   assert.ok(Math.abs(fx.layers[1].W[5] - he.layers[1].W[5] / Math.SQRT2) < 1e-7);
   assert.ok(fx.layers[2].W.every((v) => v === 0) && fx.layers[5].W.every((v) => v === 0));
