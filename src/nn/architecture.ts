@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import type { NormKind, NormPlace } from "./norm-layer.js";
+import { NORM_KINDS, NORM_PLACES, type NormKind, type NormPlace } from "./norm-layer.js";
 
 /**
  * The structure of a network beyond its widths: residual blocks and normalization layers
@@ -52,6 +52,9 @@ export const PLAIN_ARCHITECTURE: ArchitectureSpec = {
   branchInit: "standard",
 };
 
+/** The keys of an ArchitectureSpec. */
+export const ARCHITECTURE_KEYS = Object.keys(PLAIN_ARCHITECTURE) as (keyof ArchitectureSpec)[];
+
 /** True for an architecture that computes exactly the plain MLP. */
 export function isPlain(a: ArchitectureSpec): boolean {
   return a.residual === 0 && a.norm === "none";
@@ -87,6 +90,17 @@ export function initialBranchScale(a: ArchitectureSpec, blocks: number): number 
  * layer projects the input); the branch scale and Fixup need residual blocks.
  */
 export function architectureProblem(hidden: readonly number[], a: ArchitectureSpec): string | null {
+  const choices: [keyof ArchitectureSpec, readonly unknown[]][] = [
+    ["residual", [0, 1, 2]],
+    ["branchScale", BRANCH_SCALES],
+    ["branchInit", BRANCH_INITS],
+    ["norm", NORM_KINDS],
+    ["normPlace", NORM_PLACES],
+  ];
+  for (const [k, values] of choices) {
+    if (!values.includes(a[k]))
+      return `${k}: unknown value ${JSON.stringify(a[k])}; valid: ${values.join(", ")}`;
+  }
   if (a.residual === 0) {
     if (a.branchScale !== "one")
       return `branchScale: "${a.branchScale}" needs residual blocks (--residual 1 or 2)`;

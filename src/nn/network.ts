@@ -116,11 +116,8 @@ export class Network {
   /** Connects the residual blocks and the normalization layers (nothing for a plain MLP). */
   private wire(): void {
     const a = this.architecture;
-    if (isPlain(a)) {
-      if (a.branchInit === "fixup" || a.branchScale !== "one") checkArchitecture(this.sizes.slice(1, -1), a);
-      return;
-    }
     checkArchitecture(this.sizes.slice(1, -1), a);
+    if (isPlain(a)) return;
     const hidden = this.layers.slice(0, -1);
     if (a.norm !== "none") {
       for (const layer of hidden) {

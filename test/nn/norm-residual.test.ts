@@ -253,3 +253,40 @@ test("every backend agrees with the TypeScript reference on residual + normaliza
     }
   }
 });
+
+test("save and load: initlab.network JSON and the state_dict keep the structure and every tensor", async () => {
+  const { networkFromJSON, networkToJSON } = await import("../../src/nn/serialize.js");
+  const { linearLayersOf, networkFromStateDict, stateDictTensors } = await import(
+    "../../src/interop/state-dict.js"
+  );
+  const { decodeSafetensors, encodeSafetensors } = await import("../../src/interop/safetensors.js");
+  const arch: Arch = { residual: 1, norm: "batch", normPlace: "post", branchScale: "skipinit" };
+  const sizes = [5, 6, 6, 6, 3];
+  const net = new Network({ sizes, activation: "prelu", init: "he_normal", architecture: arch }).initialize(
+    3,
+  );
+  const rng = new Rng(1);
+  const x = Float32Array.from({ length: 4 * 5 }, () => rng.normal());
+  net.mode = "train";
+  for (let i = 0; i < 3; i++) net.forward(x, 4);
+  for (const p of net.params())
+    if (p.kind !== "weight") for (let i = 0; i < p.value.length; i++) p.value[i] += 0.1 * rng.normal();
+  net.mode = "eval";
+  const want = Float64Array.from(net.forward(x, 4));
+  const fromJson = networkFromJSON(JSON.parse(JSON.stringify(networkToJSON(net))), "mem.json");
+  const contents = decodeSafetensors(encodeSafetensors(stateDictTensors(net)), "mem.safetensors");
+  const fromDict = networkFromStateDict(linearLayersOf(contents, "mem"), "prelu", {
+    architecture: { ...net.architecture },
+  });
+  for (const back of [fromJson, fromDict]) {
+    assert.deepEqual(back.architecture, net.architecture);
+    assert.equal(back.norms[0].batchesTracked, 3);
+    back.mode = "eval";
+    assert.deepEqual(Float64Array.from(back.forward(x, 4)), want);
+  }
+  // the file and the network must agree on the structure
+  assert.throws(() => networkFromStateDict(linearLayersOf(contents, "mem"), "prelu"), /no such tensor/);
+  const bad = networkToJSON(net) as unknown as { architecture: Record<string, unknown> };
+  bad.architecture.norm = "group";
+  assert.throws(() => networkFromJSON(bad, "x.json"), /norm: unknown value "group"/);
+});
