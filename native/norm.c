@@ -12,7 +12,8 @@
  *
  * Vectors (AVX2, 4 doubles): the "batch" axis runs 4 columns per lane group over the rows, 4
  * such vectors at once; the "features" axis gathers 4 rows with a 4x4 transpose so that lane r
- * sums row r, and writes each row's outputs 4 columns at a time. Tails (columns or rows that do
+ * sums row r (8 rows at a time: two independent chains), and writes each row's outputs 4 columns
+ * at a time. Tails (columns or rows that do
  * not fill a vector) run the scalar code, which is the reference's loop. The kernels run on the
  * calling thread, like the other element-wise kernels: the result never depends on threads.
  */
@@ -180,6 +181,26 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void batch_backward_blo
     }
 }
 
+/* dGamma and dBeta of the columns j .. j + 4V (V = 1 or 4), a column per lane. */
+TARGET_AVX2 static inline __attribute__((always_inline)) void column_grads_block(const float *dy, const float *xhat,
+                                                                                float *dgamma, float *dbeta,
+                                                                                size_t rows, size_t cols, size_t j,
+                                                                                const int V) {
+  __m256d sg[4], sb[4];
+  for (int v = 0; v < V; v++) sg[v] = sb[v] = _mm256_setzero_pd();
+  for (size_t i = 0; i < rows; i++)
+    for (int v = 0; v < V; v++) {
+      size_t o = i * cols + j + 4 * v;
+      __m256d d = LD4(dy + o);
+      sg[v] = _mm256_add_pd(sg[v], _mm256_mul_pd(d, LD4(xhat + o)));
+      sb[v] = _mm256_add_pd(sb[v], d);
+    }
+  for (int v = 0; v < V; v++) {
+    ST4(dgamma + j + 4 * v, sg[v]);
+    ST4(dbeta + j + 4 * v, sb[v]);
+  }
+}
+
 /* ---- features axis: 4 rows side by side, lane r = row r ------------------------------------- */
 
 /* The k-th elements of rows p[0..3] for k in [k, k + 4): out[q] = {p0[k+q], p1[k+q], p2[k+q], p3[k+q]}. */
@@ -197,30 +218,69 @@ TARGET_AVX2 static inline __m256d column4(const float *const p[4], size_t k) {
   return _mm256_set_pd(p[3][k], p[2][k], p[1][k], p[0][k]);
 }
 
-/* Mean and 1 / sqrt(var + eps) of the rows p[0..3] (n columns each), lane r for row r. */
-TARGET_AVX2 static void rows4_stats(const float *const p[4], size_t n, double eps, __m256d *mu, __m256d *inv) {
-  __m256d s = _mm256_setzero_pd(), t[4];
+TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t n,
+                                double mu, double inv);
+
+/* Mean and 1 / sqrt(var + eps) of the rows p[0 .. 4B) (n columns each), lane r of vector b for row
+ * 4b + r; B = 1 or 2 independent chains (inlined with a constant B). */
+TARGET_AVX2 static inline __attribute__((always_inline)) void rows_stats(const float *const p[8], size_t n, double eps,
+                                                                        __m256d mu[2], __m256d inv[2], const int B) {
+  __m256d s[2], ss[2], t[4];
+  for (int b = 0; b < B; b++) s[b] = ss[b] = _mm256_setzero_pd();
   size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    gather4x4(p, k, t);
-    for (int q = 0; q < 4; q++) s = _mm256_add_pd(s, t[q]);
-  }
-  for (; k < n; k++) s = _mm256_add_pd(s, column4(p, k));
+  for (; k + 4 <= n; k += 4)
+    for (int b = 0; b < B; b++) {
+      gather4x4(p + 4 * b, k, t);
+      for (int q = 0; q < 4; q++) s[b] = _mm256_add_pd(s[b], t[q]);
+    }
+  for (; k < n; k++)
+    for (int b = 0; b < B; b++) s[b] = _mm256_add_pd(s[b], column4(p + 4 * b, k));
   const __m256d nn = _mm256_set1_pd((double)n);
-  __m256d m = _mm256_div_pd(s, nn), ss = _mm256_setzero_pd();
-  for (k = 0; k + 4 <= n; k += 4) {
-    gather4x4(p, k, t);
-    for (int q = 0; q < 4; q++) {
-      __m256d d = _mm256_sub_pd(t[q], m);
-      ss = _mm256_add_pd(ss, _mm256_mul_pd(d, d));
+  for (int b = 0; b < B; b++) mu[b] = _mm256_div_pd(s[b], nn);
+  for (k = 0; k + 4 <= n; k += 4)
+    for (int b = 0; b < B; b++) {
+      gather4x4(p + 4 * b, k, t);
+      for (int q = 0; q < 4; q++) {
+        __m256d d = _mm256_sub_pd(t[q], mu[b]);
+        ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
+      }
+    }
+  for (; k < n; k++)
+    for (int b = 0; b < B; b++) {
+      __m256d d = _mm256_sub_pd(column4(p + 4 * b, k), mu[b]);
+      ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
+    }
+  for (int b = 0; b < B; b++)
+    inv[b] = _mm256_div_pd(_mm256_set1_pd(1.0),
+                           _mm256_sqrt_pd(_mm256_add_pd(_mm256_div_pd(ss[b], nn), _mm256_set1_pd(eps))));
+}
+
+/* Forward of the 4B rows from r (statistics computed or read, then each row's outputs). */
+TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
+    const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t cols, size_t r, double eps,
+    float *mean, float *inv_std, int given, const int B) {
+  double mu[8], inv[8];
+  if (given) {
+    for (int q = 0; q < 4 * B; q++) {
+      mu[q] = mean[r + q];
+      inv[q] = inv_std[r + q];
+    }
+  } else {
+    const float *p[8];
+    for (int q = 0; q < 4 * B; q++) p[q] = x + (r + q) * cols;
+    __m256d vm[2], vi[2];
+    rows_stats(p, cols, eps, vm, vi, B);
+    for (int b = 0; b < B; b++) {
+      _mm256_storeu_pd(mu + 4 * b, vm[b]);
+      _mm256_storeu_pd(inv + 4 * b, vi[b]);
+      ST4(mean + r + 4 * b, vm[b]);
+      ST4(inv_std + r + 4 * b, vi[b]);
     }
   }
-  for (; k < n; k++) {
-    __m256d d = _mm256_sub_pd(column4(p, k), m);
-    ss = _mm256_add_pd(ss, _mm256_mul_pd(d, d));
+  for (int q = 0; q < 4 * B; q++) {
+    size_t o = (r + q) * cols;
+    row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu[q], inv[q]);
   }
-  *mu = m;
-  *inv = _mm256_div_pd(_mm256_set1_pd(1.0), _mm256_sqrt_pd(_mm256_add_pd(_mm256_div_pd(ss, nn), _mm256_set1_pd(eps))));
 }
 
 /* The outputs of one row (n columns) with its statistics, 4 columns at a time. */
@@ -236,27 +296,59 @@ TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const flo
   group_out(x + k, y + k, xhat + k, gamma + k, beta + k, n - k, 1, 1, mu, inv);
 }
 
-/* Sums of dxhat = dy gamma and of dxhat xhat over the rows pd[0..3] / ph[0..3], lane r for row r. */
-TARGET_AVX2 static void rows4_grad_sums(const float *const pd[4], const float *const ph[4], const float *gamma,
-                                        size_t n, __m256d *s1, __m256d *s2) {
-  __m256d a = _mm256_setzero_pd(), b = _mm256_setzero_pd(), d[4], h[4];
+/* Sums of dxhat = dy gamma and of dxhat xhat over the rows pd[0 .. 4B) / ph[0 .. 4B), lane r of
+ * vector b for row 4b + r (B = 1 or 2, inlined with a constant B). */
+TARGET_AVX2 static inline __attribute__((always_inline)) void rows_grad_sums(const float *const pd[8],
+                                                                            const float *const ph[8],
+                                                                            const float *gamma, size_t n,
+                                                                            __m256d s1[2], __m256d s2[2],
+                                                                            const int B) {
+  __m256d d[4], h[4];
+  for (int b = 0; b < B; b++) s1[b] = s2[b] = _mm256_setzero_pd();
   size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    gather4x4(pd, k, d);
-    gather4x4(ph, k, h);
-    for (int q = 0; q < 4; q++) {
-      __m256d dh = _mm256_mul_pd(d[q], _mm256_set1_pd((double)gamma[k + q]));
-      a = _mm256_add_pd(a, dh);
-      b = _mm256_add_pd(b, _mm256_mul_pd(dh, h[q]));
+  for (; k + 4 <= n; k += 4)
+    for (int b = 0; b < B; b++) {
+      gather4x4(pd + 4 * b, k, d);
+      gather4x4(ph + 4 * b, k, h);
+      for (int q = 0; q < 4; q++) {
+        __m256d dh = _mm256_mul_pd(d[q], _mm256_set1_pd((double)gamma[k + q]));
+        s1[b] = _mm256_add_pd(s1[b], dh);
+        s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, h[q]));
+      }
     }
+  for (; k < n; k++)
+    for (int b = 0; b < B; b++) {
+      __m256d dh = _mm256_mul_pd(column4(pd + 4 * b, k), _mm256_set1_pd((double)gamma[k]));
+      s1[b] = _mm256_add_pd(s1[b], dh);
+      s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, column4(ph + 4 * b, k)));
+    }
+}
+
+TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *gamma, float *dx, size_t n, double m1,
+                               double m2, double inv);
+
+/* Backward (dx) of the 4B rows from r. */
+TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(const float *dy, const float *xhat,
+                                                                           const float *gamma, const float *inv_std,
+                                                                           float *dx, size_t cols, size_t r,
+                                                                           const int B) {
+  const float *pd[8], *ph[8];
+  for (int q = 0; q < 4 * B; q++) {
+    pd[q] = dy + (r + q) * cols;
+    ph[q] = xhat + (r + q) * cols;
   }
-  for (; k < n; k++) {
-    __m256d dh = _mm256_mul_pd(column4(pd, k), _mm256_set1_pd((double)gamma[k]));
-    a = _mm256_add_pd(a, dh);
-    b = _mm256_add_pd(b, _mm256_mul_pd(dh, column4(ph, k)));
+  __m256d s1[2], s2[2];
+  rows_grad_sums(pd, ph, gamma, cols, s1, s2, B);
+  const __m256d nn = _mm256_set1_pd((double)cols);
+  double m1[8], m2[8];
+  for (int b = 0; b < B; b++) {
+    _mm256_storeu_pd(m1 + 4 * b, _mm256_div_pd(s1[b], nn));
+    _mm256_storeu_pd(m2 + 4 * b, _mm256_div_pd(s2[b], nn));
   }
-  *s1 = a;
-  *s2 = b;
+  for (int q = 0; q < 4 * B; q++) {
+    size_t o = (r + q) * cols;
+    row_dx(dy + o, xhat + o, gamma, dx + o, cols, m1[q], m2[q], (double)inv_std[r + q]);
+  }
 }
 
 /* dx of one row (n columns) from its means m1, m2 and invStd, 4 columns at a time. */
@@ -289,27 +381,8 @@ TARGET_AVX2 void norm_forward(const float *x, float *y, float *xhat, const float
     return;
   }
   size_t r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    double mu[4], inv[4];
-    if (given) {
-      for (int q = 0; q < 4; q++) {
-        mu[q] = mean[r + q];
-        inv[q] = inv_std[r + q];
-      }
-    } else {
-      const float *p[4] = {x + r * cols, x + (r + 1) * cols, x + (r + 2) * cols, x + (r + 3) * cols};
-      __m256d vm, vi;
-      rows4_stats(p, cols, eps, &vm, &vi);
-      _mm256_storeu_pd(mu, vm);
-      _mm256_storeu_pd(inv, vi);
-      ST4(mean + r, vm);
-      ST4(inv_std + r, vi);
-    }
-    for (int q = 0; q < 4; q++) {
-      size_t o = (r + q) * cols;
-      row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu[q], inv[q]);
-    }
-  }
+  for (; r + 8 <= rows; r += 8) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 2);
+  for (; r + 4 <= rows; r += 4) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 1);
   for (; r < rows; r++) {
     size_t o = r * cols;
     double mu, inv;
@@ -340,38 +413,13 @@ TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *
     return;
   }
   /* dGamma and dBeta read every row of dy before dx (which may be dy) is written. */
-  {
-    size_t j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      __m256d sg = _mm256_setzero_pd(), sb = _mm256_setzero_pd();
-      for (size_t i = 0; i < rows; i++) {
-        __m256d d = LD4(dy + i * cols + j);
-        sg = _mm256_add_pd(sg, _mm256_mul_pd(d, LD4(xhat + i * cols + j)));
-        sb = _mm256_add_pd(sb, d);
-      }
-      ST4(dgamma + j, sg);
-      ST4(dbeta + j, sb);
-    }
-    column_grads(dy, xhat, dgamma, dbeta, rows, cols, j, cols);
-  }
-  const __m256d nn = _mm256_set1_pd((double)cols);
+  size_t j = 0;
+  for (; j + 16 <= cols; j += 16) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 4);
+  for (; j + 4 <= cols; j += 4) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 1);
+  column_grads(dy, xhat, dgamma, dbeta, rows, cols, j, cols);
   size_t r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const float *pd[4], *ph[4];
-    for (int q = 0; q < 4; q++) {
-      pd[q] = dy + (r + q) * cols;
-      ph[q] = xhat + (r + q) * cols;
-    }
-    __m256d s1, s2;
-    rows4_grad_sums(pd, ph, gamma, cols, &s1, &s2);
-    double m1[4], m2[4];
-    _mm256_storeu_pd(m1, _mm256_div_pd(s1, nn));
-    _mm256_storeu_pd(m2, _mm256_div_pd(s2, nn));
-    for (int q = 0; q < 4; q++) {
-      size_t o = (r + q) * cols;
-      row_dx(dy + o, xhat + o, gamma, dx + o, cols, m1[q], m2[q], (double)inv_std[r + q]);
-    }
-  }
+  for (; r + 8 <= rows; r += 8) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 2);
+  for (; r + 4 <= rows; r += 4) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 1);
   for (; r < rows; r++) {
     size_t o = r * cols;
     group_backward(dy + o, xhat + o, gamma, (double)inv_std[r], dx + o, cols, 1, 1);
