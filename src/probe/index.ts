@@ -4,6 +4,7 @@
  * units, NaN/Inf), the theory's prediction side by side, diagnosis rules in plain language and
  * the initializer recommended for an activation. Every definition: docs/probes.md.
  */
+export { blocksText, normsText } from "./block-format.js";
 export { measureBlocks, measureNorms } from "./block-probe.js";
 export { type DepthRow, type DepthSweep, type DepthSweepOptions, depthSweep } from "./depth-sweep.js";
 export { DIAGNOSIS_THRESHOLDS, type DiagnoseContext, decades, diagnose, layerList } from "./diagnose.js";

@@ -5,6 +5,7 @@ import { dataInitText } from "../../init/lsuv.js";
 import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
+import { blocksText, normsText } from "../../probe/block-format.js";
 import {
   depthSweep,
   depthSweepText,
@@ -17,7 +18,7 @@ import {
   probeBatch,
   recommendationText,
 } from "../../probe/index.js";
-import { dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
+import { architectureOf, dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
@@ -79,6 +80,7 @@ export function inspectCommand(io: CliIO): Command {
               backend,
               prefix: opts.weightsPrefix,
               init: config.init,
+              architecture: architectureOf(config),
               fit: dataset,
             })
           : buildNetwork(config, dataset, backend);
@@ -116,6 +118,8 @@ export function inspectCommand(io: CliIO): Command {
           inputSecond: snapshot.inputSecond,
           nonFinite: snapshot.nonFinite,
           layers: snapshot.layers,
+          ...(snapshot.blocks ? { blocks: snapshot.blocks } : {}),
+          ...(snapshot.norms ? { norms: snapshot.norms } : {}),
           diagnosis,
           recommendation,
           phase,
@@ -136,6 +140,8 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(snapshot.blocks ? [blocksText(snapshot.blocks), ""] : []),
+        ...(snapshot.norms ? [normsText(snapshot.norms), ""] : []),
         ...(instances
           ? [
               `(the table above is instance 0, seed ${instances.report.seeds[0]})`,
