@@ -1,4 +1,11 @@
-import type { Network } from "../nn/network.js";
+import type { FloatArray } from "../kernels/backend.js";
+
+/** What Fixup touches: the dense layers' weights and biases and the residual blocks' layer indices (a Network). */
+export interface FixupTarget {
+  readonly layers: readonly { readonly W: FloatArray; readonly b: FloatArray }[];
+  /** the dense layers of every residual block, first to last */
+  readonly blocks: readonly (readonly number[])[];
+}
 
 /**
  * The Fixup rescaling factor of the layers of a residual branch (Zhang, Dauphin & Ma 2019,
@@ -18,7 +25,7 @@ export function fixupScale(blocks: number, m: number): number {
  * learnable multiplier is available separately as branchScale "rezero"); biases keep --bias-init
  * except the zeroed layers'. Only called by Network.initialize for a network with branchInit "fixup".
  */
-export function applyFixup(net: Network): void {
+export function applyFixup(net: FixupTarget): void {
   const L = net.blocks.length;
   for (const block of net.blocks) {
     const m = block.length;

@@ -1,19 +1,9 @@
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import type { Activation } from "./activation.js";
 import type { NormLayer, NormPlace } from "./norm-layer.js";
+import type { Alloc, Param } from "./param.js";
 
-/** A trainable tensor and its gradient (same length), as optimizers and probes see it. */
-export interface Param {
-  /** e.g. "layers.2.weight" */
-  name: string;
-  /** norm_scale / norm_shift: a normalization's gamma / beta; branch_scale: a residual block's learnable alpha. */
-  kind: "weight" | "bias" | "slope" | "norm_scale" | "norm_shift" | "branch_scale";
-  layer: number;
-  value: FloatArray;
-  grad: FloatArray;
-}
-
-export type Alloc = (n: number) => FloatArray;
+export type { Alloc, Param } from "./param.js";
 
 /**
  * A fully connected layer followed by its activation: z = x W^T + b, a = phi(z).

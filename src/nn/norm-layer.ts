@@ -1,5 +1,5 @@
 import type { Backend, FloatArray, NormAxis } from "../kernels/backend.js";
-import type { Alloc, Param } from "./dense.js";
+import type { Alloc, Param } from "./param.js";
 
 /** The normalizations a hidden layer can have. */
 export const NORM_KINDS = ["none", "batch", "layer"] as const;
