@@ -7,6 +7,13 @@
 export { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";
 export type { Activation } from "./activation.js";
 export { ACTIVATION_NAMES, listActivations, parseActivation } from "./activations.js";
+export {
+  type ArchitectureSpec,
+  BRANCH_INITS,
+  BRANCH_SCALES,
+  type BranchInit,
+  type BranchScale,
+} from "./architecture.js";
 export { type Alloc, Dense, type Param } from "./dense.js";
 export {
   binaryCrossEntropy,
@@ -20,6 +27,14 @@ export {
 } from "./losses.js";
 export { Network, type NetworkOptions, type NetworkSpec, splitTopLevel } from "./network.js";
 export {
+  type NetworkMode,
+  NORM_KINDS,
+  NORM_PLACES,
+  type NormKind,
+  type NormLayer,
+  type NormPlace,
+} from "./norm-layer.js";
+export {
   type LayerRole,
   type LayerRule,
   PARAMETRIZATIONS,
@@ -27,4 +42,4 @@ export {
   type ParametrizationOptions,
   parametrizationRules,
 } from "./parametrization.js";
-export { type NetworkFile, networkFromJSON, networkToJSON } from "./serialize.js";
+export { type NetworkFile, type NormEntry, networkFromJSON, networkToJSON } from "./serialize.js";

@@ -3,10 +3,12 @@ import type { Alloc, Param } from "./dense.js";
 
 /** The normalizations a hidden layer can have. */
 export const NORM_KINDS = ["none", "batch", "layer"] as const;
+/** One of NORM_KINDS. */
 export type NormKind = (typeof NORM_KINDS)[number];
 
 /** Where the normalization sits in a hidden layer: before the activation (phi(N(s))) or after it (N(phi(s))). */
 export const NORM_PLACES = ["pre", "post"] as const;
+/** One of NORM_PLACES. */
 export type NormPlace = (typeof NORM_PLACES)[number];
 
 /**
@@ -93,6 +95,7 @@ export class NormLayer {
     }
   }
 
+  /** gamma and beta as parameters (layers.<l>.norm.weight, layers.<l>.norm.bias) with their gradients. */
   params(): Param[] {
     const l = this.layer;
     return [
