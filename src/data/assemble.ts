@@ -1,3 +1,5 @@
+import { UserError } from "../errors.js";
+import { expandFeatures, FEATURE_LABELS, type FeatureName, isPlainPoint } from "./features.js";
 import { type FeatureKind, fitPreprocess, matrixStats, transformInPlace } from "./preprocess.js";
 import type { Dataset, Preprocess } from "./types.js";
 
@@ -17,12 +19,19 @@ export interface DatasetParts {
   image?: { width: number; height: number };
   train: SplitSource;
   test: SplitSource;
+  /**
+   * 2-D points only: the input features computed from each point (features.ts), in this order;
+   * absent or ["x1", "x2"]: the point itself.
+   */
+  features?: readonly FeatureName[];
 }
 
 /**
  * A Dataset from its parts: the first nTrain / nTest examples of each split (copied, as float32
  * features and int32 labels), the preprocessing fitted on the kept training examples and applied to
- * both splits, and the training matrix's statistics. Browser-safe (no Node module): `loadDataset`
+ * both splits, and the training matrix's statistics. With `features` (2-D points), each point
+ * becomes its feature row first, so the preprocessing scales every feature column on its own and
+ * the network's input width is the number of features. Browser-safe (no Node module): `loadDataset`
  * and the browser lab's worker both build their data sets here, so they hold the same numbers.
  */
 export function assembleDataset(
@@ -31,9 +40,17 @@ export function assembleDataset(
   nTrain: number,
   nTest: number,
 ): Dataset {
-  const { dim } = parts;
+  const expand = parts.features && !isPlainPoint(parts.features) ? parts.features : null;
+  if (expand && (parts.dim !== 2 || parts.kind !== "table")) {
+    throw new UserError(`features apply to the 2-D sets only, not ${parts.name}`);
+  }
+  const dim = expand ? expand.length : parts.dim;
   const features = (x: Float32Array | Uint8Array, n: number) =>
-    x instanceof Float32Array ? x.slice(0, n * dim) : new Float32Array(x.subarray(0, n * dim));
+    expand
+      ? expandFeatures(x instanceof Float32Array ? x : new Float32Array(x), n, expand)
+      : x instanceof Float32Array
+        ? x.slice(0, n * dim)
+        : new Float32Array(x.subarray(0, n * dim));
   const trainX = features(parts.train.x, nTrain);
   const testX = features(parts.test.x, nTest);
   const t = fitPreprocess(preprocess, trainX, dim, parts.kind);
@@ -53,7 +70,8 @@ export function assembleDataset(
     preprocess,
     stats: matrixStats(trainX),
   };
-  if (parts.featureNames) dataset.featureNames = [...parts.featureNames];
+  if (expand) dataset.featureNames = expand.map((f) => FEATURE_LABELS[f]);
+  else if (parts.featureNames) dataset.featureNames = [...parts.featureNames];
   if (parts.image) dataset.image = { ...parts.image };
   return dataset;
 }

@@ -2,6 +2,7 @@ import { UserError } from "../errors.js";
 import { assembleDataset, type DatasetParts } from "./assemble.js";
 import { readCsvTable, splitTable } from "./csv-dataset.js";
 import { loadFashionSource } from "./fashion-mnist.js";
+import { DEFAULT_FEATURES, type FeatureName, parseFeatures } from "./features.js";
 import { loadMnistSource } from "./mnist.js";
 import { DATASET_NAMES } from "./names.js";
 import { checkPreprocess } from "./preprocess.js";
@@ -15,6 +16,14 @@ import {
 import type { DataOptions, Dataset, ImageSource, Preprocess } from "./types.js";
 
 export { assembleDataset, type DatasetParts, type SplitSource } from "./assemble.js";
+export {
+  DEFAULT_FEATURES,
+  expandFeatures,
+  FEATURE_LABELS,
+  FEATURE_NAMES,
+  type FeatureName,
+  parseFeatures,
+} from "./features.js";
 export { DATASET_NAMES } from "./names.js";
 export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
@@ -35,7 +44,9 @@ export const DEFAULT_N_SYNTHETIC = 500;
  * trainLimit / testLimit keep the first N examples of each split (so a limit is a prefix of
  * the full split); a limit above the split's size is a UserError. The preprocessing (default
  * "standardize") is fitted on the kept training examples and applied to both splits.
- * Options that do not apply (noise, target, nSynthetic) must be absent or, for noise, 0.
+ * Options that do not apply (noise, target, nSynthetic, features) must be absent or, for noise,
+ * 0 and for features "x1,x2". `features` (the 2-D sets) turns each point into the listed
+ * features (features.ts) before the preprocessing.
  */
 export async function loadDataset(opts: DataOptions): Promise<Dataset> {
   const preprocess = checkPreprocess(opts.preprocess ?? "standardize");
@@ -51,6 +62,9 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     throw new UserError(`noise applies to the synthetic sets only, not ${name}`);
   if (!synthetic && opts.nSynthetic != null)
     throw new UserError(`nSynthetic applies to the synthetic sets only, not ${name}`);
+  const features = parseFeatures(opts.features ?? DEFAULT_FEATURES);
+  if (!synthetic && opts.features != null && opts.features !== DEFAULT_FEATURES)
+    throw new UserError(`features apply to the 2-D sets only, not ${name}`);
   if (!csv && opts.target != null) throw new UserError(`target applies to csv:PATH only, not ${name}`);
 
   if (name === "mnist" || name === "fashion-mnist") {
@@ -61,7 +75,16 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     const n = opts.nSynthetic ?? DEFAULT_N_SYNTHETIC;
     if (!Number.isInteger(n) || n < 1) throw new UserError(`nSynthetic ${n} is not a positive integer`);
     const s = synthetic2D(name as SyntheticName, n, opts.noise ?? 0, seed);
-    return tableDataset(name, s, 2, SYNTHETIC_CLASS_NAMES, SYNTHETIC_FEATURE_NAMES, preprocess, opts);
+    return tableDataset(
+      name,
+      s,
+      2,
+      SYNTHETIC_CLASS_NAMES,
+      SYNTHETIC_FEATURE_NAMES,
+      preprocess,
+      opts,
+      features,
+    );
   }
   const path = name.slice(4);
   if (path === "") throw new UserError(`data "csv:" needs a path, as in csv:data/iris.csv`);
@@ -112,6 +135,7 @@ function tableDataset(
   featureNames: string[],
   preprocess: Preprocess,
   opts: DataOptions,
+  features?: readonly FeatureName[],
 ): Dataset {
   const nTrain = limitOf("trainLimit", opts.trainLimit, s.trainY.length, `${name} training`);
   const nTest = limitOf("testLimit", opts.testLimit, s.testY.length, `${name} test`);
@@ -123,6 +147,7 @@ function tableDataset(
     featureNames,
     train: { x: s.trainX, y: s.trainY },
     test: { x: s.testX, y: s.testY },
+    ...(features ? { features } : {}),
   };
   return assembleDataset(parts, preprocess, nTrain, nTest);
 }

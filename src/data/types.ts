@@ -50,6 +50,8 @@ export interface DataOptions {
   noise?: number;
   /** CSV only: the label column (default: the last column). */
   target?: string;
+  /** Synthetic sets only: the input features, e.g. "x1,x2,x1x2" (features.ts; default "x1,x2"). */
+  features?: string;
   /** Synthetic sets only: examples per split, train and test each (default 500). */
   nSynthetic?: number;
 }

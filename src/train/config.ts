@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SYNTHETIC_NAMES } from "../data/synthetic.js";
 import type { DataOptions } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { type Initializer, parseInit } from "../init/index.js";
@@ -121,6 +122,12 @@ function configProblems(merged: Record<string, unknown>): string[] {
     const p = specProblem(k, merged[k] as string, hidden);
     if (p) problems.push(p);
   }
+  const twoD = SYNTHETIC_NAMES as readonly string[];
+  if (merged.features !== TRAIN_DEFAULTS.features && !twoD.includes(merged.data as string)) {
+    problems.push(
+      `features: ${merged.features} applies to the 2-D sets only (${twoD.join(", ")}), not ${merged.data}`,
+    );
+  }
   return problems;
 }
 
@@ -165,7 +172,7 @@ export const trainConfigSchema = z
   )
   .strict();
 
-/** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise and CSV target. */
+/** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise, features and CSV target. */
 export function dataOptionsOf(config: TrainConfig): DataOptions {
   return {
     data: config.data,
@@ -175,5 +182,6 @@ export function dataOptionsOf(config: TrainConfig): DataOptions {
     seed: config.seed,
     noise: config.noise,
     target: config.target ?? undefined,
+    ...(config.features !== TRAIN_DEFAULTS.features ? { features: config.features } : {}),
   };
 }

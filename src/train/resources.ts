@@ -64,6 +64,8 @@ export function knownDataSize(config: TrainConfig): DataSize | null {
   if (!full) return null;
   return {
     ...full,
+    // a 2-D set's input width is its feature count (src/data/features.ts)
+    ...(full === SYNTHETIC ? { inputDim: config.features.split(",").length } : {}),
     nTrain: Math.min(config.trainLimit ?? full.nTrain, full.nTrain),
     nTest: Math.min(config.testLimit ?? full.nTest, full.nTest),
   };

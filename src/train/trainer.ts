@@ -124,13 +124,20 @@ export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
           beta2: config.beta2,
           eps: config.eps,
           weightDecay: config.weightDecay,
+          l1: config.l1,
           lrScale,
         },
         net.backend,
       )
     : new Sgd(
         params,
-        { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay, lrScale },
+        {
+          momentum: config.momentum,
+          nesterov: config.nesterov,
+          weightDecay: config.weightDecay,
+          l1: config.l1,
+          lrScale,
+        },
         net.backend,
       );
 }

@@ -42,6 +42,7 @@ export function toTrainConfig(s: LabState): TrainConfig {
   return resolveConfig({
     ...fromState,
     noise: isTwoD(s.data) ? s.noise : 0,
+    features: isTwoD(s.data) ? s.features : TRAIN_DEFAULTS.features,
     testLimit: testSamples(s),
     hidden: hiddenOf(s),
     epochs: 1_000_000,

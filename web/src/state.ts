@@ -1,6 +1,7 @@
 import { UserError } from "../../src/errors.js";
 import { type SettingKey, specProblem } from "../../src/train/config.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
+import { kindProblem } from "../../src/train/setting-kinds.js";
 import {
   LAB_BACKENDS,
   type LAB_DATASETS,
@@ -71,7 +72,7 @@ function fieldOf(key: LabSettingKey): Field {
     kind = { type: "enum", values: lab.values ?? (k.type === "choice" ? k.values : k.names) };
   else if (k.type === "int" || k.type === "number")
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
-  else if (k.type === "spec") kind = { type: "spec" };
+  else if (k.type === "spec" || k.type === "list") kind = { type: "spec" };
   else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
   const name = (lab.name ?? key) as keyof LabState;
   return { key: name, setting: key, url: lab.url, label: lab.label, doc: s.doc, group: s.group, kind };
@@ -144,6 +145,11 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
         !/^[A-Za-z0-9_.,=()+\- ]+$/.test(raw)
       ) {
         throw new UserError(`${f.label}: "${raw.slice(0, 60)}" is not a valid spec`);
+      }
+      if (f.setting && settingOf(f.setting).kind.type === "list") {
+        // a name list (input features): the table's own rule and message
+        const problem = kindProblem(settingOf(f.setting).kind, raw, false);
+        if (problem) throw new UserError(`${f.label}: ${problem}`);
       }
       return raw;
   }

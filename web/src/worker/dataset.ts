@@ -1,5 +1,6 @@
 import { assembleDataset, type DatasetParts } from "../../../src/data/assemble.js";
 import { decodeDataset } from "../../../src/data/dataset-codec.js";
+import { parseFeatures } from "../../../src/data/features.js";
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_FEATURE_NAMES,
@@ -30,6 +31,7 @@ export function buildDataset(s: LabState, config: TrainConfig, bytes: ArrayBuffe
       featureNames: SYNTHETIC_FEATURE_NAMES,
       train: { x: g.trainX, y: g.trainY },
       test: { x: g.testX, y: g.testY },
+      features: parseFeatures(config.features),
     };
   } else {
     if (!bytes) throw new Error(`no data was handed over for ${s.data}`);
