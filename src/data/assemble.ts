@@ -6,7 +6,10 @@ import type { Dataset, Preprocess } from "./types.js";
 /** One split as stored: n rows of `dim` features (float or 8-bit pixels) and their labels. */
 export interface SplitSource {
   x: Float32Array | Uint8Array;
+  /** Class labels (classification); ignored for regression, whose labels index `t`. */
   y: Int32Array | Uint8Array;
+  /** Regression: one real target per row. */
+  t?: Float32Array;
 }
 
 /** What a data set is made of before the limits and the preprocessing. */
@@ -24,6 +27,8 @@ export interface DatasetParts {
    * absent or ["x1", "x2"]: the point itself.
    */
   features?: readonly FeatureName[];
+  /** The 2-D sets: keep the raw points and the input map in `Dataset.plane`. */
+  plane?: boolean;
 }
 
 /**
@@ -56,20 +61,44 @@ export function assembleDataset(
   const t = fitPreprocess(preprocess, trainX, dim, parts.kind);
   transformInPlace(t, trainX, dim);
   transformInPlace(t, testX, dim);
+  const regression = parts.train.t !== undefined;
   const dataset: Dataset = {
     name: parts.name,
     inputDim: dim,
-    numClasses: parts.classNames.length,
+    numClasses: regression ? 1 : parts.classNames.length,
     classNames: [...parts.classNames],
     trainX,
-    trainY: Int32Array.from(parts.train.y.subarray(0, nTrain)),
+    trainY: regression
+      ? Int32Array.from({ length: nTrain }, (_, i) => i)
+      : Int32Array.from(parts.train.y.subarray(0, nTrain)),
     nTrain,
     testX,
-    testY: Int32Array.from(parts.test.y.subarray(0, nTest)),
+    testY: regression
+      ? Int32Array.from({ length: nTest }, (_, i) => nTrain + i)
+      : Int32Array.from(parts.test.y.subarray(0, nTest)),
     nTest,
     preprocess,
     stats: matrixStats(trainX),
   };
+  if (regression) {
+    const { t: trainT } = parts.train;
+    const testT = parts.test.t;
+    if (!trainT || !testT) throw new Error(`${parts.name}: a regression set needs targets in both splits`);
+    dataset.task = "regression";
+    dataset.targets = new Float32Array(nTrain + nTest);
+    dataset.targets.set(trainT.subarray(0, nTrain));
+    dataset.targets.set(testT.subarray(0, nTest), nTrain);
+  }
+  if (parts.plane) {
+    const points = (x: Float32Array | Uint8Array, n: number) => Float32Array.from(x.subarray(0, 2 * n));
+    dataset.plane = {
+      trainPoints: points(parts.train.x, nTrain),
+      testPoints: points(parts.test.x, nTest),
+      features: [...(parts.features ?? ["x1", "x2"])],
+      offset: Array.from(t.offset),
+      scale: Array.from(t.scale),
+    };
+  }
   if (expand) dataset.featureNames = expand.map((f) => FEATURE_LABELS[f]);
   else if (parts.featureNames) dataset.featureNames = [...parts.featureNames];
   if (parts.image) dataset.image = { ...parts.image };

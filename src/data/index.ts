@@ -6,6 +6,7 @@ import { DEFAULT_FEATURES, type FeatureName, parseFeatures } from "./features.js
 import { loadMnistSource } from "./mnist.js";
 import { DATASET_NAMES } from "./names.js";
 import { checkPreprocess } from "./preprocess.js";
+import { REGRESSION_NAMES, type RegressionName, regression2D, regressionParts } from "./regression.js";
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_FEATURE_NAMES,
@@ -25,9 +26,11 @@ export {
   parseFeatures,
 } from "./features.js";
 export { DATASET_NAMES } from "./names.js";
+export { planeInputs } from "./plane.js";
 export { applyPreprocess, type FeatureKind, type FeatureTransform, PREPROCESS_MODES } from "./preprocess.js";
+export { REGRESSION_NAMES, REGRESSION_TARGETS, type RegressionName, regression2D } from "./regression.js";
 export { SYNTHETIC_NAMES, type SyntheticName } from "./synthetic.js";
-export type { DataOptions, DataStats, Dataset, Preprocess } from "./types.js";
+export type { DataOptions, DataStats, Dataset, PlaneMap, Preprocess } from "./types.js";
 
 const CHOICES = `${DATASET_NAMES.join(", ")}, csv:PATH`;
 
@@ -40,6 +43,8 @@ export const DEFAULT_N_SYNTHETIC = 500;
  * - fashion-mnist: the fixed stratified split of `fashion-mnist.ts`, 60000 / 10000.
  * - circle, xor, gauss, spiral: Playground's generators (`synthetic.ts`), nSynthetic (default
  *   500) train and as many test examples, from `seed` and `noise` (0..0.5).
+ * - plane, multi-gauss: Playground's regression sets (`regression.ts`), the same way; the data
+ *   set has `task: "regression"` and real `targets`.
  * - csv:PATH: the seeded 80/20 split of `csv-dataset.ts`, label column `target` (default last).
  * trainLimit / testLimit keep the first N examples of each split (so a limit is a prefix of
  * the full split); a limit above the split's size is a UserError. The preprocessing (default
@@ -54,16 +59,18 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
   if (!Number.isInteger(seed)) throw new UserError(`seed ${seed} is not an integer`);
   const name = opts.data;
   const synthetic = (SYNTHETIC_NAMES as string[]).includes(name);
+  const regression = (REGRESSION_NAMES as string[]).includes(name);
+  const twoD = synthetic || regression;
   const csv = name.startsWith("csv:");
-  if (!synthetic && !csv && name !== "mnist" && name !== "fashion-mnist") {
+  if (!twoD && !csv && name !== "mnist" && name !== "fashion-mnist") {
     throw new UserError(`unknown data set "${name}"; choose one of ${CHOICES}`);
   }
-  if (!synthetic && (opts.noise ?? 0) !== 0)
+  if (!twoD && (opts.noise ?? 0) !== 0)
     throw new UserError(`noise applies to the synthetic sets only, not ${name}`);
-  if (!synthetic && opts.nSynthetic != null)
+  if (!twoD && opts.nSynthetic != null)
     throw new UserError(`nSynthetic applies to the synthetic sets only, not ${name}`);
   const features = parseFeatures(opts.features ?? DEFAULT_FEATURES);
-  if (!synthetic && opts.features != null && opts.features !== DEFAULT_FEATURES)
+  if (!twoD && opts.features != null && opts.features !== DEFAULT_FEATURES)
     throw new UserError(`features apply to the 2-D sets only, not ${name}`);
   if (!csv && opts.target != null) throw new UserError(`target applies to csv:PATH only, not ${name}`);
 
@@ -72,8 +79,7 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     return imageDataset(name, src, preprocess, opts);
   }
   if (synthetic) {
-    const n = opts.nSynthetic ?? DEFAULT_N_SYNTHETIC;
-    if (!Number.isInteger(n) || n < 1) throw new UserError(`nSynthetic ${n} is not a positive integer`);
+    const n = checkedSyntheticSize(opts.nSynthetic);
     const s = synthetic2D(name as SyntheticName, n, opts.noise ?? 0, seed);
     return tableDataset(
       name,
@@ -85,6 +91,13 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
       opts,
       features,
     );
+  }
+  if (regression) {
+    const n = checkedSyntheticSize(opts.nSynthetic);
+    const r = regression2D(name as RegressionName, n, opts.noise ?? 0, seed);
+    const nTrain = limitOf("trainLimit", opts.trainLimit, n, `${name} training`);
+    const nTest = limitOf("testLimit", opts.testLimit, n, `${name} test`);
+    return assembleDataset(regressionParts(name, r, features), preprocess, nTrain, nTest);
   }
   const path = name.slice(4);
   if (path === "") throw new UserError(`data "csv:" needs a path, as in csv:data/iris.csv`);
@@ -99,6 +112,13 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     preprocess,
     opts,
   );
+}
+
+/** The examples per split of a 2-D set: nSynthetic (default 500), a positive integer. */
+function checkedSyntheticSize(nSynthetic: number | undefined): number {
+  const n = nSynthetic ?? DEFAULT_N_SYNTHETIC;
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`nSynthetic ${n} is not a positive integer`);
+  return n;
 }
 
 /** A limit, checked: the first `limit` of `available` examples, or all when absent. */
@@ -147,7 +167,7 @@ function tableDataset(
     featureNames,
     train: { x: s.trainX, y: s.trainY },
     test: { x: s.testX, y: s.testY },
-    ...(features ? { features } : {}),
+    ...(features ? { features, plane: true } : {}),
   };
   return assembleDataset(parts, preprocess, nTrain, nTest);
 }

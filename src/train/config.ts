@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { SYNTHETIC_NAMES } from "../data/synthetic.js";
+import { PLANE_NAMES } from "../data/names.js";
+import { REGRESSION_NAMES } from "../data/regression.js";
 import type { DataOptions } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { type Initializer, parseInit } from "../init/index.js";
@@ -122,10 +123,14 @@ function configProblems(merged: Record<string, unknown>): string[] {
     const p = specProblem(k, merged[k] as string, hidden);
     if (p) problems.push(p);
   }
-  const twoD = SYNTHETIC_NAMES as readonly string[];
-  if (merged.features !== TRAIN_DEFAULTS.features && !twoD.includes(merged.data as string)) {
+  if (merged.features !== TRAIN_DEFAULTS.features && !PLANE_NAMES.includes(merged.data as string)) {
     problems.push(
-      `features: ${merged.features} applies to the 2-D sets only (${twoD.join(", ")}), not ${merged.data}`,
+      `features: ${merged.features} applies to the 2-D sets only (${PLANE_NAMES.join(", ")}), not ${merged.data}`,
+    );
+  }
+  if ((REGRESSION_NAMES as readonly string[]).includes(merged.data as string) && merged.loss !== "mse") {
+    problems.push(
+      `loss: ${merged.data} is a regression set (a real target per example): it needs loss mse, not ${merged.loss}`,
     );
   }
   return problems;

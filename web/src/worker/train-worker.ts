@@ -70,7 +70,7 @@ async function run(msg: StartMessage): Promise<void> {
   }
   const params = net.params().reduce((a, p) => a + p.value.length, 0);
   keptBackendUsed(params);
-  const loss = getLoss(config.loss);
+  const loss = getLoss(config.loss, dataset.targets);
   const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
@@ -135,7 +135,7 @@ async function run(msg: StartMessage): Promise<void> {
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
-        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval);
+        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval, dataset.targets);
         const view = viewer.view(inspection, ev);
         stream.flush();
         post({ type: "probe", probe: view });
