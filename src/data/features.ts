@@ -9,6 +9,7 @@ import { UserError } from "../errors.js";
  * input columns; the default "x1,x2" is the plain point (the data set as it always was).
  */
 export const FEATURE_NAMES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sin1", "sin2"] as const;
+/** One of FEATURE_NAMES. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** The default: the point itself. */

@@ -18,6 +18,7 @@ import { MAX_NOISE, SYNTHETIC_FEATURE_NAMES } from "./synthetic.js";
  *   one on ties, 0 when every bump is 0). Range [-1, 1].
  */
 export type RegressionName = "plane" | "multi-gauss";
+/** The regression sets, in the order docs and menus list them. */
 export const REGRESSION_NAMES: RegressionName[] = ["plane", "multi-gauss"];
 /** The one output of a regression set (a Dataset's classNames). */
 export const REGRESSION_CLASS_NAMES = ["y"];
@@ -51,6 +52,7 @@ export const REGRESSION_TARGETS: Record<RegressionName, (x1: number, x2: number)
   },
 };
 
+/** Points of the plane and their real targets, as generated (before the split). */
 export interface Points2DRegression {
   /** n x 2, row-major. */
   x: Float64Array;
@@ -131,8 +133,9 @@ export function regressionParts(
     kind: "table",
     classNames: REGRESSION_CLASS_NAMES,
     featureNames: SYNTHETIC_FEATURE_NAMES,
-    train: { x: r.trainX, y: new Int32Array(0), t: r.trainT },
-    test: { x: r.testX, y: new Int32Array(0), t: r.testT },
+    // y: placeholders of the split's length (a regression set's labels index its targets)
+    train: { x: r.trainX, y: new Int32Array(r.trainT.length), t: r.trainT },
+    test: { x: r.testX, y: new Int32Array(r.testT.length), t: r.testT },
     features,
     plane: true,
   };

@@ -172,7 +172,16 @@ export const MAX_STEPS = 1_000_000_000;
 
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 /** The data sets the browser lab trains on (no CSV files in the browser). */
-export const LAB_DATASETS = ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] as const;
+export const LAB_DATASETS = [
+  "circle",
+  "xor",
+  "gauss",
+  "spiral",
+  "plane",
+  "multi-gauss",
+  "mnist",
+  "fashion-mnist",
+] as const;
 /** The backends the browser lab can run (no native addon in the browser). */
 export const LAB_BACKENDS = ["auto", "wasm", "ts"] as const;
 

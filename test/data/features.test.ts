@@ -3,7 +3,13 @@
 // the network's input width following the list, and the one-line errors on every surface.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { expandFeatures, FEATURE_NAMES, loadDataset, parseFeatures } from "../../src/data/index.js";
+import {
+  expandFeatures,
+  FEATURE_NAMES,
+  loadDataset,
+  parseFeatures,
+  planeInputs,
+} from "../../src/data/index.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { resolveConfig } from "../../src/train/config.js";
 import { train } from "../../src/train/trainer.js";
@@ -86,4 +92,20 @@ test("an unknown or repeated feature, or features on MNIST/CSV: one line naming 
     "features apply to the 2-D sets only, not csv:nothing.csv",
   );
   await rejectsUser(() => loadDataset({ data: "gauss", features: "x9" }), 'features: unknown feature "x9"');
+});
+
+test("planeInputs maps the raw points to the network's inputs exactly as the data set was made", async () => {
+  for (const [data, features] of [
+    ["circle", ALL],
+    ["multi-gauss", "x1sq,x1x2,sin2"],
+    ["xor", "x1,x2"],
+  ]) {
+    const d = await loadDataset({ data, features, seed: 9, noise: 0.2, testLimit: 100 });
+    const plane = d.plane!;
+    assert.equal(plane.testPoints.length, 200);
+    assert.deepEqual(planeInputs(plane, plane.testPoints, d.nTest), d.testX, `${data} ${features}`);
+    assert.deepEqual(planeInputs(plane, plane.trainPoints, d.nTrain), d.trainX);
+  }
+  const csvLike = await loadDataset({ data: "mnist", trainLimit: 10, testLimit: 10 });
+  assert.equal(csvLike.plane, undefined);
 });

@@ -27,7 +27,16 @@ export { LAB_DATASETS, OPTIMIZERS } from "../../src/train/settings.js";
  * one width for the table's `hidden`).
  */
 export type LabDataset = (typeof LAB_DATASETS)[number];
-export const TWO_D_DATASETS: readonly LabDataset[] = ["circle", "xor", "gauss", "spiral"];
+export const TWO_D_DATASETS: readonly LabDataset[] = [
+  "circle",
+  "xor",
+  "gauss",
+  "spiral",
+  "plane",
+  "multi-gauss",
+];
+/** The 2-D regression sets (one real target per point; the loss is mse). */
+export const REGRESSION_DATASETS: readonly LabDataset[] = ["plane", "multi-gauss"];
 export const BACKENDS = LAB_BACKENDS;
 
 /**
@@ -232,7 +241,8 @@ export const IMAGE_TEST_SIZE = 2000;
 
 /** Input size and classes of a lab data set. */
 export function dataShape(data: LabDataset): { inputDim: number; numClasses: number } {
-  return isTwoD(data) ? { inputDim: 2, numClasses: 2 } : { inputDim: 784, numClasses: 10 };
+  if (!isTwoD(data)) return { inputDim: 784, numClasses: 10 };
+  return { inputDim: 2, numClasses: REGRESSION_DATASETS.includes(data) ? 1 : 2 };
 }
 
 /** Test examples used with a state. */

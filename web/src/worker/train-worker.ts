@@ -73,12 +73,12 @@ async function run(msg: StartMessage): Promise<void> {
   const loss = getLoss(config.loss, dataset.targets);
   const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
-  const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
+  const points = dataset.plane || dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
-    const g = boundaryGrid(net, points.box, BOUNDARY_N);
+    const g = boundaryGrid(net, points.box, BOUNDARY_N, dataset);
     post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
   };
   post({
@@ -136,7 +136,8 @@ async function run(msg: StartMessage): Promise<void> {
         rec.probes.length = 0;
         rec.findings.length = 0;
         const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval, dataset.targets);
-        const view = viewer.view(inspection, ev);
+        // a regression run has no accuracy (its test loss is the MSE)
+        const view = viewer.view(inspection, dataset.targets ? { loss: ev.loss, accuracy: Number.NaN } : ev);
         stream.flush();
         post({ type: "probe", probe: view });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
