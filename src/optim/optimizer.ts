@@ -12,7 +12,10 @@ function stateLike(p: Param, backend: Backend): FloatArray {
   return p.value instanceof Float64Array ? new Float64Array(p.value.length) : backend.alloc(p.value.length);
 }
 
-/** The L1 rate of a parameter: the weights' rate, 0 for biases and PReLU slopes (Playground regularizes weights only). */
+/**
+ * The L1 rate of a parameter: the weights' rate; 0 for biases, PReLU slopes, normalization
+ * scales/shifts and branch scales (Playground regularizes the weights only).
+ */
 function l1Of(p: Param, l1: number | undefined): number {
   return p.kind === "weight" ? (l1 ?? 0) : 0;
 }
@@ -30,7 +33,7 @@ export interface SgdOptions {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
-  /** L1 rate on the weights (params of kind "weight"; not biases or PReLU slopes). */
+  /** L1 rate on the weights (params of kind "weight"; not biases, slopes, norm or branch scales). */
   l1?: number;
   /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay and L1 are divided by the same. */
   lrScale?: readonly number[];
@@ -90,7 +93,7 @@ export interface AdamOptions {
   beta2?: number;
   eps?: number;
   weightDecay?: number;
-  /** L1 rate on the weights (params of kind "weight"; not biases or PReLU slopes). */
+  /** L1 rate on the weights (params of kind "weight"; not biases, slopes, norm or branch scales). */
   l1?: number;
   /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay and L1 are divided by the same. */
   lrScale?: readonly number[];

@@ -366,7 +366,7 @@ export const SETTINGS = {
     NON_NEGATIVE,
     0,
     "optimizer",
-    "L2 weight decay: g += wd w on weights, biases and PReLU slopes (PyTorch's SGD/Adam weight_decay)",
+    "L2 weight decay: g += wd w on every parameter, biases included (PyTorch's SGD/Adam weight_decay)",
     {
       lab: { url: "l2", label: "L2 rate", max: 10 },
     },
@@ -375,7 +375,7 @@ export const SETTINGS = {
     NON_NEGATIVE,
     0,
     "optimizer",
-    "L1 regularization: g += l1 sign(w) on the weights only, not biases or slopes (TensorFlow Playground's L1)",
+    "L1 regularization: g += l1 sign(w) on the weights only, not biases or other parameters (TensorFlow Playground's L1)",
     {
       since: "0.3.0",
       lab: { url: "l1", label: "L1 rate", max: 10 },

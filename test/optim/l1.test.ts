@@ -79,8 +79,9 @@ test("L1 alone drives small weights to zero: within lr l1 of 0 after |w0| / (lr 
   const w = param("weight", w0);
   const b = param("bias", w0);
   const slope = param("slope", [0.25]);
+  const gain = param("norm_scale", [1.5]);
   const [lr, l1] = [0.1, 0.01];
-  const sgd = new Sgd([w, b, slope], { l1 });
+  const sgd = new Sgd([w, b, slope, gain], { l1 });
   const band = lr * l1;
   const steps = Math.ceil(Math.max(...w0.map(Math.abs)) / band) + 1;
   const history: number[][] = [];
@@ -101,6 +102,7 @@ test("L1 alone drives small weights to zero: within lr l1 of 0 after |w0| / (lr 
   assert.ok(sumAbs <= w0.length * band, `sum |w| ${sumAbs}`);
   assert.deepEqual(Array.from(b.value), w0, "biases are not regularized by L1");
   assert.deepEqual(Array.from(slope.value), [0.25], "PReLU slopes are not regularized by L1");
+  assert.deepEqual(Array.from(gain.value), [1.5], "normalization scales are not regularized by L1");
 });
 
 test("L1 against a constant data gradient: a weight settles where the pull balances (|g| > l1 keeps it moving)", () => {
