@@ -2,7 +2,7 @@ import { UserError } from "../errors.js";
 import { Rng } from "../tensor/rng.js";
 import type { DatasetParts } from "./assemble.js";
 import type { FeatureName } from "./features.js";
-import { MAX_NOISE, SYNTHETIC_FEATURE_NAMES } from "./synthetic.js";
+import { MAX_NOISE, SYNTHETIC_FEATURE_NAMES, takePoints } from "./synthetic.js";
 
 /**
  * The 2-D regression sets of TensorFlow Playground (Smilkov, Carter et al. 2016,
@@ -106,19 +106,9 @@ export function regression2D(
   const rng = Rng.derive(seed, "data");
   const pts = generateRegression2D(name, 2 * nPerSplit, noise, rng);
   const p = rng.permutation(pts.n);
-  const take = (from: number, to: number) => {
-    const x = new Float32Array(2 * (to - from));
-    const t = new Float32Array(to - from);
-    for (let k = from; k < to; k++) {
-      x[2 * (k - from)] = pts.x[2 * p[k]];
-      x[2 * (k - from) + 1] = pts.x[2 * p[k] + 1];
-      t[k - from] = pts.t[p[k]];
-    }
-    return { x, t };
-  };
-  const train = take(0, nPerSplit);
-  const test = take(nPerSplit, pts.n);
-  return { trainX: train.x, trainT: train.t, testX: test.x, testT: test.t };
+  const train = takePoints(pts.x, pts.t, p, 0, nPerSplit, (n) => new Float32Array(n));
+  const test = takePoints(pts.x, pts.t, p, nPerSplit, pts.n, (n) => new Float32Array(n));
+  return { trainX: train.x, trainT: train.v, testX: test.x, testT: test.v };
 }
 
 /** The parts of a regression set (browser-safe: the lab's worker builds its sets the same way). */
