@@ -88,7 +88,7 @@ export function inspectCommand(io: CliIO): Command {
         throw new UserError(`--batch ${opts.batch} and --probe-batch ${opts.probeBatch} disagree; give one`);
       }
       const batch = probeBatch(dataset, opts.batch ?? config.probeBatch, config.seed);
-      const loss = getLoss(config.loss);
+      const loss = getLoss(config.loss, dataset.targets);
       const instances =
         opts.instances !== undefined
           ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
