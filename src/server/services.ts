@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import type { ByteDataset } from "../data/dataset-codec.js";
-import { loadDataset } from "../data/index.js";
+import { loadFashionSource } from "../data/fashion-mnist.js";
+import { loadMnistSource } from "../data/mnist.js";
+import type { ImageSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
 import { LAB_LIMITS } from "../train/limits.js";
@@ -14,7 +16,6 @@ import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.
  */
 export function labServices(runsDir: string): LabServices & { close(): void } {
   let store: RunStore | null = null;
-  const fullSets = new Map<ServedDataset, Promise<ByteDataset>>();
   const open = (): RunStore | null => {
     if (store) return store;
     if (!existsSync(storePath(runsDir))) return null;
@@ -47,15 +48,10 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       return s ? s.getSweep(name) : null;
     },
     async dataset(name: ServedDataset, nTrain: number, nTest: number): Promise<ByteDataset> {
-      // Built once per data set (one build shared by concurrent requests); a request gets views
-      // of its first nTrain / nTest examples, no copy.
-      let full = fullSets.get(name);
-      if (!full) {
-        full = loadDataset({ data: name, preprocess: "raw", seed: 1 }).then(toBytes);
-        fullSets.set(name, full);
-        full.catch(() => fullSets.delete(name));
-      }
-      return sliceBytes(await full, nTrain, nTest);
+      // The loaders' per-process image bytes (read once, one load shared by concurrent requests,
+      // about 55 MB each); a request gets views of its first nTrain / nTest examples, no copy.
+      const src = await (name === "mnist" ? loadMnistSource() : loadFashionSource());
+      return sliceSource(src, nTrain, nTest);
     },
     close() {
       store?.close();
@@ -64,44 +60,23 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
   };
 }
 
-/** The first nTrain / nTest examples of a data set, as views of its arrays. */
-function sliceBytes(d: ByteDataset, nTrain: number, nTest: number): ByteDataset {
-  if (nTrain > d.nTrain || nTest > d.nTest)
-    throw new UserError(`data set has ${d.nTrain} / ${d.nTest} examples; asked for ${nTrain} / ${nTest}`);
+/** The first nTrain / nTest examples of an image source, as views of its arrays. */
+function sliceSource(src: ImageSource, nTrain: number, nTest: number): ByteDataset {
+  if (nTrain > src.train.n || nTest > src.test.n)
+    throw new UserError(
+      `data set has ${src.train.n} / ${src.test.n} examples; asked for ${nTrain} / ${nTest}`,
+    );
+  const dim = src.width * src.height;
   return {
-    ...d,
     nTrain,
     nTest,
-    trainX: d.trainX.subarray(0, nTrain * d.inputDim),
-    trainY: d.trainY.subarray(0, nTrain),
-    testX: d.testX.subarray(0, nTest * d.inputDim),
-    testY: d.testY.subarray(0, nTest),
-  };
-}
-
-/** Raw pixels 0..255 as bytes (exact: raw MNIST values are integers). */
-function toBytes(d: Awaited<ReturnType<typeof loadDataset>>): ByteDataset {
-  const bytes = (x: Float32Array) => {
-    const out = new Uint8Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (!(v >= 0 && v <= 255 && Number.isInteger(v)))
-        throw new UserError(`data set ${d.name}: value ${v} is not a raw pixel`);
-      out[i] = v;
-    }
-    return out;
-  };
-  const side = Math.round(Math.sqrt(d.inputDim));
-  return {
-    nTrain: d.nTrain,
-    nTest: d.nTest,
-    inputDim: d.inputDim,
-    numClasses: d.numClasses,
-    width: side * side === d.inputDim ? side : 0,
-    height: side * side === d.inputDim ? side : 0,
-    trainX: bytes(d.trainX),
-    trainY: Uint8Array.from(d.trainY),
-    testX: bytes(d.testX),
-    testY: Uint8Array.from(d.testY),
+    inputDim: dim,
+    numClasses: src.classNames.length,
+    width: src.width,
+    height: src.height,
+    trainX: src.train.pixels.subarray(0, nTrain * dim),
+    trainY: src.train.labels.subarray(0, nTrain),
+    testX: src.test.pixels.subarray(0, nTest * dim),
+    testY: src.test.labels.subarray(0, nTest),
   };
 }

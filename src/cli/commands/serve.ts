@@ -78,6 +78,7 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
       host: opts.host,
       webRoot,
       services,
+      token: apiTokenFromEnv(),
       log: (l) => io.stderr(`initlab serve: ${l}\n`),
     });
   } catch (e) {
@@ -88,7 +89,10 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
       throw new UserError(`no permission to listen on port ${port}; pass --port N above 1023`);
     throw e;
   }
-  io.stdout(`initlab lab: ${server.url}  (runs from ${home}; Ctrl-C to stop)\n`);
+  // other machines need the token to load the page (a cookie keeps it after the first visit)
+  const remote = opts.host !== undefined && !LOOPBACK_HOSTS.has(opts.host.toLowerCase());
+  const shown = remote ? `${server.url}?token=${server.token}` : server.url;
+  io.stdout(`initlab lab: ${shown}  (runs from ${home}; Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -100,6 +104,20 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   });
   await server.close();
   services.close();
+}
+
+/**
+ * INITLAB_API_TOKEN: a fixed API token (for scripts that call the API with
+ * `X-Initlab-Token`); unset, the server makes a fresh random one per process.
+ */
+export function apiTokenFromEnv(): string | undefined {
+  const t = process.env.INITLAB_API_TOKEN;
+  if (t === undefined || t === "") return undefined;
+  if (!/^[A-Za-z0-9._~-]{16,200}$/.test(t))
+    throw new UserError(
+      `INITLAB_API_TOKEN: expected 16 to 200 characters from A-Z a-z 0-9 . _ ~ -, got ${t.length} characters`,
+    );
+  return t;
 }
 
 export function serveCommand(io: CliIO): Command {
