@@ -6,7 +6,9 @@ import type { ImageSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
 import { LAB_LIMITS } from "../train/limits.js";
+import { formatBytes, IMAGE_SETS, type MemoryLimit } from "../train/resources.js";
 import { INITLAB_VERSION } from "../version.js";
+import { HttpError } from "./http-util.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
 
 /**
@@ -14,8 +16,14 @@ import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.
  * through its id-keyed queries, so no path from a request ever reaches the file system) and the
  * MNIST / Fashion-MNIST loaders of src/data.
  */
-export function labServices(runsDir: string): LabServices & { close(): void } {
+export function labServices(
+  runsDir: string,
+  options: { memoryLimit?: MemoryLimit } = {},
+): LabServices & { close(): void } {
   let store: RunStore | null = null;
+  const memory = options.memoryLimit ?? null;
+  // The image sets this process holds (each kept for its life by src/data's loaders).
+  const held = new Set<ServedDataset>();
   const open = (): RunStore | null => {
     if (store) return store;
     if (!existsSync(storePath(runsDir))) return null;
@@ -28,6 +36,7 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       limits: LAB_LIMITS,
       datasets: SERVED_DATASETS,
       runStore: existsSync(storePath(runsDir)),
+      memoryLimit: memory?.bytes ?? null,
     }),
     async listRuns({ limit, offset }) {
       const s = open();
@@ -50,7 +59,12 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
     async dataset(name: ServedDataset, nTrain: number, nTest: number): Promise<ByteDataset> {
       // The loaders' per-process image bytes (read once, one load shared by concurrent requests,
       // about 55 MB each); a request gets views of its first nTrain / nTest examples, no copy.
-      const src = await (name === "mnist" ? loadMnistSource() : loadFashionSource());
+      if (memory && !held.has(name)) checkDatasetMemory(name, held, memory);
+      held.add(name);
+      const src = await (name === "mnist" ? loadMnistSource() : loadFashionSource()).catch((e) => {
+        held.delete(name);
+        throw e;
+      });
       return sliceSource(src, nTrain, nTest);
     },
     close() {
@@ -58,6 +72,31 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       store = null;
     },
   };
+}
+
+/** Bytes of a served image set: one byte per pixel and per label (the loaders' form). */
+export function servedDatasetBytes(name: ServedDataset): number {
+  const d = IMAGE_SETS[name];
+  return (d.nTrain + d.nTest) * (d.inputDim + 1);
+}
+
+/**
+ * Refuses (503, one line naming the sizes) a data set whose bytes would take the sets this
+ * server holds over its memory limit (`serve --memory-limit`, INITLAB_MAX_MEMORY). The server
+ * builds no network: the image sets are what it keeps in memory.
+ */
+function checkDatasetMemory(name: ServedDataset, held: Set<ServedDataset>, limit: MemoryLimit): void {
+  const need = servedDatasetBytes(name);
+  let total = need;
+  for (const h of held) total += servedDatasetBytes(h);
+  if (total > limit.bytes) {
+    throw new HttpError(
+      503,
+      `the data set ${name} needs ${formatBytes(need)}` +
+        (held.size ? ` (with ${[...held].join(", ")} held: ${formatBytes(total)})` : "") +
+        `, over this server's memory limit of ${formatBytes(limit.bytes)} (${limit.source})`,
+    );
+  }
 }
 
 /** The first nTrain / nTest examples of an image source, as views of its arrays. */

@@ -50,7 +50,8 @@ export interface ResourceEstimate {
   steps: number;
 }
 
-const IMAGE_SETS: Record<string, DataSize> = {
+/** The image sets' sizes (src/data/mnist.ts, fashion-mnist.ts), known before loading them. */
+export const IMAGE_SETS: Readonly<Record<string, DataSize>> = {
   mnist: { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
   "fashion-mnist": { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
 };

@@ -87,6 +87,9 @@ test("a taken port is a clear error; start and demo are commands", async () => {
   }
   const io = bufferIO();
   assert.equal(await run(["serve", "--port", "70000"], io), 2);
+  const mem = bufferIO();
+  assert.equal(await run(["serve", "--memory-limit", "lots", "--port", "0", "--no-build"], mem), 2);
+  assert.match(mem.err, /--memory-limit: "lots" is not a size/);
   const help = bufferIO();
   assert.equal(await run(["--help"], help), 0);
   assert.match(help.out, /start .*browser lab/);

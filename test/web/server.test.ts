@@ -258,6 +258,32 @@ test("data sets: binary form, size limits, HEAD", async () => {
   assert.equal((await get("/api/datasets/spiral")).status, 404);
 });
 
+test("the real services: views of one load per data set, and the server's memory limit", async () => {
+  const { labServices, servedDatasetBytes } = await import("../../src/server/services.js");
+  const home = mkdtempSync(join(tmpdir(), "initlab-services-"));
+  const mnist = servedDatasetBytes("mnist");
+  assert.equal(mnist, 70000 * 785);
+  const s = labServices(home, { memoryLimit: { bytes: mnist + 1000, source: "--memory-limit" } });
+  try {
+    const [a, b] = await Promise.all([s.dataset("mnist", 100, 10), s.dataset("mnist", 60000, 10000)]);
+    assert.equal(a.trainX.buffer, b.trainX.buffer, "two requests: views of the same bytes");
+    assert.equal(a.trainX.length, 100 * 784);
+    assert.deepEqual(a.trainX, b.trainX.subarray(0, 100 * 784));
+    assert.equal(b.testY.length, 10000);
+    await assert.rejects(
+      s.dataset("fashion-mnist", 10, 10),
+      (e: Error & { status?: number }) =>
+        e.status === 503 &&
+        /^the data set fashion-mnist needs 52\.4 MB \(with mnist held: 104\.8 MB\), over this server's memory limit of 52\.4 MB \(--memory-limit\)$/.test(
+          e.message,
+        ),
+    );
+    assert.equal((s.info() as { memoryLimit: number }).memoryLimit, mnist + 1000);
+  } finally {
+    s.close();
+  }
+});
+
 test("dataset codec: round trip, and corrupt input is refused", () => {
   const d = fakeDataset(3, 2);
   const bytes = encodeDataset(d);

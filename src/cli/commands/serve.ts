@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { packageRoot } from "../../kernels/node-env.js";
 import { startServer } from "../../server/server.js";
+import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import type { CliIO } from "../io.js";
 import { parseInteger } from "../parse.js";
 
@@ -18,7 +19,13 @@ export interface ServeOptions {
   build?: boolean;
   /** Listen on an address other machines can reach (--host other than the loopback). */
   allowRemote?: boolean;
+  /** --memory-limit: the most the server's data sets may take (default INITLAB_MAX_MEMORY, else half the machine's memory). */
+  memoryLimit?: string;
 }
+
+/** The help text of `serve/start --memory-limit`. */
+export const SERVER_MEMORY_HELP =
+  "refuse (HTTP 503) a data set that would take the server's data sets above this size, e.g. 200MB (default $INITLAB_MAX_MEMORY, else half of this machine's memory)";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
@@ -46,6 +53,7 @@ export function checkRemoteHost(host: string | undefined, allowRemote: boolean, 
  */
 export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   checkRemoteHost(opts.host, Boolean(opts.allowRemote), io);
+  const memoryLimit = machineMemoryLimit(opts.memoryLimit);
   const root = packageRoot();
   if (!root) throw new Error("cannot find the initlab package folder");
   const webRoot = join(root, "web", "dist");
@@ -70,7 +78,7 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   const { labServices } = await import("../../server/services.js");
   const { runsHome } = await import("../../store/index.js");
   const home = runsHome(opts.home);
-  const services = labServices(home);
+  const services = labServices(home, { memoryLimit });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -132,6 +140,7 @@ export function serveCommand(io: CliIO): Command {
     .option("--allow-remote", "allow a --host that other machines can reach (prints a warning)")
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .option("--no-build", "serve web/dist as it is, without rebuilding")
+    .option("--memory-limit <size>", SERVER_MEMORY_HELP)
     .action(async (opts) => {
       if (opts.port !== undefined && opts.port > 65535)
         throw new UserError(`--port: ${opts.port} is above 65535`);
