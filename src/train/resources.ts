@@ -218,6 +218,18 @@ export function checkResources(
 }
 
 /**
+ * Refuses (UserError, exit 2) an allocation of `bytes` over the memory limit, naming `what`
+ * (e.g. `init sample --shape 30000,30000`: "the matrix 30000 x 30000 (float64)").
+ */
+export function checkBytes(what: string, bytes: number, limit: MemoryLimit): void {
+  if (bytes > limit.bytes) {
+    throw new UserError(
+      `${what} needs about ${formatBytes(bytes)}, over the memory limit of ${formatBytes(limit.bytes)} (${limit.source})`,
+    );
+  }
+}
+
+/**
  * A failed allocation (a typed array too long, no memory left, the WebAssembly heap full) as a
  * UserError saying so, or null for any other error. For errors that escape the estimate above
  * (other processes took the memory, or the estimate is low).

@@ -131,6 +131,25 @@ test("--memory-limit: train, inspect, sweep and queued tasks honour it; inspect 
     await cli("train", "--data", "circle", "--memory-limit", "lots"),
     /--memory-limit: "lots" is not a size/,
   );
+  oneLine(
+    await cli("init", "sample", "he_normal", "--shape", "300,300", "--memory-limit", "100KB"),
+    /the matrix 300 x 300 \(float64\) needs about 704 KB, over the memory limit of 100 KB \(--memory-limit\)/,
+  );
+  oneLine(
+    await cli(
+      "param",
+      "coord-check",
+      "--data",
+      "xor",
+      "--train-limit",
+      "100",
+      "--widths",
+      "30000",
+      "--depth",
+      "100",
+    ),
+    /the network 2-30000x100-2 needs about/,
+  );
   // the flag wins over the variable; a generous flag lets through what the variable would refuse
   process.env.INITLAB_MAX_MEMORY = "1KB";
   try {
