@@ -19,6 +19,9 @@ export const API_TOKEN_META = "initlab-api-token";
 /** The cookie that lets a browser on another machine load the pages of a `--allow-remote` server. */
 export const PAGE_TOKEN_COOKIE = "initlab_token";
 
+/** What a token may look like: 16-200 URL- and attribute-safe characters (it is written into HTML). */
+export const API_TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,200}$/;
+
 /** A fresh token: 32 random bytes from the operating system, base64url. */
 export function newApiToken(): string {
   return randomBytes(32).toString("base64url");

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { UserError } from "../errors.js";
 import {
+  API_TOKEN_PATTERN,
   checkApiAccess,
   newApiToken,
   PAGE_TOKEN_COOKIE,
@@ -52,6 +54,8 @@ export function startServer(opts: ServerOptions): Promise<LabServer> {
   const host = opts.host ?? "127.0.0.1";
   const routes = apiRoutes(opts.services);
   const token = opts.token ?? newApiToken();
+  if (!API_TOKEN_PATTERN.test(token))
+    return Promise.reject(new UserError("API token: expected 16 to 200 characters from A-Z a-z 0-9 . _ ~ -"));
   let port = opts.port;
   const server = createServer((req, res) => {
     handle(req, res, routes, opts, host, port, token).catch((e) => {

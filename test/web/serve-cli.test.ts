@@ -14,7 +14,7 @@ import { ROOT } from "./browser.js";
 
 /** The API token the served page carries. */
 function pageToken(html: string): string {
-  const m = /<meta name="initlab-api-token" content="([A-Za-z0-9_-]+)"/.exec(html);
+  const m = /<meta name="initlab-api-token" content="([A-Za-z0-9._~-]+)"/.exec(html);
   assert.ok(m, "the served page carries the API token");
   return m[1];
 }
@@ -43,6 +43,8 @@ test("initlab serve --port 0: prints the address, serves the app and the API, st
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
+      // a fixed token for scripts; the served page carries it
+      env: { ...process.env, INITLAB_API_TOKEN: "script-token-0123456789" },
     },
   );
   let out = "";
@@ -63,6 +65,7 @@ test("initlab serve --port 0: prints the address, serves the app and the API, st
     assert.match(html, /initlab/);
     assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
     const headers = { "x-initlab-token": pageToken(html) };
+    assert.equal(headers["x-initlab-token"], "script-token-0123456789", "INITLAB_API_TOKEN");
     assert.equal((await fetch(`${url}api/runs`)).status, 403, "no token, no API");
     const runs = (await (await fetch(`${url}api/runs`, { headers })).json()) as { runs: unknown[] };
     assert.deepEqual(runs.runs, [], "an empty runs folder has no runs");
@@ -90,6 +93,14 @@ test("a taken port is a clear error; start and demo are commands", async () => {
   const mem = bufferIO();
   assert.equal(await run(["serve", "--memory-limit", "lots", "--port", "0", "--no-build"], mem), 2);
   assert.match(mem.err, /--memory-limit: "lots" is not a size/);
+  process.env.INITLAB_API_TOKEN = "short";
+  try {
+    const tok = bufferIO();
+    assert.equal(await run(["serve", "--port", "0", "--no-build"], tok), 2);
+    assert.match(tok.err, /INITLAB_API_TOKEN: expected 16 to 200 characters/);
+  } finally {
+    delete process.env.INITLAB_API_TOKEN;
+  }
   const help = bufferIO();
   assert.equal(await run(["--help"], help), 0);
   assert.match(help.out, /start .*browser lab/);

@@ -164,6 +164,10 @@ test("the API answers only requests with this server's token and no foreign orig
   assert.equal(page.headers["cache-control"], "no-store");
   assert.equal((await get("/assets/app-1234.js", { token: null })).status, 200);
   assert.match(server.token, /^[A-Za-z0-9_-]{43}$/, "32 random bytes, base64url");
+  await assert.rejects(
+    startServer({ port: 0, webRoot: root, services, token: 'x" onload="alert(1)' }),
+    /API token: expected 16 to 200 characters/,
+  );
   const other = await startServer({ port: 0, webRoot: root, services });
   try {
     assert.notEqual(other.token, server.token, "a fresh token per server");

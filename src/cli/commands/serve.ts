@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { packageRoot } from "../../kernels/node-env.js";
+import { API_TOKEN_PATTERN } from "../../server/api-token.js";
 import { startServer } from "../../server/server.js";
 import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import type { CliIO } from "../io.js";
@@ -121,7 +122,7 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
 export function apiTokenFromEnv(): string | undefined {
   const t = process.env.INITLAB_API_TOKEN;
   if (t === undefined || t === "") return undefined;
-  if (!/^[A-Za-z0-9._~-]{16,200}$/.test(t))
+  if (!API_TOKEN_PATTERN.test(t))
     throw new UserError(
       `INITLAB_API_TOKEN: expected 16 to 200 characters from A-Z a-z 0-9 . _ ~ -, got ${t.length} characters`,
     );
@@ -141,6 +142,11 @@ export function serveCommand(io: CliIO): Command {
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .option("--no-build", "serve web/dist as it is, without rebuilding")
     .option("--memory-limit <size>", SERVER_MEMORY_HELP)
+    .addHelpText(
+      "after",
+      "\nThe API (/api/...) answers only requests with this process's token in the X-Initlab-Token header;\n" +
+        "the served page carries it. INITLAB_API_TOKEN sets a fixed one for scripts (docs/reliability.md).\n",
+    )
     .action(async (opts) => {
       if (opts.port !== undefined && opts.port > 65535)
         throw new UserError(`--port: ${opts.port} is above 65535`);
