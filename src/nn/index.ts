@@ -32,6 +32,8 @@ export {
   type Loss,
   type LossName,
   meanSquaredError,
+  rSquared,
+  squaredError,
 } from "./losses.js";
 export { Network, type NetworkOptions, type NetworkSpec, splitTopLevel } from "./network.js";
 export {
