@@ -46,6 +46,7 @@ export type {
   BackendName,
   FloatArray,
   KernelActivation,
+  NormAxis,
   SgdStepArgs,
 } from "./kernels/backend.js";
 export { BACKEND_NAMES, createBackend, listBackends } from "./kernels/registry.js";

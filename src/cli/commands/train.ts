@@ -13,7 +13,7 @@ import { loadNetworkFile } from "../../nn/network-file.js";
 import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
 import { ProgressLine } from "../../report/progress-line.js";
-import { machineMemoryLimit } from "../../sweep/machine-memory.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { architectureOf, dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
 import type { RunRecord } from "../../train/record.js";
 import { checkResources, knownDataSize } from "../../train/resources.js";
@@ -42,12 +42,13 @@ export function trainCommand(io: CliIO): Command {
     )
     .option("--out <file>", "write the full run record (JSON) to this file")
     .option("--json", "print the run record as one JSON document on stdout")
-    .option("--quiet", "no progress on stderr");
+    .option("--quiet", "no progress on stderr")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP);
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
     // Steps and memory are checked before anything is allocated (src/train/resources.ts).
-    const memory = machineMemoryLimit();
+    const memory = machineMemoryLimit(opts.memoryLimit);
     const known = knownDataSize(config);
     if (known) checkResources(config, known, memory);
     const progress = new ProgressLine((t) => io.stderr(t), io.isTTY, Boolean(opts.quiet));
