@@ -114,7 +114,16 @@ export class App {
   private showTorchExport(): void {
     const config = toTrainConfig(this.a);
     const { inputDim, numClasses } = dataShape(this.a.data);
-    const script = torchScript(config, { sizes: [inputDim, ...config.hidden, numClasses] });
+    // a 2-D set's inputs are its features
+    const inputs = inputDim === 2 ? config.features.split(",").length : inputDim;
+    let script: string;
+    try {
+      script = torchScript(config, { sizes: [inputs, ...config.hidden, numClasses] });
+    } catch (e) {
+      // what the export cannot write yet (a regression set, L1) is said, not thrown
+      this.notice(`No PyTorch script for this run: ${(e as Error).message}`);
+      return;
+    }
     const url = URL.createObjectURL(new Blob([script], { type: "text/x-python" }));
     const command = `${toCliCommand(this.a).replace("npx initlab train", "npx initlab export torch")} --out run.py --data-out initlab-data.safetensors`;
     this.notice(
