@@ -58,13 +58,24 @@ export const IMAGE_SETS: Readonly<Record<string, DataSize>> = {
 /** The synthetic sets: 2 features, 2 classes, 500 train and 500 test examples (src/data). */
 const SYNTHETIC: DataSize = { inputDim: 2, numClasses: 2, nTrain: 500, nTest: 500 };
 const SYNTHETIC_NAMES = ["circle", "xor", "gauss", "spiral"];
+/** The regression sets: the same, with one output (src/data/regression.ts). */
+const REGRESSION: DataSize = { ...SYNTHETIC, numClasses: 1 };
+const REGRESSION_NAMES = ["plane", "multi-gauss"];
 
 /** The data size of a named data set before loading it (limits applied); null for csv:PATH. */
 export function knownDataSize(config: TrainConfig): DataSize | null {
-  const full = IMAGE_SETS[config.data] ?? (SYNTHETIC_NAMES.includes(config.data) ? SYNTHETIC : null);
+  const full =
+    IMAGE_SETS[config.data] ??
+    (SYNTHETIC_NAMES.includes(config.data)
+      ? SYNTHETIC
+      : REGRESSION_NAMES.includes(config.data)
+        ? REGRESSION
+        : null);
   if (!full) return null;
   return {
     ...full,
+    // a 2-D set's input width is its feature count (src/data/features.ts)
+    ...(full === SYNTHETIC || full === REGRESSION ? { inputDim: config.features.split(",").length } : {}),
     nTrain: Math.min(config.trainLimit ?? full.nTrain, full.nTrain),
     nTest: Math.min(config.testLimit ?? full.nTest, full.nTest),
   };

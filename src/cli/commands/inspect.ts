@@ -5,6 +5,7 @@ import { dataInitText } from "../../init/lsuv.js";
 import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
+import { blocksText, normsText } from "../../probe/block-format.js";
 import {
   depthSweep,
   depthSweepText,
@@ -18,7 +19,7 @@ import {
   recommendationText,
 } from "../../probe/index.js";
 import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
-import { dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
+import { architectureOf, dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
 import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
@@ -87,6 +88,7 @@ export function inspectCommand(io: CliIO): Command {
               backend,
               prefix: opts.weightsPrefix,
               init: config.init,
+              architecture: architectureOf(config),
               fit: dataset,
             })
           : buildNetwork(config, dataset, backend);
@@ -94,7 +96,7 @@ export function inspectCommand(io: CliIO): Command {
         throw new UserError(`--batch ${opts.batch} and --probe-batch ${opts.probeBatch} disagree; give one`);
       }
       const batch = probeBatch(dataset, opts.batch ?? config.probeBatch, config.seed);
-      const loss = getLoss(config.loss);
+      const loss = getLoss(config.loss, dataset.targets);
       const instances =
         opts.instances !== undefined
           ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
@@ -124,6 +126,8 @@ export function inspectCommand(io: CliIO): Command {
           inputSecond: snapshot.inputSecond,
           nonFinite: snapshot.nonFinite,
           layers: snapshot.layers,
+          ...(snapshot.blocks ? { blocks: snapshot.blocks } : {}),
+          ...(snapshot.norms ? { norms: snapshot.norms } : {}),
           diagnosis,
           recommendation,
           phase,
@@ -144,6 +148,8 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(snapshot.blocks ? [blocksText(snapshot.blocks), ""] : []),
+        ...(snapshot.norms ? [normsText(snapshot.norms), ""] : []),
         ...(instances
           ? [
               `(the table above is instance 0, seed ${instances.report.seeds[0]})`,

@@ -97,7 +97,7 @@ export function trainCommand(io: CliIO): Command {
           onEpoch: (e) => {
             progress.log(
               `epoch ${e.epoch}: train loss ${formatFixed(e.trainLoss ?? Number.NaN, 4)}, test loss ${formatFixed(e.testLoss ?? Number.NaN, 4)}, ` +
-                `test accuracy ${formatPercent(e.testAccuracy, 2)} (${e.seconds.toFixed(1)}s)`,
+                `${testMetric(e)} (${e.seconds.toFixed(1)}s)`,
             );
             if (lastProbe) for (const line of compactLayerLines(lastProbe)) progress.log(line);
           },
@@ -114,7 +114,7 @@ export function trainCommand(io: CliIO): Command {
         );
       }
       progress.log(
-        `final: test accuracy ${formatPercent(f.testAccuracy, 2)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
+        `final: ${testMetric(f)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
       );
       if (saveSafetensors) {
@@ -151,4 +151,11 @@ function weightsMetadata(config: TrainConfig, net: Network, record: RunRecord): 
     activations: JSON.stringify(net.layers.slice(0, -1).map((l) => l.activation.spec)),
     steps: String(record.final.steps),
   };
+}
+
+/** "test accuracy 97.12%", or for a regression run (its losses are mean squared errors) "test R^2 0.9731". */
+function testMetric(r: { testAccuracy: number; testR2?: number | null }): string {
+  return r.testR2 !== undefined
+    ? `test R^2 ${formatFixed(r.testR2 ?? Number.NaN, 4)}`
+    : `test accuracy ${formatPercent(r.testAccuracy, 2)}`;
 }
