@@ -113,8 +113,13 @@ async function handle(
     throw new HttpError(404, `no API route ${url.pathname.slice(0, 80)}`);
   }
   const page = (html: string) => withTokenMeta(html, token);
-  if (loopback || !isPage(url.pathname)) {
+  if (loopback) {
     serveStatic(res, opts.webRoot, url.pathname, headOnly, page);
+    return;
+  }
+  if (!isPage(url.pathname)) {
+    // the app's code, not secret; no HTML served here carries the token
+    serveStatic(res, opts.webRoot, url.pathname, headOnly);
     return;
   }
   // Reachable from other machines: a page (which carries the token) only for those who have it.

@@ -132,6 +132,10 @@ test("--memory-limit: train, inspect, sweep and queued tasks honour it; inspect 
     /--memory-limit: "lots" is not a size/,
   );
   oneLine(
+    await cli("worker", "--queue", "redis://127.0.0.1:1", "--memory-limit", "-5GB", "--quiet"),
+    /--memory-limit: "-5GB" is not a size/,
+  );
+  oneLine(
     await cli("init", "sample", "he_normal", "--shape", "300,300", "--memory-limit", "100KB"),
     /the matrix 300 x 300 \(float64\) needs about 704 KB, over the memory limit of 100 KB \(--memory-limit\)/,
   );
