@@ -14,6 +14,7 @@ import { toTrainConfig } from "../state-config.js";
 import { keptBackend, keptBackendUsed } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
+import { JacobianViewer } from "./jacobian-view.js";
 import { LossStream } from "./loss-stream.js";
 import { ProbeViewer } from "./probe-view.js";
 
@@ -72,6 +73,7 @@ async function run(msg: StartMessage): Promise<void> {
   keptBackendUsed(params);
   const loss = getLoss(config.loss);
   const viewer = new ProbeViewer();
+  const jacobians = new JacobianViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
@@ -139,6 +141,8 @@ async function run(msg: StartMessage): Promise<void> {
         const view = viewer.view(inspection, ev);
         stream.flush();
         post({ type: "probe", probe: view });
+        const jv = jacobians.view(ctx.net, dataset, ctx.step);
+        if (jv) post({ type: "jacobian", view: jv });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
           postBoundary(ctx.step);
         if (ctx.step === 0) hold(0);
