@@ -12,8 +12,11 @@
  * of each layer's initializer and sigma_b^2 its bias variance. At q_a = q_b = q* this is the c-map
  * C(c) of mean-field.ts; the prediction also covers the transient before q* is reached. It holds
  * at initialization for wide plain MLPs (i.i.d. weights; orthogonal weights give the same map).
+ * Residual and normalized networks (docs/architectures.md) are measured on each layer's stream S
+ * (S = z for a plain layer), in the network's current mode; the prediction is null for them.
  */
 import type { FloatArray } from "../kernels/backend.js";
+import { isPlain } from "../nn/architecture.js";
 import type { Network } from "../nn/network.js";
 import { correlatedMoments, lengthMap } from "../theory/index.js";
 
@@ -79,9 +82,10 @@ export function measureCorrelationMap(
   if (pairs < 1) throw new RangeError(`the correlation map needs at least 2 inputs, got ${B}`);
   net.forward(x.subarray(0, 2 * pairs * net.inputDim), 2 * pairs);
   const measured = net.layers.map((l) =>
-    Array.from({ length: pairs }, (_, p) => pairStats(l.Z, l.outDim, 2 * p, 2 * p + 1)),
+    Array.from({ length: pairs }, (_, p) => pairStats(l.S, l.outDim, 2 * p, 2 * p + 1)),
   );
-  const predicted: number[][] | null = (opts.theory ?? true) ? predict(net, measured[0]) : null;
+  const predicted: number[][] | null =
+    (opts.theory ?? true) && isPlain(net.architecture) ? predict(net, measured[0]) : null;
   const layers = net.layers.map((l, i): CorrelationLayer => {
     const cs = measured[i].map((s) => s.c);
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;

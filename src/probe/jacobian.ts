@@ -18,10 +18,19 @@
  * 6 R^2 C flops per sweep, C = cols, ~8 sweeps for a spread spectrum). `jacobianCost` states it and
  * `jacobianSpectrum` refuses more than `maxCost` flops. The layers' cached tensors and gradients
  * are overwritten (as by any probe): call it between training steps, not inside one.
+ *
+ * Residual and normalized networks (docs/architectures.md): the same backward pass carries the skip
+ * paths and the normalizations. A residual network's blocks add to the stream of the first hidden
+ * layer, which the first hidden layer's activation does not capture, so J starts at the network
+ * input there (the default; "first-hidden" is refused). BatchNorm runs in eval mode (running
+ * averages) while J is computed: with batch statistics the R copies of one input would normalize to
+ * zero, and a per-example Jacobian needs per-example normalization; LayerNorm is per example
+ * anyway. The free-probability theory is for plain MLPs: null otherwise.
  */
 import { UserError } from "../errors.js";
 import type { FloatArray } from "../kernels/backend.js";
 import { singularValues } from "../math/singular-values.js";
+import { isPlain } from "../nn/architecture.js";
 import type { Network } from "../nn/network.js";
 import { jacobianSpectrumMoments, type SpectrumLayer, type SpectrumMoments } from "../theory/index.js";
 import { type BinSpec, histogram } from "./histogram.js";
@@ -99,9 +108,18 @@ export interface JacobianSpectrum extends JacobianCost {
   seconds: number;
 }
 
+/** The default start of J: the first hidden layer's activation, the network input for a residual network. */
+export function defaultJacobianFrom(net: Network): JacobianFrom {
+  return net.blocks.length > 0 ? "input" : "first-hidden";
+}
+
 /** The dense layers lo..hi of the product for `from`/`to`; a UserError when the range is empty. */
 export function jacobianRange(net: Network, from: JacobianFrom, to: JacobianTo): { lo: number; hi: number } {
   const nL = net.layers.length;
+  if (from === "first-hidden" && net.blocks.length > 0)
+    throw new UserError(
+      "a residual network's blocks add to the first hidden layer's stream: its Jacobian starts at the input (--jacobian-from input)",
+    );
   const lo = from === "input" ? 0 : 1;
   const hi = to === "logits" ? nL - 1 : nL - 2;
   if (hi < lo) {
@@ -115,7 +133,7 @@ export function jacobianRange(net: Network, from: JacobianFrom, to: JacobianTo):
 
 /** The size and estimated cost of `jacobianSpectrum(net, ...)` with these options (see the file's doc). */
 export function jacobianCost(net: Network, opts: JacobianOptions = {}, available = Infinity): JacobianCost {
-  const { lo, hi } = jacobianRange(net, opts.from ?? "first-hidden", opts.to ?? "last-hidden");
+  const { lo, hi } = jacobianRange(net, opts.from ?? defaultJacobianFrom(net), opts.to ?? "last-hidden");
   const rows = net.layers[hi].outDim;
   const cols = net.layers[lo].inDim;
   const inputs = Math.min(opts.inputs ?? 4, available);
@@ -156,6 +174,8 @@ export function jacobianAt(
 ): { J: Float64Array; q: number } {
   const d = net.inputDim;
   const R = net.layers[hi].outDim;
+  const mode = net.mode;
+  if (net.norms.some((n) => n.kind === "batch")) net.mode = "eval";
   const input = net.inputBuffer(R);
   for (let r = 0; r < R; r++) for (let k = 0; k < d; k++) input[r * d + k] = x[i * d + k];
   let h: FloatArray = input;
@@ -166,6 +186,7 @@ export function jacobianAt(
   for (let k = 0; k < width; k++) q += Z[k] * Z[k];
   let g: FloatArray = identitySeed(net, R);
   for (let l = hi; l >= lo; l--) g = net.layers[l].backward(g, true);
+  net.mode = mode;
   const cols = net.layers[lo].inDim;
   const J = new Float64Array(R * cols);
   for (let k = 0; k < R * cols; k++) J[k] = g[k];
@@ -202,7 +223,7 @@ export function jacobianSpectrum(
   B: number,
   opts: JacobianOptions = {},
 ): JacobianSpectrum {
-  const from = opts.from ?? "first-hidden";
+  const from = opts.from ?? defaultJacobianFrom(net);
   const to = opts.to ?? "last-hidden";
   const cost = jacobianCost(net, opts, B);
   const maxCost = opts.maxCost ?? JACOBIAN_MAX_COST;
@@ -242,7 +263,7 @@ export function jacobianSpectrum(
   m1 = n ? m1 / n : Number.NaN;
   m2 = n ? m2 / n : Number.NaN;
   let theory: JacobianTheory | null = null;
-  if (opts.theory ?? true) {
+  if ((opts.theory ?? true) && isPlain(net.architecture)) {
     const { layers, square } = theoryLayers(net, cost.lo, cost.hi);
     const b = net.biasInit.describe(net.layers[cost.lo].inDim, net.layers[cost.lo].outDim);
     const sigmaB2 = b.variance + b.mean * b.mean;

@@ -214,3 +214,54 @@ test("jacobianCost: states the size and refuses beyond the limit with a UserErro
   assert.throws(() => jacobianCost(shallow), UserError);
   assert.equal(jacobianCost(shallow, { from: "input" }).depth, 1);
 });
+
+test("residual + BatchNorm / LayerNorm networks: J from the input equals finite differences (BatchNorm in eval mode); first-hidden refused", () => {
+  for (const norm of ["batch", "layer"] as const) {
+    const net = new Network(
+      {
+        sizes: [5, 6, 6, 6, 6, 3],
+        activation: "tanh",
+        init: "xavier_normal",
+        biasInit: "normal(std=0.1)",
+        architecture: {
+          residual: 1,
+          branchScale: "const",
+          branchConst: 0.7,
+          norm,
+          normPlace: "pre",
+          branchInit: "standard",
+        },
+      },
+      { dtype: "float64" },
+    ).initialize(5);
+    const x = gaussianRows(1, 5, 4);
+    const hi = net.layers.length - 2;
+    const { J } = jacobianAt(net, x, 0, 0, hi);
+    assert.equal(net.mode, "probe");
+    const f = (inp: Float64Array) => {
+      const mode = net.mode;
+      net.mode = "eval";
+      let h: Float64Array = inp;
+      for (let l = 0; l <= hi; l++) h = Float64Array.from(net.layers[l].forward(h, 1));
+      net.mode = mode;
+      return h;
+    };
+    const eps = 1e-6;
+    for (let j = 0; j < 5; j++) {
+      const p = Float64Array.from(x);
+      const m = Float64Array.from(x);
+      p[j] += eps;
+      m[j] -= eps;
+      const fp = f(p);
+      const fm = f(m);
+      for (let r = 0; r < 6; r++) {
+        const fd = (fp[r] - fm[r]) / (2 * eps);
+        assert.ok(Math.abs(J[r * 5 + j] - fd) < 1e-7, `${norm}: J[${r},${j}] ${J[r * 5 + j]} vs ${fd}`);
+      }
+    }
+    const s = jacobianSpectrum(net, x, 1, { inputs: 1 });
+    assert.equal(s.from, "input");
+    assert.equal(s.theory, null);
+    assert.throws(() => jacobianCost(net, { from: "first-hidden" }), UserError);
+  }
+});

@@ -69,7 +69,7 @@ export function inspectCommand(io: CliIO): Command {
     )
     .option(
       "--jacobian-from <where>",
-      `where J starts: ${JACOBIAN_FROM.join(" (default) or ")} (the network input)`,
+      `where J starts: ${JACOBIAN_FROM.join(" (default; the input for residual networks) or ")} (the network input)`,
       parseChoice("--jacobian-from", JACOBIAN_FROM),
     )
     .option(
