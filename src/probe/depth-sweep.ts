@@ -6,6 +6,7 @@ import { type MeanFieldResult, meanField } from "../theory/index.js";
 import { tensorStats } from "./moments.js";
 import { predictFlow } from "./predict.js";
 
+/** Options of `depthSweep`: the repeated hidden layer, the deepest network and where to run it. */
 export interface DepthSweepOptions {
   /** hidden activation of every layer (a network's `layers[0].activation`) */
   activation: Activation;
@@ -22,6 +23,7 @@ export interface DepthSweepOptions {
   backend?: Backend;
 }
 
+/** One depth of a depth sweep: Var(z) at the last hidden layer, measured and predicted. */
 export interface DepthRow {
   /** number of hidden layers */
   depth: number;
@@ -31,6 +33,7 @@ export interface DepthRow {
   predicted: number;
 }
 
+/** What `depthSweep` returns: the rows by depth and the mean-field summary of the repeated layer. */
 export interface DepthSweep {
   width: number;
   activation: string;
