@@ -6,7 +6,7 @@ import { type MeanFieldResult, meanField } from "../theory/index.js";
 import { tensorStats } from "./moments.js";
 import { predictFlow } from "./predict.js";
 
-/** Options of `depthSweep`: the repeated hidden layer, the deepest network and where to run it. */
+/** What `depthSweep` builds: one activation, initializer and width, networks of 1..maxDepth hidden layers. */
 export interface DepthSweepOptions {
   /** hidden activation of every layer (a network's `layers[0].activation`) */
   activation: Activation;
@@ -23,7 +23,7 @@ export interface DepthSweepOptions {
   backend?: Backend;
 }
 
-/** One depth of a depth sweep: Var(z) at the last hidden layer, measured and predicted. */
+/** One depth of the sweep: Var(z) at the last hidden layer, measured and predicted. */
 export interface DepthRow {
   /** number of hidden layers */
   depth: number;
@@ -33,7 +33,7 @@ export interface DepthRow {
   predicted: number;
 }
 
-/** What `depthSweep` returns: the rows by depth and the mean-field summary of the repeated layer. */
+/** The result of `depthSweep`: one row per depth and the mean-field summary of the repeated layer. */
 export interface DepthSweep {
   width: number;
   activation: string;

@@ -5,6 +5,8 @@
  * the initializer recommended for an activation. Every definition: docs/probes.md.
  */
 
+export { blocksText, normsText } from "./block-format.js";
+export { measureBlocks, measureNorms } from "./block-probe.js";
 export {
   type CorrelationLayer,
   type CorrelationMap,
@@ -70,15 +72,18 @@ export { type ProbeOptions, probeNetwork, weightParamIndices } from "./probe-net
 export { hiddenActivations, type RecommendOptions, recommend } from "./recommend.js";
 export { diagnoseSeries, type ProbeData, TrainingProbe } from "./training-probe.js";
 export type {
+  BlockProbe,
   Finding,
   FindingKind,
   Histogram,
   LayerProbe,
   Moments,
   NonFiniteCounts,
+  NormProbe,
   PredictedLayer,
   ProbeSnapshot,
   Recommendation,
   SlopeSummary,
+  Summary,
 } from "./types.js";
 export { canDie, canSaturate, deadUnits, SATURATION_THRESHOLD, saturatedFraction } from "./units.js";
