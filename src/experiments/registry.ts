@@ -3,6 +3,7 @@
  */
 import { UserError } from "../errors.js";
 import { dyingReluExperiment } from "./catalogue/dying-relu.js";
+import { dynamicalIsometryExperiment } from "./catalogue/dynamical-isometry.js";
 import { edgeOfChaosExperiment } from "./catalogue/edge-of-chaos.js";
 import { explodingExperiment } from "./catalogue/exploding.js";
 import { glorot2010Experiment } from "./catalogue/glorot2010.js";
@@ -29,6 +30,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   saxeOrthogonalExperiment,
   lsuvExperiment,
   edgeOfChaosExperiment,
+  dynamicalIsometryExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

@@ -4,8 +4,15 @@
  * units, NaN/Inf), the theory's prediction side by side, diagnosis rules in plain language and
  * the initializer recommended for an activation. Every definition: docs/probes.md.
  */
+
 export { blocksText, normsText } from "./block-format.js";
 export { measureBlocks, measureNorms } from "./block-probe.js";
+export {
+  type CorrelationLayer,
+  type CorrelationMap,
+  type CorrelationMapOptions,
+  measureCorrelationMap,
+} from "./correlation-map.js";
 export { type DepthRow, type DepthSweep, type DepthSweepOptions, depthSweep } from "./depth-sweep.js";
 export { DIAGNOSIS_THRESHOLDS, type DiagnoseContext, decades, diagnose, layerList } from "./diagnose.js";
 export {
@@ -40,6 +47,23 @@ export {
   type LayerInstances,
   tQuantile975,
 } from "./instances.js";
+export {
+  JACOBIAN_BINS,
+  JACOBIAN_FROM,
+  JACOBIAN_MAX_COST,
+  JACOBIAN_TO,
+  type JacobianCost,
+  type JacobianFrom,
+  type JacobianOptions,
+  type JacobianSpectrum,
+  type JacobianTheory,
+  type JacobianTo,
+  jacobianAt,
+  jacobianCost,
+  jacobianRange,
+  jacobianSpectrum,
+} from "./jacobian.js";
+export { correlationMapText, jacobianText } from "./jacobian-format.js";
 export { layerHasNonFinite, measureLayer } from "./layer-probe.js";
 export { rowSecondMoments, tensorStats } from "./moments.js";
 export { type FlowPrediction, flowLayer, outputGradMoments, predictFlow } from "./predict.js";

@@ -17,6 +17,16 @@ export {
 } from "./gauss-hermite.js";
 export { legendreRule } from "./gauss-legendre.js";
 export {
+  criticalPointForQ,
+  criticalSpectrum,
+  derivativeMoments,
+  jacobianSpectrumMoments,
+  type SpectrumLayer,
+  type SpectrumMoments,
+  sTransformS1,
+  type WeightEnsemble,
+} from "./jacobian-spectrum.js";
+export {
   cFixedPoint,
   chi1,
   chiC,

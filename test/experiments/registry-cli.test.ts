@@ -31,11 +31,12 @@ test("experiment list --json: the twelve experiments of the issue, in order, eac
       "saxe-orthogonal",
       "lsuv",
       "edge-of-chaos",
+      "dynamical-isometry",
     ],
   );
   assert.deepEqual(
     list.map((e: { order: number }) => e.order),
-    Array.from({ length: 12 }, (_, i) => i + 1),
+    [...Array.from({ length: 12 }, (_, i) => i + 1), 15],
   );
   for (const e of list) {
     for (const key of ["title", "claim", "source", "method", "rule"])
@@ -50,7 +51,7 @@ test("an unknown experiment is a UserError naming it and listing the valid names
   assert.equal(r.out, "");
   assert.match(
     r.err,
-    /unknown experiment "vanishing-dept"; valid: raw-pixels, vanishing-depth, .*edge-of-chaos, or "all"/,
+    /unknown experiment "vanishing-dept"; valid: raw-pixels, vanishing-depth, .*edge-of-chaos, .*or "all"/,
   );
   const s = await cli("experiment", "run", "moments", "--seed", "-3");
   assert.equal(s.code, 2);

@@ -3,6 +3,7 @@ import {
   CTRL_TARGET,
   CTRL_WORDS,
   type FromWorker,
+  type JacobianView,
   type ReadyInfo,
   type StartMessage,
   UNLIMITED_STEPS,
@@ -31,6 +32,8 @@ export class LabRun implements SlotOwner {
   error: string | null = null;
   diverged: { atStep: number | null } | null = null;
   boundary: { step: number; n: number; classes: Uint8Array; confidence: Float32Array } | null = null;
+  /** The latest Jacobian spectrum from the worker (web/src/ui/jacobian-panel.ts), or null. */
+  jacobian: JacobianView | null = null;
   /** Bumped on every message; views compare it to redraw only on change. */
   version = 0;
   readonly runId = ++runs;
@@ -184,6 +187,9 @@ export class LabRun implements SlotOwner {
         break;
       case "probe":
         this.series.addProbe(m.probe);
+        break;
+      case "jacobian":
+        this.jacobian = m.view;
         break;
       case "boundary":
         this.boundary = { step: m.step, n: m.n, classes: m.classes, confidence: m.confidence };

@@ -166,6 +166,37 @@ export const PRESETS: readonly Preset[] = [
     compare: { init: "he_normal" },
   }),
   preset({
+    id: "dynamical-isometry",
+    title: "Dynamical isometry: orthogonal vs Gaussian tanh",
+    claim:
+      "Pennington et al. 2017: at the critical point the Jacobian's singular values of a deep tanh network stay near 1 " +
+      "with orthogonal weights and spread with depth with Gaussian ones; the isometric network learns faster.",
+    lookFor:
+      "The Jacobian-spectrum panel: A (orthogonal, sigma_w^2 = 1.03 at q* = 1/64) has its singular values in a narrow " +
+      "band around s = 1; B (Gaussian, same sigma_w^2) spreads them over decades, and Var(s^2) grows like the depth " +
+      "(theory: L mu_2/mu_1^2 vs L (mu_2/mu_1^2 - 1)). Both have mean s^2 near 1: the mean is not the whole story. " +
+      "Then try ReLU with orthogonal weights: its spread grows like the depth whatever the weights.",
+    tryNext: [
+      {
+        label: "ReLU, orthogonal gain sqrt 2",
+        change: { activation: "relu", init: "orthogonal(gain=1.4142135623730951)", biasInit: "zeros" },
+      },
+      { label: "depth 64", change: { depth: 64 } },
+    ],
+    state: {
+      ...mnist,
+      depth: 32,
+      width: 64,
+      activation: "tanh",
+      init: "orthogonal(gain=1.0152)",
+      biasInit: "normal(std=0.0022)",
+      lr: 0.01,
+      steps: 500,
+      probeEvery: 20,
+    },
+    compare: { init: "variance_scaling(scale=1.0306, mode=fan_in, distribution=untruncated_normal)" },
+  }),
+  preset({
     id: "residual-branch-scale",
     title: "Residual ReLU at depth 30: alpha = 1 vs 1/sqrt(L)",
     claim:

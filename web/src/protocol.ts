@@ -97,6 +97,27 @@ export interface ProbeView {
   recommendations: string[];
 }
 
+/**
+ * The Jacobian-spectrum panel's data (web/src/worker/jacobian-view.ts): the singular values of J of
+ * the hidden stack on one training example, binned by log10 (edges in log10 units), with the
+ * free-probability moments of the initialization; `skipped` says why there is none (too costly, too shallow).
+ */
+export interface JacobianView {
+  step: number;
+  skipped: string | null;
+  depth: number;
+  size: number;
+  lo: number;
+  hi: number;
+  edges: number[];
+  counts: number[];
+  meanSquare: number;
+  variance: number;
+  max: number;
+  min: number;
+  theory: { meanSquare: number; variance: number } | null;
+}
+
 export interface ReadyInfo {
   backend: string;
   sizes: number[];
@@ -123,6 +144,7 @@ export type FromWorker =
       wallSamplesPerSecond: number;
     }
   | { type: "probe"; probe: ProbeView }
+  | { type: "jacobian"; view: JacobianView }
   /** Class-1 probability (2 classes) or predicted class + confidence, on an n x n grid over `box`. */
   | { type: "boundary"; step: number; n: number; classes: Uint8Array; confidence: Float32Array }
   | { type: "paused"; step: number }

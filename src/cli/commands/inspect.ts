@@ -7,13 +7,22 @@ import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
 import { blocksText, normsText } from "../../probe/block-format.js";
 import {
+  correlationMapText,
   depthSweep,
   depthSweepText,
   diagnosisText,
   inspect,
   inspectInstances,
   instancesText,
+  JACOBIAN_FROM,
+  JACOBIAN_MAX_COST,
+  JACOBIAN_TO,
+  type JacobianFrom,
+  type JacobianTo,
+  jacobianSpectrum,
+  jacobianText,
   layerTable,
+  measureCorrelationMap,
   phaseText,
   probeBatch,
   recommendationText,
@@ -24,10 +33,12 @@ import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
-import { parseInteger } from "../parse.js";
+import { parseChoice, parseInteger, parseNumber } from "../parse.js";
 import { addTrainOptions, configFromOptions } from "../train-options.js";
 
 const DEFAULT_SWEEP_DEPTH = 32;
+const DEFAULT_JACOBIAN_INPUTS = 4;
+const DEFAULT_CMAP_PAIRS = 8;
 
 /**
  * `initlab inspect`, the init doctor: builds the network of the `train` flags, runs one forward
@@ -53,6 +64,31 @@ export function inspectCommand(io: CliIO): Command {
       "--instances <k>",
       "measure K independently initialized networks (seeds derived from --seed): per-layer mean, spread and a band, theory inside or outside",
       parseInteger("--instances", 2),
+    )
+    .option(
+      "--jacobian [inputs]",
+      `also the singular values of the input-output Jacobian on the first N probe examples (default ${DEFAULT_JACOBIAN_INPUTS}): mean square, variance, max, histogram, free-probability theory (docs/probes.md)`,
+      parseInteger("--jacobian", 1),
+    )
+    .option(
+      "--jacobian-from <where>",
+      `where J starts: ${JACOBIAN_FROM.join(" (default; the input for residual networks) or ")} (the network input)`,
+      parseChoice("--jacobian-from", JACOBIAN_FROM),
+    )
+    .option(
+      "--jacobian-to <where>",
+      `where J ends: ${JACOBIAN_TO.join(" (default) or ")}`,
+      parseChoice("--jacobian-to", JACOBIAN_TO),
+    )
+    .option(
+      "--jacobian-max-cost <flops>",
+      `refuse a Jacobian spectrum estimated above this many flops (default ${JACOBIAN_MAX_COST.toExponential(0)})`,
+      parseNumber("--jacobian-max-cost"),
+    )
+    .option(
+      "--cmap [pairs]",
+      `also the correlation map: cosine similarity of N pairs of probe examples per layer (default ${DEFAULT_CMAP_PAIRS}), measured vs mean field`,
+      parseInteger("--cmap", 1),
     )
     .option("--load <file>", "inspect a saved network (initlab.network JSON) instead of initializing one")
     .option(
@@ -104,6 +140,30 @@ export function inspectCommand(io: CliIO): Command {
       const { snapshot, diagnosis, recommendation, phase, deadLayer } = instances
         ? instances.inspections[0]
         : inspect(net, batch, loss);
+      const atInit = !opts.load && !opts.weights;
+      const jacobianInputs = opts.jacobian === true ? DEFAULT_JACOBIAN_INPUTS : opts.jacobian;
+      if (
+        jacobianInputs === undefined &&
+        (opts.jacobianFrom || opts.jacobianTo || opts.jacobianMaxCost !== undefined)
+      )
+        throw new UserError("--jacobian-from, --jacobian-to and --jacobian-max-cost need --jacobian");
+      if (opts.jacobianMaxCost !== undefined && !(opts.jacobianMaxCost > 0))
+        throw new UserError(`--jacobian-max-cost: expected a number > 0, got ${opts.jacobianMaxCost}`);
+      const jacobian =
+        typeof jacobianInputs === "number"
+          ? jacobianSpectrum(net, batch.x, batch.B, {
+              inputs: jacobianInputs,
+              from: opts.jacobianFrom as JacobianFrom | undefined,
+              to: opts.jacobianTo as JacobianTo | undefined,
+              maxCost: opts.jacobianMaxCost,
+              theory: atInit,
+            })
+          : null;
+      const cmapPairs = opts.cmap === true ? DEFAULT_CMAP_PAIRS : opts.cmap;
+      const cmap =
+        typeof cmapPairs === "number"
+          ? measureCorrelationMap(net, batch.x, batch.B, { pairs: cmapPairs, theory: atInit })
+          : null;
       const sweepDepth = opts.depthSweep === true ? DEFAULT_SWEEP_DEPTH : opts.depthSweep;
       const sweep =
         typeof sweepDepth === "number"
@@ -135,6 +195,8 @@ export function inspectCommand(io: CliIO): Command {
           ...(instances ? { instances: instances.report } : {}),
           ...(net.dataInit ? { dataInit: net.dataInit } : {}),
           ...(sweep ? { depthSweep: sweep } : {}),
+          ...(jacobian ? { jacobian } : {}),
+          ...(cmap ? { cmap } : {}),
         });
         return;
       }
@@ -163,6 +225,8 @@ export function inspectCommand(io: CliIO): Command {
       if (phase) out.push(phaseText(phase, deadLayer));
       if (recommendation) out.push(recommendationText(recommendation));
       if (sweep) out.push("", depthSweepText(sweep));
+      if (jacobian) out.push("", jacobianText(jacobian));
+      if (cmap) out.push("", correlationMapText(cmap));
       io.stdout(`${out.join("\n")}\n`);
     } finally {
       backend.dispose();

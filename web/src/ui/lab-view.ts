@@ -6,6 +6,7 @@ import { DiagnosisPanel } from "./diagnosis-panel.js";
 import { h, replace } from "./dom.js";
 import { GradHeatmap } from "./grad-heatmap.js";
 import { HistogramRidges } from "./histograms.js";
+import { JacobianPanel } from "./jacobian-panel.js";
 import { LayerTable } from "./layer-table.js";
 import { LossChart } from "./loss-chart.js";
 import { NetworkView } from "./network-view.js";
@@ -41,6 +42,7 @@ export class LabView {
   private readonly gradHist: HistogramRidges;
   private readonly table: LayerTable;
   private readonly diagnosis: DiagnosisPanel;
+  private readonly jacobian: JacobianPanel;
   private readonly boundary: BoundaryView | null;
   private readonly title: HTMLElement | null;
   private readonly timeline: Timeline;
@@ -104,6 +106,14 @@ export class LabView {
       run.series,
     );
     this.table = new LayerTable(panel(this.el, "p-table", "Layers", "the latest probe, measured vs theory"));
+    this.jacobian = new JacobianPanel(
+      panel(
+        this.el,
+        "p-jacobian",
+        "Jacobian spectrum",
+        "singular values of the hidden stack, Pennington et al. 2017",
+      ),
+    );
     const every = (ms: number, paint: (p: ProbeView | null) => void) => ({ paint, every: ms, last: -1e9 });
     this.painters = [
       every(200, (p) => this.network.update(p)),
@@ -115,6 +125,7 @@ export class LabView {
       every(200, () => this.updateBoundary()),
       every(400, (p) => this.table.update(p)),
       every(400, (p) => this.diagnosis.update(p)),
+      every(500, () => this.jacobian.update(this.run.jacobian)),
     ];
     this.dirty = this.painters.map(() => true);
   }

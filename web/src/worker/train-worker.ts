@@ -14,6 +14,7 @@ import { toTrainConfig } from "../state-config.js";
 import { keptBackend, keptBackendUsed } from "./backend.js";
 import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
+import { JacobianViewer } from "./jacobian-view.js";
 import { LossStream } from "./loss-stream.js";
 import { ProbeViewer } from "./probe-view.js";
 
@@ -72,6 +73,7 @@ async function run(msg: StartMessage): Promise<void> {
   keptBackendUsed(params);
   const loss = getLoss(config.loss, dataset.targets);
   const viewer = new ProbeViewer();
+  const jacobians = new JacobianViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.plane || dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
@@ -140,6 +142,8 @@ async function run(msg: StartMessage): Promise<void> {
         const view = viewer.view(inspection, dataset.targets ? { loss: ev.loss, accuracy: Number.NaN } : ev);
         stream.flush();
         post({ type: "probe", probe: view });
+        const jv = jacobians.view(ctx.net, dataset, ctx.step);
+        if (jv) post({ type: "jacobian", view: jv });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
           postBoundary(ctx.step);
         if (ctx.step === 0) hold(0);
