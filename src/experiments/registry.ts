@@ -10,6 +10,7 @@ import { he2015DepthExperiment } from "./catalogue/he2015-depth.js";
 import { initZooExperiment } from "./catalogue/init-zoo.js";
 import { lsuvExperiment } from "./catalogue/lsuv.js";
 import { momentsExperiment } from "./catalogue/moments.js";
+import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
 import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
 import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
 import { vanishingDepthExperiment } from "./catalogue/vanishing-depth.js";
@@ -29,6 +30,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   saxeOrthogonalExperiment,
   lsuvExperiment,
   edgeOfChaosExperiment,
+  mupTransferExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);
