@@ -8,6 +8,7 @@ import { explodingExperiment } from "./catalogue/exploding.js";
 import { glorot2010Experiment } from "./catalogue/glorot2010.js";
 import { he2015DepthExperiment } from "./catalogue/he2015-depth.js";
 import { initZooExperiment } from "./catalogue/init-zoo.js";
+import { lazyTrainingExperiment } from "./catalogue/lazy-training.js";
 import { lsuvExperiment } from "./catalogue/lsuv.js";
 import { momentsExperiment } from "./catalogue/moments.js";
 import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
@@ -31,6 +32,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lsuvExperiment,
   edgeOfChaosExperiment,
   mupTransferExperiment,
+  lazyTrainingExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);
