@@ -10,8 +10,8 @@ import { dataOptionsOf } from "../../src/train/config.js";
 import { coordCheck } from "../../src/train/coord-check.js";
 import { LAB_COORD } from "../../web/src/coord-protocol.js";
 import { findPreset } from "../../web/src/presets.js";
-import { DEFAULT_STATE, toUrl } from "../../web/src/state.js";
-import { toTrainConfig } from "../../web/src/state-config.js";
+import { DEFAULT_STATE, parseUrl, toUrl } from "../../web/src/state.js";
+import { toCliCommand, toTrainConfig } from "../../web/src/state-config.js";
 import { browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
 
 // The lab's coordinate-check panel (issue 16), in headless Chromium: on request its worker runs
@@ -88,4 +88,18 @@ test("the muP preset compares SP with muP at width 512 and the base width 64", (
   // What the lab trains: muP's base width reaches the config, SP's is left unset (SP unchanged).
   assert.equal(toTrainConfig({ ...p.state, ...p.compare }).baseWidth, 64);
   assert.equal(toTrainConfig(p.state).baseWidth, null);
+});
+
+test("parametrization, base width and zero readout are lab fields: in links, in the config and in the CLI command", () => {
+  const p = parseUrl("?param=mup&base=32&rz=true&width=128");
+  assert.deepEqual(p.problems, []);
+  const c = toTrainConfig(p.a);
+  assert.equal(c.parametrization, "mup");
+  assert.equal(c.baseWidth, 32);
+  assert.equal(c.readoutZero, true);
+  assert.match(toCliCommand(p.a), /--parametrization mup .*--base-width 32 --readout-zero/);
+  assert.equal(toUrl(p.a, null, null), "width=128&param=mup&base=32&rz=true");
+  const bad = parseUrl("?rz=yes");
+  assert.equal(bad.a.readoutZero, false);
+  assert.deepEqual(bad.problems, ['zero readout: "yes" is not true or false']);
 });

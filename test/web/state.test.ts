@@ -49,6 +49,7 @@ const stateArb: fc.Arbitrary<LabState> = fc.record({
   warmupSteps: fc.integer({ min: 0, max: 100000 }),
   parametrization: fc.constantFrom("sp", "ntk", "mup"),
   baseWidth: fc.integer({ min: 1, max: 2048 }),
+  readoutZero: fc.boolean(),
 });
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {

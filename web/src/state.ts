@@ -45,6 +45,7 @@ type Kind =
   | { type: "enum"; values: readonly string[] }
   | { type: "int"; min: number; max: number }
   | { type: "number"; min: number; max: number }
+  | { type: "bool" }
   | { type: "spec" };
 
 export interface Field {
@@ -72,6 +73,7 @@ function fieldOf(key: LabSettingKey): Field {
   else if (k.type === "int" || k.type === "number")
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
   else if (k.type === "spec") kind = { type: "spec" };
+  else if (k.type === "bool") kind = { type: "bool" };
   else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
   const name = (lab.name ?? key) as keyof LabState;
   return { key: name, setting: key, url: lab.url, label: lab.label, doc: s.doc, group: s.group, kind };
@@ -137,6 +139,9 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
       }
       return v;
     }
+    case "bool":
+      if (raw !== "true" && raw !== "false") throw new UserError(`${f.label}: "${raw}" is not true or false`);
+      return (raw === "true") as LabState[keyof LabState];
     case "spec":
       if (
         raw.length === 0 ||
