@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import YAML from "yaml";
+import { bufferIO } from "../../src/cli/io.js";
+import { run } from "../../src/cli/main.js";
 import {
   curveOptimum,
   MUP_MAX_SPREAD,
@@ -159,4 +161,21 @@ test("a small transfer sweep on the local pool: stored runs give the report; at 
   } finally {
     store.close();
   }
+  // The CLI's analysis of the same store: the report folder and the verdict as JSON.
+  const io = bufferIO();
+  const out = join(dir, "reports");
+  const code = await run(
+    ["param", "transfer", "--sweep", "mup-transfer-tiny", "--home", home, "--out", out, "--json", "--no-png"],
+    io,
+  );
+  assert.equal(code, 0, io.err);
+  const doc = JSON.parse(io.out);
+  assert.deepEqual(doc.seeds, [5, 6]);
+  assert.equal(doc.checks.length, 4);
+  assert.ok(["confirmed", "refuted", "inconclusive"].includes(doc.verdict));
+  assert.ok(existsSync(join(out, "mup-transfer", "index.html")));
+  // A sweep that is not in the store: exit 2, naming it and the sweeps there are.
+  const bad = bufferIO();
+  assert.equal(await run(["param", "transfer", "--sweep", "nope", "--home", home], bad), 2);
+  assert.match(bad.err, /no sweep "nope" in .*; valid: mup-transfer-tiny/);
 });

@@ -266,8 +266,8 @@ function curveChart(s: TransferShift, points: readonly TransferPoint[]): ChartSp
     title: `${LABEL[s.parametrization]}, ${LABEL[s.optimizer]}: training loss against log2 learning rate, one curve per width`,
     caption:
       s.parametrization === "mup"
-        ? "Under muP the curves' minima line up (the dotted lines: the optimum per width) and wider is lower."
-        : "Under SP the minimum moves to smaller rates as width grows (the dotted lines: the optimum per width).",
+        ? "Under muP the curves' minima line up (dotted lines: the optimum of each width, labelled with the width) and wider is lower."
+        : "Under SP the minimum moves to smaller rates as width grows (dotted lines: the optimum of each width, labelled with the width).",
     x: { label: "log2 learning rate" },
     y: { label: "final training loss", log: true },
     series: s.widths.map((w) => ({
@@ -279,7 +279,7 @@ function curveChart(s: TransferShift, points: readonly TransferPoint[]): ChartSp
     })),
     markLines: s.widths.flatMap((w, i) => {
       const o = s.optima[i];
-      return o ? [{ axis: "x" as const, value: o.log2Lr, label: `optimum, width ${w}` }] : [];
+      return o ? [{ axis: "x" as const, value: o.log2Lr, label: `${w}` }] : [];
     }),
   };
 }
