@@ -11,6 +11,7 @@ import { initZooExperiment } from "./catalogue/init-zoo.js";
 import { lazyTrainingExperiment } from "./catalogue/lazy-training.js";
 import { lsuvExperiment } from "./catalogue/lsuv.js";
 import { momentsExperiment } from "./catalogue/moments.js";
+import { mupDepthExperiment } from "./catalogue/mup-depth.js";
 import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
 import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
 import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
@@ -33,6 +34,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   edgeOfChaosExperiment,
   mupTransferExperiment,
   lazyTrainingExperiment,
+  mupDepthExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

@@ -23,6 +23,7 @@ import type { ExperimentReport } from "../../report/report-types.js";
 import type { SweepSpec } from "../../sweep/sweep-file.js";
 import { planSweep } from "../../sweep/sweep-plan.js";
 import type { TrainConfig } from "../../train/config.js";
+import { slope as fitSlope } from "../../train/coord-check.js";
 import { experimentReport } from "../harness/execute.js";
 import { trainRun } from "../harness/train-run.js";
 import type {
@@ -134,55 +135,52 @@ export function curveOptimum(
   return { log2Lr: refined, gridLog2Lr: x, loss: f[k], atEdge };
 }
 
-/** Least-squares slope of y against x. */
-function fitSlope(x: number[], y: number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-  }
-  return sxy / sxx;
-}
-
 const LABEL: Record<Param | Opt, string> = { sp: "SP", mup: "muP", sgd: "SGD", adam: "Adam" };
 
 /** How the optimum of one (parametrization, optimizer) moves with width on one seed. */
-export interface TransferShift {
+export interface TransferShift extends OptimumShift {
   parametrization: Param;
   optimizer: Opt;
   widths: number[];
-  /** Per width (null: nothing trained). */
+}
+
+/** How the optimum of loss-vs-log2-lr curves moves along a size (width, depth): per size, its spread and its slope. */
+export interface OptimumShift {
+  sizes: number[];
+  /** Per size (null: nothing trained). */
   optima: (CurveOptimum | null)[];
-  /** max - min of the optimal log2 lr over widths (grid steps; NaN when a width has no optimum). */
+  /** max - min of the optimal log2 lr over the sizes (grid steps; NaN when a size has no optimum). */
   spread: number;
-  /** Slope of the optimal log2 lr against log2 width (-1: the optimum halves when width doubles). */
+  /** Slope of the optimal log2 lr against log2 size (-1: the optimum halves when the size doubles). */
   slope: number;
+}
+
+/** The optimum per size of runs given as (size, lr, loss), and how it moves. */
+export function optimumShift(
+  runs: readonly { size: number; lr: number; loss: number | null }[],
+): OptimumShift {
+  const sizes = [...new Set(runs.map((p) => p.size))].sort((a, b) => a - b);
+  const optima = sizes.map((n) =>
+    curveOptimum(runs.filter((p) => p.size === n).map((p) => ({ log2Lr: Math.log2(p.lr), loss: p.loss }))),
+  );
+  const xs = optima.map((o) => o?.log2Lr ?? Number.NaN);
+  const spread = xs.some(Number.isNaN) ? Number.NaN : Math.max(...xs) - Math.min(...xs);
+  const slope = fitSlope(
+    sizes.map((n) => Math.log2(n)),
+    xs,
+  );
+  return { sizes, optima, spread, slope };
 }
 
 /** The shifts of every (parametrization, optimizer) in `points` (one seed). */
 export function transferShifts(points: readonly TransferPoint[]): TransferShift[] {
-  const widths = [...new Set(points.map((p) => p.width))].sort((a, b) => a - b);
   const out: TransferShift[] = [];
   for (const parametrization of PARAMS) {
     for (const optimizer of OPTIMIZERS) {
       const mine = points.filter((p) => p.parametrization === parametrization && p.optimizer === optimizer);
       if (mine.length === 0) continue;
-      const optima = widths.map((w) =>
-        curveOptimum(
-          mine.filter((p) => p.width === w).map((p) => ({ log2Lr: Math.log2(p.lr), loss: p.loss })),
-        ),
-      );
-      const xs = optima.map((o) => o?.log2Lr ?? Number.NaN);
-      const spread = xs.some(Number.isNaN) ? Number.NaN : Math.max(...xs) - Math.min(...xs);
-      const slope = fitSlope(
-        widths.map((w) => Math.log2(w)),
-        xs,
-      );
-      out.push({ parametrization, optimizer, widths, optima, spread, slope });
+      const shift = optimumShift(mine.map((p) => ({ size: p.width, lr: p.lr, loss: p.loss })));
+      out.push({ parametrization, optimizer, widths: shift.sizes, ...shift });
     }
   }
   return out;
