@@ -39,7 +39,7 @@ export class CoordCheckPanel {
         "p",
         { class: "muted" },
         `The mup package's diagnostic: ${LAB_COORD.steps} SGD steps at each width (this run's data, activation, init and rate; ` +
-          `up to ${LAB_COORD.maxDepth} hidden layers, zero readout, base width ${LAB_COORD.widths[0]}), then mean |z| per layer. ` +
+          `a plain MLP of up to ${LAB_COORD.maxDepth} hidden layers, zero readout, base width ${LAB_COORD.widths[0]}), then mean |z| per layer. ` +
           "Under muP every line is flat; under SP the logits climb with width.",
       ),
       button,

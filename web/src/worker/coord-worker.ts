@@ -21,7 +21,17 @@ scope.onmessage = (ev: MessageEvent<CoordRequest>) => {
     const t0 = performance.now();
     const depth = Math.max(1, Math.min(LAB_COORD.maxDepth, msg.state.depth));
     const samples = Math.min(LAB_COORD.maxSamples, msg.state.samples);
-    const lab = toTrainConfig({ ...msg.state, samples, depth, width: LAB_COORD.widths[0] });
+    // A plain MLP: the check is about width (residual blocks and normalization are left out).
+    const lab = toTrainConfig({
+      ...msg.state,
+      samples,
+      depth,
+      width: LAB_COORD.widths[0],
+      residual: 0,
+      branchScale: "one",
+      branchInit: "standard",
+      norm: "none",
+    });
     // As the CLI's coordinate check: plain SGD steps, the zero readout `mup` recommends, base width = the smallest width.
     const base = {
       ...lab,
