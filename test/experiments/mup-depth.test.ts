@@ -53,6 +53,7 @@ test("the depth experiment's networks: L blocks of width 128 with alpha = 1/sqrt
   const net = buildNetwork(config, await datasetFor(config), new TsBackend());
   assert.equal(net.sizes.length, 1 + 9 + 1);
   assert.equal(net.blocks.length, 8);
-  for (const b of net.blocks) assert.equal(net.layers[b[b.length - 1]].alpha[0], Math.fround(1 / Math.sqrt(8)));
+  for (const b of net.blocks)
+    assert.equal(net.layers[b[b.length - 1]].alpha[0], Math.fround(1 / Math.sqrt(8)));
   assert.match(mupDepthExperiment.method, /1\/sqrt\(L\)/);
 });
