@@ -178,7 +178,7 @@ export function trainSteps(
 ): void {
   const net = buildNetwork(config, dataset, backend);
   const opt = makeOptimizer(config, net);
-  const loss = getLoss(config.loss);
+  const loss = getLoss(config.loss, dataset.targets);
   const d = dataset.inputDim;
   const C = dataset.numClasses;
   const B = Math.min(config.batchSize, dataset.nTrain);

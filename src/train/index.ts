@@ -54,6 +54,7 @@ export {
   applyParametrizationInit,
   buildNetwork,
   evaluate,
+  lossOf,
   lrScaleOf,
   makeOptimizer,
   rulesOf,
