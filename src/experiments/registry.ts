@@ -9,8 +9,11 @@ import { explodingExperiment } from "./catalogue/exploding.js";
 import { glorot2010Experiment } from "./catalogue/glorot2010.js";
 import { he2015DepthExperiment } from "./catalogue/he2015-depth.js";
 import { initZooExperiment } from "./catalogue/init-zoo.js";
+import { lazyTrainingExperiment } from "./catalogue/lazy-training.js";
 import { lsuvExperiment } from "./catalogue/lsuv.js";
 import { momentsExperiment } from "./catalogue/moments.js";
+import { mupDepthExperiment } from "./catalogue/mup-depth.js";
+import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
 import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
 import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
 import { vanishingDepthExperiment } from "./catalogue/vanishing-depth.js";
@@ -31,6 +34,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lsuvExperiment,
   edgeOfChaosExperiment,
   dynamicalIsometryExperiment,
+  mupTransferExperiment,
+  lazyTrainingExperiment,
+  mupDepthExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

@@ -3,6 +3,7 @@ import type { Dataset } from "../data/types.js";
 import type { Backend } from "../kernels/backend.js";
 import { meanInterval } from "../math/student-t.js";
 import { getLoss } from "../nn/losses.js";
+import type { Network } from "../nn/network.js";
 import type { ParametrizationName } from "../nn/parametrization.js";
 import { probeBatch } from "../probe/probe-batch.js";
 import { Rng } from "../tensor/rng.js";
@@ -149,36 +150,51 @@ function runOne(
   seed: number,
   parametrization: ParametrizationName,
 ): CoordSeries {
-  const { dataset, backend } = o;
-  const net = buildNetwork(config, dataset, backend);
-  const opt = makeOptimizer(config, net);
-  const loss = getLoss(config.loss, dataset.targets);
-  const probe = probeBatch(dataset, config.probeBatch, seed);
-  const d = dataset.inputDim;
-  const C = dataset.numClasses;
-  const B = Math.min(config.batchSize, dataset.nTrain);
-  const order = Rng.derive(seed, "shuffle").permutation(dataset.nTrain);
-  const y = new Int32Array(B);
-  const dLogits = backend.alloc(B * C);
-  const w0 = net.layers.map((l) => Float64Array.from(l.W));
+  const probe = probeBatch(o.dataset, config.probeBatch, seed);
+  let w0: Float64Array[] = [];
   const activation: number[][] = [];
   const update: number[][] = [];
-  const measure = () => {
+  trainSteps(config, o.dataset, o.backend, o.steps, (net, step) => {
+    if (step === 0) w0 = net.layers.map((l) => Float64Array.from(l.W));
     net.forward(probe.x, probe.B);
     activation.push(net.layers.map((l) => meanAbs(l.Z, probe.B * l.outDim)));
     update.push(net.layers.map((l, i) => relChange(l.W, w0[i])));
-  };
-  measure();
-  for (let t = 0; t < o.steps; t++) {
+  });
+  return { parametrization, width, seed, activation, update };
+}
+
+/**
+ * The coordinate check's training loop: builds the network of `config`, then takes `steps`
+ * optimizer steps at `config.lr` on consecutive batches of a shuffled order of the training set
+ * (Rng.derive(seed, "shuffle")), calling `measure(net, t)` before the first step (t = 0) and
+ * after each step t = 1..steps. No schedule, no evaluation: a few steps, measured after each.
+ */
+export function trainSteps(
+  config: TrainConfig,
+  dataset: Dataset,
+  backend: Backend,
+  steps: number,
+  measure: (net: Network, step: number) => void,
+): void {
+  const net = buildNetwork(config, dataset, backend);
+  const opt = makeOptimizer(config, net);
+  const loss = getLoss(config.loss, dataset.targets);
+  const d = dataset.inputDim;
+  const C = dataset.numClasses;
+  const B = Math.min(config.batchSize, dataset.nTrain);
+  const order = Rng.derive(config.seed, "shuffle").permutation(dataset.nTrain);
+  const y = new Int32Array(B);
+  const dLogits = backend.alloc(B * C);
+  measure(net, 0);
+  for (let t = 0; t < steps; t++) {
     const start = (t * B) % Math.max(1, dataset.nTrain - B + 1);
     gatherRows(dataset.trainX, dataset.trainY, d, order, start, B, net.inputBuffer(B), y);
     const logits = net.forwardInput(B);
     loss.forward(logits, y, B, C, dLogits);
     net.backward(dLogits);
     opt.step(config.lr);
-    measure();
+    measure(net, t + 1);
   }
-  return { parametrization, width, seed, activation, update };
 }
 
 /** One claim of the coordinate check and what the measured exponents say of it. */

@@ -36,7 +36,9 @@ export {
   coordCheck,
   coordVerdicts,
   type ExponentFit,
+  trainSteps,
 } from "./coord-check.js";
+export { type FeatureChange, featureChange, spectralNorm } from "./feature-change.js";
 export type { EpochRecord, FinalRecord, RunRecord } from "./record.js";
 export type { Kind } from "./setting-kinds.js";
 export type { LabView } from "./settings.js";

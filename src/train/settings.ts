@@ -296,6 +296,7 @@ export const SETTINGS = {
   readoutZero: bool("model", "initialize the output layer to zero (muP's readout option)", {
     since: "0.2.0",
     atInit: true,
+    lab: { url: "rz", label: "zero readout" },
   }),
   residual: int(
     0,

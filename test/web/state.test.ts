@@ -53,6 +53,7 @@ const stateArb: fc.Arbitrary<LabState> = fc
     warmupSteps: fc.integer({ min: 0, max: 100000 }),
     parametrization: fc.constantFrom("sp", "ntk", "mup"),
     baseWidth: fc.integer({ min: 1, max: 2048 }),
+    readoutZero: fc.boolean(),
     residual: fc.integer({ min: 0, max: 2 }),
     branchScale: fc.constantFrom("one", "const", "inv_sqrt_depth", "rezero", "skipinit"),
     branchConst: fc.double({ min: 0, max: 10, noNaN: true }),

@@ -197,6 +197,36 @@ export const PRESETS: readonly Preset[] = [
     compare: { init: "variance_scaling(scale=1.0306, mode=fan_in, distribution=untruncated_normal)" },
   }),
   preset({
+    id: "mup-transfer",
+    title: "The best learning rate moves with width -> muP",
+    claim:
+      "Tensor Programs V (Yang et al. 2022), Fig. 1: under the standard parametrization the best learning rate of a narrow network is not the best one of a wide network; under muP it is.",
+    lookFor:
+      "Both runs use Adam at lr 2^-8, about the best rate of this MLP at width 64 (initlab experiment mup-transfer). At width 512, A (standard " +
+      "parametrization) trains worse than B (muP with base width 64): SP's hidden and output weights take steps as large as at width 64 " +
+      "while 8x more units add them up, so its best rate is about 3x smaller; muP divides those rates by the width ratio and keeps the " +
+      "narrow network's optimum. At width 64 (the base width) A and B are the same run, bit for bit. The coordinate check below the " +
+      "settings shows the same at initialization: SP's logits climb with width, muP's lines are flat.",
+    tryNext: [
+      { label: "A at a 4x smaller rate", change: { lr: 0.001 } },
+      { label: "width 64 (A = B)", change: { width: 64 } },
+    ],
+    state: {
+      ...mnist,
+      depth: 2,
+      width: 512,
+      activation: "relu",
+      init: "he_normal",
+      optimizer: "adam",
+      lr: 0.00390625,
+      steps: 300,
+      probeEvery: 10,
+      parametrization: "sp",
+      baseWidth: 64,
+    },
+    compare: { parametrization: "mup" },
+  }),
+  preset({
     id: "residual-branch-scale",
     title: "Residual ReLU at depth 30: alpha = 1 vs 1/sqrt(L)",
     claim:

@@ -55,6 +55,7 @@ type Kind =
   | { type: "enum"; values: readonly string[] }
   | { type: "int"; min: number; max: number }
   | { type: "number"; min: number; max: number }
+  | { type: "bool" }
   | { type: "spec" };
 
 export interface Field {
@@ -82,6 +83,7 @@ function fieldOf(key: LabSettingKey): Field {
   else if (k.type === "int" || k.type === "number")
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
   else if (k.type === "spec" || k.type === "list") kind = { type: "spec" };
+  else if (k.type === "bool") kind = { type: "bool" };
   else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
   const name = (lab.name ?? key) as keyof LabState;
   return { key: name, setting: key, url: lab.url, label: lab.label, doc: s.doc, group: s.group, kind };
@@ -147,6 +149,9 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
       }
       return v;
     }
+    case "bool":
+      if (raw !== "true" && raw !== "false") throw new UserError(`${f.label}: "${raw}" is not true or false`);
+      return (raw === "true") as LabState[keyof LabState];
     case "spec":
       if (
         raw.length === 0 ||

@@ -1,11 +1,15 @@
 import { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
+import { UserError } from "../../errors.js";
+import { transferReport } from "../../experiments/catalogue/mup-transfer.js";
 import { formatFixed, formatSignificant } from "../../math/format-number.js";
 import {
   PARAMETRIZATIONS,
   type ParametrizationName,
   parametrizationRules,
 } from "../../nn/parametrization.js";
+import type { ExperimentReport } from "../../report/report-types.js";
+import { openRunStore, runsHome } from "../../store/index.js";
 import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { formatTable } from "../../sweep/text-table.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
@@ -192,6 +196,65 @@ export function paramCommand(io: CliIO): Command {
       backend.dispose();
     }
   });
+  cmd
+    .command("transfer")
+    .description(
+      "the mup-transfer experiment's report from a sweep in the store (examples/mup-transfer-quick.yaml, run on the local pool or on queue workers)",
+    )
+    .option("--sweep <name>", "the sweep's name in the store", "mup-transfer-quick")
+    .option("--home <dir>", "runs folder (default $INITLAB_HOME or ./runs)")
+    .option("--out <dir>", "folder for the report", "reports")
+    .option("--no-png", "skip the PNG copy of each chart")
+    .option("--json", "print the verdict, checks and key numbers as one JSON document")
+    .action(async (opts) => {
+      const t0 = performance.now();
+      const startedAt = new Date().toISOString();
+      const store = openRunStore(runsHome(opts.home), { readonly: true });
+      let report: ExperimentReport;
+      try {
+        const sweep = store.getSweep(opts.sweep);
+        if (!sweep) {
+          const names = store.listSweeps().map((x) => x.name);
+          throw new UserError(
+            `--sweep: no sweep "${opts.sweep}" in ${store.location}; valid: ${names.length ? names.join(", ") : "(none yet)"}`,
+          );
+        }
+        const runs = store.listRuns({ sweep: opts.sweep });
+        const missing = sweep.runs.length - runs.filter((r) => r.status !== "failed").length;
+        if (missing > 0)
+          io.stderr(
+            `note: ${missing} of ${sweep.runs.length} runs of ${opts.sweep} have no result (failed or not run yet: initlab sweep FILE --resume); they count as diverged\n`,
+          );
+        report = transferReport(
+          runs.map((r) => ({ config: r.config, status: r.status, trainLoss: r.final?.trainLoss })),
+          {
+            quick: opts.sweep.endsWith("-quick"),
+            backend: runs.find((r) => r.meta)?.meta?.backend ?? "unknown",
+            startedAt,
+            seconds: (performance.now() - t0) / 1000,
+          },
+        );
+      } finally {
+        store.close();
+      }
+      const { terminalSummary, toJson, writeExperimentReport } = await import("../../report/index.js");
+      const path = writeExperimentReport(opts.out, report, { png: opts.png !== false });
+      if (opts.json) {
+        const r = report.result;
+        io.stdout(
+          toJson({
+            name: report.name,
+            sweep: opts.sweep,
+            verdict: r.verdict.status,
+            summary: r.verdict.summary,
+            checks: r.verdict.checks,
+            numbers: r.numbers,
+            seeds: report.seeds,
+            report: path,
+          }),
+        );
+      } else io.stdout(terminalSummary(report, path));
+    });
   return cmd;
 }
 

@@ -5,6 +5,7 @@ import { UNLIMITED_STEPS } from "../protocol.js";
 import { dataShape, type LabState, parseUrl, toUrl } from "../state.js";
 import { toCliCommand, toTrainConfig } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
+import { CoordCheckPanel } from "./coord-check-panel.js";
 import { type Child, h, options, replace } from "./dom.js";
 import { LabView } from "./lab-view.js";
 import { RunsBrowser } from "./runs-browser.js";
@@ -36,6 +37,7 @@ export class App {
     if (parsed.problems.length) this.notice(`The link had problems: ${parsed.problems.join("; ")}`);
     this.config = new ConfigPanel(this.a, (s) => this.edited(s));
     $("#config").append(this.config.el);
+    new CoordCheckPanel($(".side"), () => (this.editing === "b" && this.b ? this.b : this.a));
     // the settings fold away on narrow screens (the charts come first there), open on wide ones
     const narrow = matchMedia("(max-width: 900px)");
     const fold = () => {

@@ -100,8 +100,8 @@ export class ConfigPanel {
       return row;
     }
     let input: HTMLInputElement | HTMLSelectElement;
-    if (f.kind.type === "enum") {
-      input = h("select", {}, ...options(f.kind.values));
+    if (f.kind.type === "enum" || f.kind.type === "bool") {
+      input = h("select", {}, ...options(f.kind.type === "bool" ? ["false", "true"] : f.kind.values));
     } else {
       input = h("input", {
         type: "number",
