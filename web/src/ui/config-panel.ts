@@ -1,6 +1,15 @@
 import { listActivations, parseActivation } from "../../../src/nn/activations.js";
 import { SETTING_GROUPS } from "../../../src/train/settings.js";
-import { checkLabState, dataShape, FIELDS, type Field, isTwoD, type LabState, parseField } from "../state.js";
+import {
+  checkLabState,
+  dataShape,
+  FIELDS,
+  type Field,
+  isTwoD,
+  type LabState,
+  parseField,
+  REGRESSION_DATASETS,
+} from "../state.js";
 import { h, options } from "./dom.js";
 import { InitEditor } from "./init-editor.js";
 
@@ -48,7 +57,9 @@ export class ConfigPanel {
     for (const g of GROUPS) {
       const fs = h("fieldset", {}, h("legend", {}, g.title));
       for (const key of g.keys) {
-        if (key === "noise" && !isTwoD(this.state.data)) continue;
+        if ((key === "noise" || key === "features") && !isTwoD(this.state.data)) continue;
+        // a regression set's loss is mse (state-config.ts)
+        if (key === "loss" && REGRESSION_DATASETS.includes(this.state.data)) continue;
         if (key === "momentum" && this.state.optimizer !== "sgd") continue;
         fs.append(this.row(FIELDS.find((f) => f.key === key)!));
       }

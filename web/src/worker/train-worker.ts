@@ -70,15 +70,15 @@ async function run(msg: StartMessage): Promise<void> {
   }
   const params = net.params().reduce((a, p) => a + p.value.length, 0);
   keptBackendUsed(params);
-  const loss = getLoss(config.loss);
+  const loss = getLoss(config.loss, dataset.targets);
   const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
-  const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
+  const points = dataset.plane || dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
-    const g = boundaryGrid(net, points.box, BOUNDARY_N);
+    const g = boundaryGrid(net, points.box, BOUNDARY_N, dataset);
     post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
   };
   post({
@@ -135,8 +135,9 @@ async function run(msg: StartMessage): Promise<void> {
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
-        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval);
-        const view = viewer.view(inspection, ev);
+        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval, dataset.targets);
+        // a regression run has no accuracy (its test loss is the MSE)
+        const view = viewer.view(inspection, dataset.targets ? { loss: ev.loss, accuracy: Number.NaN } : ev);
         stream.flush();
         post({ type: "probe", probe: view });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)
