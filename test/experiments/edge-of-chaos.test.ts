@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bestDepthOnlyRule, edgeChecks } from "../../src/experiments/catalogue/edge-of-chaos.js";
+import {
+  bestDepthOnlyRule,
+  edgeChecks,
+  fittedBoundary,
+} from "../../src/experiments/catalogue/edge-of-chaos.js";
 
 const CRIT = 1.76;
 const SW2 = [0.25, 0.5, 1, CRIT, 4, 16];
@@ -42,4 +46,28 @@ test("edge-of-chaos: the claim's shape passes; each check fails on an input made
   assert.equal(edgeChecks(grid([4, 8, 16, 64, 64, 4], theory), CRIT)[2].pass, false);
   // ... but sigma_w^2 = 1 (within a factor 2 of 1.76) may tie.
   assert.equal(edgeChecks(grid([4, 8, 64, 64, 16, 4], theory), CRIT)[2].pass, true);
+});
+
+test("edge-of-chaos: the fitted boundary of a column, censored above and below", () => {
+  const depths = [4, 8, 16, 32, 64];
+  const col = (trained: boolean[]) =>
+    depths.map((depth, k) => ({ sw2: 1, depth, trained: trained[k], predicted: true }));
+  // Trains up to 16, not from 32: the boundary is sqrt(16 * 32).
+  assert.deepEqual(fittedBoundary(col([true, true, true, false, false]), depths), {
+    depth: Math.sqrt(16 * 32),
+    censored: null,
+    cut: 16,
+  });
+  // A stray deep success does not move the best cut (8 agrees on 4 of 5 cells, 64 on 3 of 5).
+  assert.equal(fittedBoundary(col([true, true, false, false, true]), depths).cut, 8);
+  assert.deepEqual(fittedBoundary(col([true, true, true, true, true]), depths), {
+    depth: null,
+    censored: "above",
+    cut: 64,
+  });
+  assert.deepEqual(fittedBoundary(col([false, false, false, false, false]), depths), {
+    depth: null,
+    censored: "below",
+    cut: 0,
+  });
 });

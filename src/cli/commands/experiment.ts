@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { ConsoleProgress } from "../../experiments/console-progress.js";
@@ -93,6 +94,7 @@ export function experimentCommand(io: CliIO): Command {
       const reports: ExperimentReport[] = [];
       const paths: string[] = [];
       const t0 = performance.now();
+      const loadAtStart = loadavg()[0];
       const quick = Boolean(opts.quick);
       const seeds = experimentSeeds(opts.seed, opts.seeds ?? defaultSeedCount(quick));
       const jobs = Math.min(opts.jobs ?? defaultPoolSize(), seeds.length * selected.length);
@@ -142,6 +144,7 @@ export function experimentCommand(io: CliIO): Command {
           const index = writeIndex(opts.out, reports, (performance.now() - t0) / 1000, {
             command: `initlab ${process.argv.slice(2).join(" ")}`,
             machine: `${machineDescription()}, ${jobs > 1 ? `${jobs} worker threads` : `${backend.threads} threads`}`,
+            load: { start: loadAtStart, end: loadavg()[0] },
           });
           if (!opts.json) io.stdout(`\n${terminalTable(reports)}index: ${index}\n`);
         }

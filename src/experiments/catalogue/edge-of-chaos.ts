@@ -74,6 +74,31 @@ export function edgeChecks(cells: readonly CellOutcome[], crit: number) {
   ];
 }
 
+/** The trainability boundary of one sigma_w^2 column, fitted to its cells. */
+export interface FittedBoundary {
+  /** The geometric midpoint between the deepest depth the best cut keeps and the next depth of the grid; null when censored. */
+  depth: number | null;
+  /** "above": every depth of the grid trains (the boundary is deeper); "below": none does; null: inside the grid. */
+  censored: "above" | "below" | null;
+  /** The cut "trains iff depth <= D" that agrees best with the column's cells (0: none trains). */
+  cut: number;
+}
+
+/**
+ * The fitted boundary of one column: the cut "trains iff depth <= D" that agrees best with the
+ * column's cells (the smaller D on a tie, so a stray deep success does not move it), and between
+ * D and the next depth of the grid its geometric midpoint sqrt(D D'). Censored when D is the
+ * grid's largest depth (above) or no depth trains (below).
+ */
+export function fittedBoundary(column: readonly CellOutcome[], depths: readonly number[]): FittedBoundary {
+  const { depth: cut } = bestDepthOnlyRule(column);
+  const sorted = [...depths].sort((a, b) => a - b);
+  if (cut === 0) return { depth: null, censored: "below", cut };
+  if (cut === sorted[sorted.length - 1]) return { depth: null, censored: "above", cut };
+  const next = sorted[sorted.indexOf(cut) + 1];
+  return { depth: Math.sqrt(cut * next), censored: null, cut };
+}
+
 /** x position (fractional column index) of sigma_w^2 among the grid's columns, linear in log sigma_w^2. */
 function column(sw2: number, cols: number[]): number {
   const l = Math.log(sw2);
@@ -144,6 +169,14 @@ export const edgeOfChaosExperiment: Experiment = {
     const maxDepth = (sw2: number) =>
       Math.max(0, ...cells.filter((c) => c.sw2 === sw2 && c.trained).map((c) => c.depth));
     const nullRule = bestDepthOnlyRule(cells);
+    const boundaries = sw2s.map((w) => ({
+      sw2: w,
+      theory: meanField(tanh, w, SIGMA_B2).trainableDepth,
+      fit: fittedBoundary(
+        cells.filter((c) => c.sw2 === w),
+        depths,
+      ),
+    }));
     const checks = edgeChecks(cells, crit);
     const theory = Array.from(
       { length: 121 },
@@ -183,7 +216,8 @@ export const edgeOfChaosExperiment: Experiment = {
         kind: "line",
         id: "depth-curve",
         title: "Trainable depth: theory 6 xi_c and the deepest network that trained",
-        caption: "Measured points are limited by the grid's largest depth and by the training budget.",
+        caption:
+          "Measured points are limited by the grid's largest depth and by the training budget. The fitted boundary of a column is the geometric midpoint between the deepest depth of its best 'trains iff depth <= D' cut and the next depth; a column where every depth trains (or none) is censored and has no point (see the table 'boundary').",
         x: { label: "sigma_w^2", log: true },
         y: { label: "depth", log: true, min: 1, max: 1e4 },
         series: [
@@ -193,6 +227,10 @@ export const edgeOfChaosExperiment: Experiment = {
             points: td.map(([w, d]) => [w, Number.isFinite(d) ? d : null]),
           },
           { name: "deepest trained (measured)", points: sw2s.map((w) => [w, maxDepth(w) || null]) },
+          {
+            name: "fitted boundary (censored columns left out)",
+            points: boundaries.map((b) => [b.sw2, b.fit.depth]),
+          },
         ],
         markLines: [{ axis: "x", value: crit, label: "critical" }],
       },
@@ -210,6 +248,20 @@ export const edgeOfChaosExperiment: Experiment = {
       ],
       charts,
       tables: [
+        {
+          id: "boundary",
+          title: "The fitted trainability boundary of each sigma_w^2 next to 6 xi_c (Schoenholz et al. 2017)",
+          caption: `Censored: 'above' = every depth up to ${depths[depths.length - 1]} trained (the boundary is deeper), 'below' = not even depth ${depths[0]} trained.`,
+          columns: ["sigma_w^2", "6 xi_c", "best cut D", "fitted boundary", "censored", "fitted / 6 xi_c"],
+          rows: boundaries.map((b) => [
+            b.sw2,
+            Number.isFinite(b.theory) ? b.theory : fmt(b.theory),
+            b.fit.cut,
+            b.fit.depth,
+            b.fit.censored ?? "no",
+            b.fit.depth !== null && Number.isFinite(b.theory) ? b.fit.depth / b.theory : null,
+          ]),
+        },
         {
           id: "cells",
           title: "Every cell: theory and measurement",
@@ -250,6 +302,7 @@ export const edgeOfChaosExperiment: Experiment = {
       ],
       configurations: cells.map((c) => runConfiguration(c.run)),
       notes: [
+        `Fitted boundary against 6 xi_c (seed ${ctx.seed}): ${boundaries.map((b) => `sigma_w^2 ${fmt(b.sw2, 3)}: ${b.fit.depth !== null ? `${fmt(b.fit.depth, 3)} vs ${fmt(b.theory, 3)} (ratio ${fmt(b.fit.depth / b.theory, 3)})` : `censored ${b.fit.censored} (6 xi_c = ${fmt(b.theory, 3)})`}`).join("; ")}.`,
         `Censored columns (the deepest depth of the grid, ${depths[depths.length - 1]}, trained, so the boundary is at least that deep): ${
           sw2s
             .filter((w) => maxDepth(w) === depths[depths.length - 1])

@@ -8,6 +8,7 @@
  */
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
 import {
   finalTable,
   layerHistogram,
@@ -41,6 +42,57 @@ const PLAN = [
   { key: "sigmoid", label: "sigmoid, standard", activation: "sigmoid", init: "torch_default" },
 ] as const;
 
+type GlorotKey = keyof typeof GLOROT_TABLE1_MNIST;
+
+/** What one seed measures: the step-0 gradient spread ratio (normalized over standard, tanh) and the five test errors (%). */
+export interface GlorotMeasures {
+  spreadRatio: number;
+  error: Record<GlorotKey, number>;
+}
+
+/** The full size is "near the paper's regime" when the mean |ours - paper| over the five errors is below this (points). */
+const PAPER_GAP = 0.5;
+
+/** The paired differences (points) the checks and the key numbers use. */
+export function glorotDifferences(m: GlorotMeasures) {
+  const e = m.error;
+  const keys = Object.keys(GLOROT_TABLE1_MNIST) as GlorotKey[];
+  return {
+    tanhGain: e.tanhN - e.tanh,
+    robustness: Math.abs(e.softsign - e.softsignN) - Math.abs(e.tanh - e.tanhN),
+    sigmoidWorst: e.sigmoid - Math.max(...keys.filter((k) => k !== "sigmoid").map((k) => e[k])),
+    paperGap: keys.reduce((s, k) => s + Math.abs(e[k] - GLOROT_TABLE1_MNIST[k]), 0) / keys.length,
+  };
+}
+
+/**
+ * The verdict's checks from one seed's measures (the harness turns each into a mean over seeds
+ * with its paired t interval). Quick size: the gradient spread, sigmoid being the worst and tanh N
+ * beating tanh (effects of points after a short run); full size also softsign's robustness (an
+ * effect of the end of training, 0.1 point in the paper) and the distance to its Table 1.
+ */
+export function glorotChecks(m: GlorotMeasures, quick: boolean): Check[] {
+  const d = glorotDifferences(m);
+  const checks = [
+    check("tanh: Var(dL/dz) first/last hidden layer, normalized over standard", m.spreadRatio, ">=", 10, {
+      scale: "log",
+    }),
+    check("sigmoid test error minus the highest of the other four (points)", d.sigmoidWorst, ">", 0),
+    check("tanh N minus tanh standard test error (points)", d.tanhGain, "<", 0),
+  ];
+  if (quick) return checks;
+  return [
+    ...checks,
+    check(
+      "softsign's sensitivity to the init minus tanh's: |err(softsign) - err(softsign N)| - |err(tanh) - err(tanh N)| (points)",
+      d.robustness,
+      "<",
+      0,
+    ),
+    check("mean |ours - paper's Table 1| over the five test errors (points)", d.paperGap, "<", PAPER_GAP),
+  ];
+}
+
 /** Var(dL/dz) of the first hidden layer over that of the last hidden layer, at step 0. */
 function gradSpread(r: ProbedRun): number {
   const L = r.probes[0].layers;
@@ -57,14 +109,14 @@ export const glorot2010Experiment: Experiment = {
     "Glorot & Bengio 2010, AISTATS, PMLR 9:249-256: Table 1 (MNIST column), eq. 12-16 (normalized initialization), Figures 6 and 7 (activation and back-propagated gradient histograms).",
   method:
     "MLP 784-5xW-10 on MNIST scaled to [0, 1], softmax cross-entropy, plain SGD (no momentum) lr 0.1, batch 32, zero biases; 'standard' = torch_default = U[-1/sqrt(fan_in), 1/sqrt(fan_in)]; 'normalized' = xavier_uniform. Probes on 256 fixed training images at step 0 (with the theory's prediction) and at the end; histograms of the activations (linear bins) and of dL/dz (log10|g| bins) per layer.",
-  rule: "(1) At step 0 with tanh, Var(dL/dz) of the first hidden layer relative to the last hidden layer is at least 10x smaller with the standard than with the normalized initialization (the paper's analysis predicts (1/3)^4 = 1/81 in the linear regime). (2) tanh N ends with a test error no higher than tanh standard. (3) Sigmoid has the highest test error of the five. (4) Softsign is more robust to the initialization than tanh (the paper's conclusion): the gap between its two test errors is smaller than tanh's. Our absolute errors are far above the paper's (smaller networks, far fewer updates; their networks trained to convergence): the paper's numbers are shown beside ours, not compared with them.",
+  rule: `Per seed, then over seeds with 95% t intervals (paired: every configuration runs on the same seeds). Both sizes: (1) at step 0 with tanh, Var(dL/dz) of the first hidden layer relative to the last hidden layer is at least 10x smaller with the standard than with the normalized initialization (geometric mean; the paper's analysis predicts (1/3)^4 = 1/81 in the linear regime); (2) sigmoid's test error minus the highest of the other four is > 0 (sigmoid is the worst); (3) tanh N minus tanh standard test error < 0. Full size only (effects of the end of training, about 0.1 point in the paper, far inside the quick size's test-set noise of about 0.7-0.9 points per run on 2,000 images): (4) softsign is more robust to the initialization than tanh: |err(softsign) - err(softsign N)| - |err(tanh) - err(tanh N)| < 0; (5) the run approaches the paper's regime: the mean |ours - paper| over the five Table 1 errors is < ${PAPER_GAP} points.`,
   sizes: {
-    quick: "W = 256, 10,000 training / 2,000 test images, 600 steps per run",
-    full: "W = 1000 (the paper's width), 60,000 / 10,000 images, 10 epochs per run (hours)",
+    quick: "W = 256, 10,000 training / 2,000 test images, 600 steps per run; checks (1)-(3)",
+    full: "W = 1000 (the paper's width), 60,000 / 10,000 images, 20 epochs (37,500 steps) per run (hours); checks (1)-(5)",
   },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const width = ctx.quick ? 256 : 1000;
-    const size = mnistSize(ctx.quick, 600, 10);
+    const size = mnistSize(ctx.quick, 600, 20);
     const runs: ProbedRun[] = [];
     for (const [i, p] of PLAN.entries()) {
       runs.push(
@@ -95,35 +147,12 @@ export const glorot2010Experiment: Experiment = {
     const err = (r: ProbedRun) => 100 * (1 - r.record.final.testAccuracy);
     const spreadStd = gradSpread(byKey("tanh"));
     const spreadN = gradSpread(byKey("tanhN"));
-    const worst = Math.max(...runs.map(err));
-    const checks = [
-      check(
-        "tanh: Var(dL/dz) first/last hidden layer, normalized over standard",
-        spreadN / spreadStd,
-        ">=",
-        10,
-        { scale: "log" },
-      ),
-      check(
-        "tanh N minus tanh standard test error (points)",
-        err(byKey("tanhN")) - err(byKey("tanh")),
-        "<=",
-        0,
-      ),
-      check(
-        "sigmoid test error minus the highest of the five (points)",
-        err(byKey("sigmoid")) - worst,
-        ">=",
-        0,
-      ),
-      check(
-        "softsign's sensitivity to the init minus tanh's: |err(softsign) - err(softsign N)| - |err(tanh) - err(tanh N)| (points)",
-        Math.abs(err(byKey("softsign")) - err(byKey("softsignN"))) -
-          Math.abs(err(byKey("tanh")) - err(byKey("tanhN"))),
-        "<",
-        0,
-      ),
-    ];
+    const measures: GlorotMeasures = {
+      spreadRatio: spreadN / spreadStd,
+      error: Object.fromEntries(PLAN.map((p) => [p.key, err(byKey(p.key))])) as Record<GlorotKey, number>,
+    };
+    const checks = glorotChecks(measures, ctx.quick);
+    const d = glorotDifferences(measures);
     const tanhStd = byKey("tanh");
     const tanhN = byKey("tanhN");
     const charts: ChartSpec[] = [
@@ -195,7 +224,9 @@ export const glorot2010Experiment: Experiment = {
         kind: "bar",
         id: "test-error",
         title: "Test error: ours (quick/full size) and Glorot & Bengio 2010, Table 1",
-        caption: "Ours are much higher (smaller network, a short run); compare the ordering, not the values.",
+        caption: ctx.quick
+          ? "At quick size ours are much higher (smaller network, a short run): compare the ordering, not the values."
+          : "Full size: the paper's width and 20 epochs; check (5) compares the values.",
         categories: PLAN.map((p) => p.label),
         xLabel: "configuration",
         y: { label: "test error (%)", min: 0 },
@@ -212,10 +243,16 @@ export const glorot2010Experiment: Experiment = {
         `At step 0, tanh's gradient variance falls ${fmt(1 / spreadStd, 3)}x from the last to the first hidden layer with the standard initialization and ${fmt(1 / spreadN, 3)}x with the normalized one. ` +
           `Test error (ours / paper): ${PLAN.map((p) => `${p.label} ${fmt(err(byKey(p.key)), 3)}% / ${GLOROT_TABLE1_MNIST[p.key]}%`).join("; ")}.`,
       ),
-      numbers: PLAN.map((p) => ({
-        label: `test error, ${p.label} (paper ${GLOROT_TABLE1_MNIST[p.key]}%)`,
-        value: `${fmt(err(byKey(p.key)), 3)}%`,
-      })),
+      numbers: [
+        ...PLAN.map((p) => ({
+          label: `test error (%), ${p.label} (paper ${GLOROT_TABLE1_MNIST[p.key]}%)`,
+          value: err(byKey(p.key)),
+        })),
+        { label: "tanh N minus tanh standard test error (points)", value: d.tanhGain },
+        { label: "softsign's sensitivity to the init minus tanh's (points)", value: d.robustness },
+        { label: "sigmoid minus the highest of the other four test errors (points)", value: d.sigmoidWorst },
+        { label: "mean |ours - paper| over the five test errors (points)", value: d.paperGap },
+      ],
       charts,
       tables: [
         {
@@ -243,6 +280,9 @@ export const glorot2010Experiment: Experiment = {
       series: [lossSeries("loss", runs), probeSeries("probes", runs)],
       configurations: runs.map(runConfiguration),
       notes: [
+        ctx.quick
+          ? `At quick size only what a quick size can decide is checked: the gradient spread at step 0, sigmoid being the worst and tanh N beating tanh (effects of points after 600 steps; the paired intervals over seeds say whether they are decided). Softsign's robustness to the initialization is a statement about the end of training (0.08 vs 0.12 points in the paper, far inside the test-set noise of 2,000 test images at a 10-20% error, about 0.7-0.9 points per run): it is checked at full size only. After a short run softsign is the more sensitive of the two (its sensitivity minus tanh's: ${fmt(d.robustness, 3)} points on this seed; see the key numbers for the interval over seeds): a finding about early training that the paper's table does not address.`
+          : "At full size every check is made, including the distance to the paper's Table 1; the paper's differences (0.1-0.12 points) are of the order of the test-set noise of 10,000 images at 2% error (about 0.14 points per run), so the paired intervals over seeds decide them or leave them undecided.",
         "The paper's Table 1 numbers are transcribed from the published PDF (MNIST column: Softsign 1.64, Softsign N 1.72, Tanh 1.76, Tanh N 1.64, Sigmoid 2.21).",
         "The paper trained with minibatches of 10 and a learning rate tuned per configuration; we use one learning rate (0.1, batch 32) for all five runs.",
         "'Standard' is U[-1/sqrt(n), 1/sqrt(n)] with n the fan-in (the paper's eq. 1), which is also PyTorch's default for nn.Linear (torch_default).",

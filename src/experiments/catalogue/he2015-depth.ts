@@ -7,6 +7,7 @@
  */
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
 import {
   finalTable,
   layerLineChart,
@@ -34,6 +35,27 @@ export function tailLoss(r: ProbedRun, steps = 50): number {
   return pts.length ? pts.reduce((a, b) => a + b, 0) / pts.length : Number.POSITIVE_INFINITY;
 }
 
+/** The final training losses (tailLoss) of one seed's four runs. */
+export interface HeDepthLosses {
+  xavier22: number;
+  he22: number;
+  xavier30: number;
+  he30: number;
+}
+
+/**
+ * The verdict's checks from one seed's losses; the harness turns each into a mean over seeds with
+ * its t interval (the differences are paired: both initializations run on the same seeds).
+ */
+export function he2015Checks(l: HeDepthLosses): Check[] {
+  return [
+    check("30 layers, Xavier: final training loss (stalls)", l.xavier30, ">", 0.95 * LN10),
+    check("30 layers, He: final training loss (converges)", l.he30, "<", 0.8 * LN10),
+    check("22 layers, He: final training loss (converges)", l.he22, "<", 0.8 * LN10),
+    check("22 layers: He minus Xavier final training loss", l.he22 - l.xavier22, "<", 0),
+  ];
+}
+
 export const he2015DepthExperiment: Experiment = {
   name: "he2015-depth",
   order: 9,
@@ -44,7 +66,7 @@ export const he2015DepthExperiment: Experiment = {
     "He, Zhang, Ren & Sun 2015, 'Delving Deep into Rectifiers', arXiv:1502.01852, Sec. 2.2, Figure 2 (22 layers) and Figure 3 (30 layers). Their networks are convolutional (ImageNet); ours are MLPs of the same depth on MNIST.",
   method:
     "ReLU MLPs with 22 and 30 hidden layers of 128 units on standardized MNIST, zero biases, SGD lr 0.02 momentum 0.9, batch 64; Xavier normal (Var = 2/(n_in + n_out) = 1/n for square layers) vs He normal (2/n_in). Probes (256 images) at step 0 and at the end.",
-  rule: `Training loss = mean batch loss over the last 50 steps; "stalls" = above 0.95 ln 10 = ${fmt(0.95 * LN10, 3)} (no better than a constant guess), "converges" = below 0.8 ln 10 = ${fmt(0.8 * LN10, 3)}. (1) 30 layers: Xavier stalls and He converges. (2) 22 layers: He converges and ends below Xavier.`,
+  rule: `Training loss = mean batch loss over the last 50 steps; "stalls" = above 0.95 ln 10 = ${fmt(0.95 * LN10, 3)} (no better than a constant guess), "converges" = below 0.8 ln 10 = ${fmt(0.8 * LN10, 3)}. Per seed, then over seeds with 95% t intervals (He and Xavier run on the same seeds: the differences are paired). (1) 30 layers: Xavier stalls and He converges (which implies He below Xavier on that seed). (2) 22 layers: He converges, and He minus Xavier < 0. A run that diverges has loss +Infinity over its last steps (it neither converges nor counts as a finite loss).`,
   sizes: {
     quick: "10,000 training / 2,000 test images, 400 steps per run, 4 runs",
     full: "60,000 / 10,000 images, 3 epochs per run, 4 runs",
@@ -81,12 +103,12 @@ export const he2015DepthExperiment: Experiment = {
       }
     }
     const [x22, h22, x30, h30] = runs;
-    const checks = [
-      check("30 layers, Xavier: final training loss (stalls)", tailLoss(x30), ">", 0.95 * LN10),
-      check("30 layers, He: final training loss (converges)", tailLoss(h30), "<", 0.8 * LN10),
-      check("22 layers, He: final training loss (converges)", tailLoss(h22), "<", 0.8 * LN10),
-      check("22 layers: He minus Xavier final training loss", tailLoss(h22) - tailLoss(x22), "<", 0),
-    ];
+    const checks = he2015Checks({
+      xavier22: tailLoss(x22),
+      he22: tailLoss(h22),
+      xavier30: tailLoss(x30),
+      he30: tailLoss(h30),
+    });
     const charts: ChartSpec[] = [
       lossCurveChart(
         "loss-30",

@@ -7,6 +7,7 @@ import { listInitializers } from "../../init/index.js";
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { finiteOrNull } from "../../report/chart-spec.js";
 import { fmt, pct } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
 import { lossSeries } from "../harness/run-charts.js";
 import { type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
@@ -33,6 +34,44 @@ export function zooInits(): string[] {
     .map((i) => REQUIRED[i.name] ?? i.name);
 }
 
+/** Same variance, another distribution: kaiming_normal and kaiming_uniform must not differ by more than this (accuracy). */
+const EQUIVALENT = 0.05;
+
+/** What one seed measures. */
+export interface ZooMeasures {
+  /** The best test accuracy of zeros / ones / constant(0.1) with any activation. */
+  worstSymmetric: number;
+  /** Test accuracy of each activation with its matched initializer. */
+  matched: Record<string, number>;
+  /** relu: kaiming_normal minus kaiming_uniform test accuracy (the same variance 2 / fan_in). */
+  heNormalMinusUniform: number;
+}
+
+/**
+ * The verdict's checks from one seed's measures. The last two are an equivalence test (two
+ * one-sided tests, Schuirmann 1987): the paired difference kaiming_normal - kaiming_uniform over
+ * seeds must lie inside (-5, +5) points: both pass only when the whole 95% interval is inside; one
+ * fails when the whole interval is beyond a margin (distinguishable); otherwise undecided.
+ */
+export function zooChecks(m: ZooMeasures): Check[] {
+  return [
+    check("best accuracy of zeros / ones / constant(0.1), any activation", m.worstSymmetric, "<", FAIL),
+    ...ACTIVATIONS.map((a) => check(`${a} + ${MATCHED[a]}: test accuracy`, m.matched[a] ?? null, ">", LEARN)),
+    check(
+      "relu: kaiming_normal minus kaiming_uniform test accuracy (same variance), above -5 points",
+      m.heNormalMinusUniform,
+      ">",
+      -EQUIVALENT,
+    ),
+    check(
+      "relu: kaiming_normal minus kaiming_uniform test accuracy (same variance), below +5 points",
+      m.heNormalMinusUniform,
+      "<",
+      EQUIVALENT,
+    ),
+  ];
+}
+
 export const initZooExperiment: Experiment = {
   name: "init-zoo",
   order: 7,
@@ -43,7 +82,7 @@ export const initZooExperiment: Experiment = {
     "The study notes, 'Objective' and the Xavier / He sections; Glorot & Bengio 2010; He et al. 2015, arXiv:1502.01852; Saxe et al. 2014, arXiv:1312.6120 (orthogonal).",
   method:
     "784-6x64-10 (quick) or 784-6x256-10 (full) on standardized MNIST, zero biases, SGD lr 0.05 momentum 0.9, batch 64; one run per initializer (every one of src/init with its default arguments; constant with value 0.1, sparse with sparsity 0.9; the bias-only torch_default_bias left out) and activation.",
-  rule: `(1) zeros, ones and constant(0.1) do not learn with any of the three activations (test accuracy < ${pct(FAIL)} or divergence). (2) The matched pairs learn (> ${pct(LEARN)}): tanh + xavier_normal, relu + kaiming_normal, sigmoid + xavier_sigmoid_normal. Reported, not part of the verdict: how far each matched initializer is from the best one (see the notes).`,
+  rule: `(1) zeros, ones and constant(0.1) do not learn with any of the three activations (test accuracy < ${pct(FAIL)} or divergence). (2) The matched pairs learn (> ${pct(LEARN)}): tanh + xavier_normal, relu + kaiming_normal, sigmoid + xavier_sigmoid_normal. (3) Two initializers of the same variance are not distinguishable: with ReLU, kaiming_normal minus kaiming_uniform test accuracy lies within +-${100 * EQUIVALENT} points (an equivalence test: the paired 95% interval over seeds inside (-${100 * EQUIVALENT}, +${100 * EQUIVALENT}) points). Each check is a mean over seeds with its 95% t interval. Reported, not part of the verdict: how far each matched initializer is from the best one (see the notes).`,
   sizes: {
     quick: "width 64, 5,000 training / 1,000 test images, 200 steps per run",
     full: "width 256, 60,000 / 10,000 images, 1 epoch per run",
@@ -89,12 +128,12 @@ export const initZooExperiment: Experiment = {
     const acc = (r: ProbedRun) => (r.record.final.diverged ? 0 : r.record.final.testAccuracy);
     const symmetric = SYMMETRIC.flatMap((s) => ACTIVATIONS.map((a) => get(a, s)));
     const worstSymmetric = Math.max(...symmetric.map(acc));
-    const checks = [
-      check("best accuracy of zeros / ones / constant(0.1), any activation", worstSymmetric, "<", FAIL),
-      ...ACTIVATIONS.map((a) =>
-        check(`${a} + ${MATCHED[a]}: test accuracy`, acc(get(a, MATCHED[a])), ">", LEARN),
-      ),
-    ];
+    const heNormalMinusUniform = acc(get("relu", "kaiming_normal")) - acc(get("relu", "kaiming_uniform"));
+    const checks = zooChecks({
+      worstSymmetric,
+      matched: Object.fromEntries(ACTIVATIONS.map((a) => [a, acc(get(a, MATCHED[a]))])),
+      heNormalMinusUniform,
+    });
     const gap = (a: string) => Math.max(...inits.map((s) => acc(get(a, s)))) - acc(get(a, MATCHED[a]));
     const charts: ChartSpec[] = [
       {

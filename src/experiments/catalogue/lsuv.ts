@@ -5,8 +5,12 @@
  * accuracy equal to or better than the standard initializations, on very deep networks.
  */
 import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../../init/lsuv.js";
+import type { Network } from "../../nn/network.js";
+import { CRITICAL_TOLERANCE } from "../../probe/inspect.js";
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { fmt, pct } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
+import { meanField } from "../../theory/index.js";
 import {
   finalTable,
   layerLineChart,
@@ -17,7 +21,7 @@ import {
 } from "../harness/run-charts.js";
 import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
-import { check, verdict } from "../harness/verdict.js";
+import { check, checkFact, verdict } from "../harness/verdict.js";
 
 const ACTIVATIONS = ["relu", "tanh", "selu"];
 const INITS = [
@@ -28,6 +32,63 @@ const INITS = [
 const TOL = 0.1;
 const MARGIN = 0.02;
 
+/** What one seed measures. */
+export interface LsuvMeasures {
+  /** Largest |Var(z) - 1| over every layer of the three LSUV networks on LSUV's own batch. */
+  worstOwn: number;
+  /** Smallest and largest hidden-layer Var(z) of the LSUV networks at step 0 on the probe batch. */
+  probeMin: number;
+  probeMax: number;
+  /** Per activation: LSUV test accuracy minus the best of He and Xavier (a diverged run counts as 0). */
+  gap: Record<string, number>;
+}
+
+/** The verdict's checks from one seed's measures (the harness combines them over seeds; the gaps are paired). */
+export function lsuvChecks(m: LsuvMeasures): Check[] {
+  return [
+    checkFact(
+      `LSUV converged: |Var(z) - 1| < ${TOL} at every layer on its own batch`,
+      m.worstOwn < TOL,
+      true,
+      `largest |Var(z) - 1| ${fmt(m.worstOwn, 3)}`,
+    ),
+    check("LSUV: smallest hidden-layer Var(z) on the probe batch", m.probeMin, ">=", 0.5),
+    check("LSUV: largest hidden-layer Var(z) on the probe batch", m.probeMax, "<=", 2),
+    ...ACTIVATIONS.map((a) =>
+      check(`${a}: LSUV accuracy minus the best of He and Xavier`, m.gap[a] ?? null, ">=", -MARGIN),
+    ),
+  ];
+}
+
+/** The mean-field phase of an initialized network (before training), from its actual hidden weights. */
+export interface NetworkChi {
+  /** Median over the hidden layers after the first of fan_in * mean(W^2) (the first sees the data). */
+  sigmaW2: number;
+  chi1: number;
+  qStar: number;
+  phase: string;
+}
+
+/**
+ * sigma_w^2 = fan_in E[W^2] measured on the network's weights (so LSUV's rescaling counts), and
+ * chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] at the fixed point q* of the length map with zero bias
+ * variance (Poole et al. 2016; Schoenholz et al. 2017); "critical" when |chi_1 - 1| <= the
+ * doctor's tolerance (CRITICAL_TOLERANCE).
+ */
+export function networkChi(net: Network): NetworkChi {
+  const hidden = net.layers.slice(1, -1);
+  const s2 = hidden
+    .map((l) => {
+      let sum = 0;
+      for (let k = 0; k < l.W.length; k++) sum += l.W[k] * l.W[k];
+      return (l.inDim * sum) / l.W.length;
+    })
+    .sort((a, b) => a - b);
+  const sigmaW2 = s2.length ? s2[Math.floor(s2.length / 2)] : Number.NaN;
+  const mf = meanField(net.layers[1].activation, sigmaW2, 0, { tol: CRITICAL_TOLERANCE });
+  return { sigmaW2, chi1: mf.chi1, qStar: mf.qStar, phase: mf.phase };
+}
+
 export const lsuvExperiment: Experiment = {
   name: "lsuv",
   order: 11,
@@ -37,7 +98,7 @@ export const lsuvExperiment: Experiment = {
   source:
     "Mishkin & Matas 2016, 'All you need is a good init', ICLR, arXiv:1511.06422 (Algorithm 1; Tables 2-4 on FitNets and ResNets).",
   method: `MLPs with D hidden layers of W units on standardized MNIST, zero biases, SGD lr 0.02 momentum 0.9, batch 64; activations ${ACTIVATIONS.join(", ")}; initializations LSUV (orthogonal, then Algorithm 1 with Tol_var = ${TOL}, T_max = 10, on 256 training images drawn with the stream "lsuv", every layer including the output), He normal, Xavier normal. Probes on 256 other fixed training images at step 0 and at the end.`,
-  rule: `(1) LSUV reaches |Var(z) - 1| < ${TOL} on its own batch at every layer. (2) On the probe batch (different images), every hidden layer's Var(z) at step 0 lies in [0.5, 2] with LSUV. (3) For each activation, LSUV's test accuracy is at least the best of He and Xavier minus ${100 * MARGIN} points (the paper: "equal or better").`,
+  rule: `Per seed, then over seeds with 95% t intervals (the accuracy gaps are paired differences over the same seeds). (1) LSUV reaches |Var(z) - 1| < ${TOL} on its own batch at every layer (on every seed). (2) On the probe batch (different images), every hidden layer's Var(z) at step 0 lies in [0.5, 2] with LSUV. (3) For each activation, LSUV's test accuracy is at least the best of He and Xavier minus ${100 * MARGIN} points (the paper: "equal or better").`,
   sizes: {
     quick: "D = 20, W = 64, 10,000 training / 2,000 test images, 400 steps per run, 9 runs",
     full: "D = 30, W = 128, 60,000 / 10,000 images, 3 epochs per run, 9 runs",
@@ -48,6 +109,7 @@ export const lsuvExperiment: Experiment = {
     const size = mnistSize(ctx.quick, 400, 3);
     const runs: ProbedRun[] = [];
     const lsuvInfo = new Map<string, LsuvLayerResult[]>();
+    const chis = new Map<string, NetworkChi>();
     let i = 0;
     for (const act of ACTIVATIONS) {
       for (const init of INITS) {
@@ -74,14 +136,11 @@ export const lsuvExperiment: Experiment = {
             },
             {
               probeEvery: 0,
-              prepare:
-                init.name === "LSUV"
-                  ? (net, data) =>
-                      lsuvInfo.set(
-                        act,
-                        lsuvInitialize(net, lsuvBatch(data, 256, ctx.seed), 256, { tol: TOL }),
-                      )
-                  : undefined,
+              prepare: (net, data) => {
+                if (init.name === "LSUV")
+                  lsuvInfo.set(act, lsuvInitialize(net, lsuvBatch(data, 256, ctx.seed), 256, { tol: TOL }));
+                chis.set(label, networkChi(net));
+              },
             },
           ),
         );
@@ -97,19 +156,19 @@ export const lsuvExperiment: Experiment = {
         .probes[0].layers.slice(0, -1)
         .map((l) => l.preact.var),
     );
-    const checks = [
-      check("LSUV: max over layers of |Var(z) - 1| on its own batch", worstOwn, "<", TOL),
-      check("LSUV: smallest hidden-layer Var(z) on the probe batch", Math.min(...probeRange), ">=", 0.5),
-      check("LSUV: largest hidden-layer Var(z) on the probe batch", Math.max(...probeRange), "<=", 2),
-      ...ACTIVATIONS.map((a) =>
-        check(
-          `${a}: LSUV accuracy minus the best of He and Xavier`,
-          acc(get(a, "LSUV")) - Math.max(acc(get(a, "He")), acc(get(a, "Xavier"))),
-          ">=",
-          -MARGIN,
-        ),
+    const checks = lsuvChecks({
+      worstOwn,
+      probeMin: Math.min(...probeRange),
+      probeMax: Math.max(...probeRange),
+      gap: Object.fromEntries(
+        ACTIVATIONS.map((a) => [a, acc(get(a, "LSUV")) - Math.max(acc(get(a, "He")), acc(get(a, "Xavier")))]),
       ),
-    ];
+    });
+    const chiOf = (act: string, init: string) => chis.get(`${act}, ${init}`)!;
+    const phaseText = (act: string, init: string) => {
+      const c = chiOf(act, init);
+      return `${act} + ${init}: sigma_w^2 = ${fmt(c.sigmaW2, 3)}, chi_1 = ${fmt(c.chi1, 3)} (${c.phase})`;
+    };
     const charts: ChartSpec[] = [
       ...ACTIVATIONS.map((a) =>
         layerLineChart(
@@ -152,12 +211,29 @@ export const lsuvExperiment: Experiment = {
         checks,
         `Test accuracy (LSUV / He / Xavier): ${ACTIVATIONS.map((a) => `${a} ${INITS.map((x) => show(get(a, x.name))).join(" / ")}`).join("; ")}; LSUV's own-batch variance error at most ${fmt(worstOwn, 3)}.`,
       ),
-      numbers: ACTIVATIONS.map((a) => ({
-        label: `${a}: LSUV / He / Xavier`,
-        value: INITS.map((x) => show(get(a, x.name))).join(" / "),
-      })),
+      numbers: [
+        ...ACTIVATIONS.map((a) => ({
+          label: `${a}: LSUV / He / Xavier`,
+          value: INITS.map((x) => show(get(a, x.name))).join(" / "),
+        })),
+        ...ACTIVATIONS.flatMap((a) =>
+          INITS.map((x) => ({ label: `chi_1, ${a} + ${x.name}`, value: chiOf(a, x.name).chi1 })),
+        ),
+      ],
       charts,
       tables: [
+        {
+          id: "phase",
+          title: "Where each initialization puts the network: sigma_w^2, chi_1 and the mean-field phase",
+          caption: `sigma_w^2 = fan_in E[W^2] (median over the hidden layers after the first, measured on the initialized weights, so LSUV's rescaling counts); chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2] at the length map's fixed point q* with sigma_b^2 = 0 (Poole et al. 2016; Schoenholz et al. 2017); critical when |chi_1 - 1| <= ${CRITICAL_TOLERANCE}.`,
+          columns: ["activation", "init", "sigma_w^2", "q*", "chi_1", "phase"],
+          rows: ACTIVATIONS.flatMap((a) =>
+            INITS.map((x) => {
+              const c = chiOf(a, x.name);
+              return [a, x.name, c.sigmaW2, c.qStar, c.chi1, c.phase];
+            }),
+          ),
+        },
         finalTable("final", "Final numbers", runs),
         {
           id: "lsuv-iterations",
@@ -173,7 +249,8 @@ export const lsuvExperiment: Experiment = {
       notes: [
         "LSUV is implemented in src/init/lsuv.ts (also the initializer spec `lsuv`): each layer's weights are divided by sqrt(Var(z)) until |Var(z) - 1| < 0.1, layer by layer from the input.",
         "The paper's evidence is on convolutional networks (FitNets, ResNets on CIFAR-10/100, ImageNet); here the networks are deep MLPs on MNIST.",
-        "A single seed per configuration: test accuracies of single short runs differ by a few points from seed to seed.",
+        `The mean-field phase of each initialization (seed ${ctx.seed}): ${ACTIVATIONS.flatMap((a) => INITS.map((x) => phaseText(a, x.name))).join("; ")}. LSUV fixes Var(z) = 1, not chi_1 = 1: with tanh, Var(z) = 1 needs sigma_w^2 = 1 / E[tanh(z)^2] ~ 2.5, which puts the network on the chaotic side (chi_1 ~ 1.18), while ReLU's unit variance is exactly its critical point sigma_w^2 = 2.`,
+        "Test accuracies of single short runs differ by a few points from seed to seed: every check is a mean over the seeds with its 95% interval, and the accuracy gaps are paired (LSUV, He and Xavier run on the same seeds).",
       ],
     };
   },

@@ -8,6 +8,7 @@ import { parseInit } from "../../init/index.js";
 import { sigmoid } from "../../math/sigmoid.js";
 import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
 import { Rng } from "../../tensor/rng.js";
 import { activationMoments } from "../../theory/index.js";
 import { draw, type SampleStats, sampleStats, TOLERANCE_SE } from "../harness/monte-carlo.js";
@@ -28,6 +29,33 @@ interface Row {
 
 const sigmoidAct = { f: sigmoid, df: (x: number) => sigmoid(x) * (1 - sigmoid(x)) };
 const tanhAct = { f: Math.tanh, df: (x: number) => 1 - Math.tanh(x) ** 2 };
+
+/** What one seed measures. */
+export interface MomentsMeasures {
+  /** Formula rows whose simulation is within TOLERANCE_SE standard errors of the closed form, of `rows`. */
+  within: number;
+  rows: number;
+  /** Relative error of Var(sigmoid(z)) ~ s^2 / 16 at s = 0.25 and at s = 1. */
+  linErr025: number;
+  linErr1: number;
+  /** |x| where |sigmoid(x) - (1/2 + x/4)| reaches 0.01. */
+  xBreak: number;
+}
+
+/** The verdict's checks from one seed's measures. */
+export function momentsChecks(m: MomentsMeasures): Check[] {
+  return [
+    check(`rows within ${TOLERANCE_SE} SE (of ${m.rows})`, m.within, ">=", m.rows),
+    check("linearization error of Var(sigmoid(z)) at s = 0.25", m.linErr025, "<", 0.05),
+    check("linearization error of Var(sigmoid(z)) at s = 1", m.linErr1, ">", 0.2),
+    check(
+      "|x where the linearization error reaches 0.01| / (0.48)^(1/3) - 1",
+      Math.abs(m.xBreak / Math.cbrt(48 * 0.01) - 1),
+      "<",
+      0.05,
+    ),
+  ];
+}
 
 /** The x > 0 where |sigmoid(x) - (1/2 + x/4)| first reaches eps (bisection; the error grows with x on [0, 6]). */
 export function linearizationBreak(eps: number): number {
@@ -200,17 +228,13 @@ export const momentsExperiment: Experiment = {
     const linErr = (p: (typeof sig)[number]) => Math.abs(p.linear - p.sim) / p.sim;
     const xBreak = linearizationBreak(0.01);
     const xTaylor = Math.cbrt(48 * 0.01);
-    const checks = [
-      check(`rows within ${TOLERANCE_SE} SE (of ${rows.length})`, within, ">=", rows.length),
-      check("linearization error of Var(sigmoid(z)) at s = 0.25", linErr(at025), "<", 0.05),
-      check("linearization error of Var(sigmoid(z)) at s = 1", linErr(at1), ">", 0.2),
-      check(
-        "|x where the linearization error reaches 0.01| / (0.48)^(1/3) - 1",
-        Math.abs(xBreak / xTaylor - 1),
-        "<",
-        0.05,
-      ),
-    ];
+    const checks = momentsChecks({
+      within,
+      rows: rows.length,
+      linErr025: linErr(at025),
+      linErr1: linErr(at1),
+      xBreak,
+    });
     const worst = Math.max(...zScores);
 
     const charts: ChartSpec[] = [

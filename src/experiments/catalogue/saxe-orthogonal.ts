@@ -15,6 +15,7 @@
 import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
 import type { Check } from "../../report/report-types.js";
+import { bestRate, type RateGrid, widenGrid } from "../harness/rate-grid.js";
 import { lossSeries } from "../harness/run-charts.js";
 import { type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
 import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
@@ -42,35 +43,7 @@ export function stepsToCriterion(r: ProbedRun, criterion: number): number {
   return Number.POSITIVE_INFINITY;
 }
 
-/** The factor-2 learning-rate grid a (init, depth) starts from, and how far it may be widened. */
-export interface RateGrid {
-  start: number[];
-  min: number;
-  max: number;
-}
-
-/** The rate with the smallest learning time (the smaller rate on a tie); null when none reaches the criterion. */
-export function bestRate(times: ReadonlyMap<number, number>): number | null {
-  let best: number | null = null;
-  for (const [lr, T] of [...times].sort((a, b) => a[0] - b[0])) {
-    if (Number.isFinite(T) && (best === null || T < times.get(best)!)) best = lr;
-  }
-  return best;
-}
-
-/**
- * The next rate to try: when the best rate is the grid's smallest (largest), the rate half (twice)
- * as large, within [min, max]; null when the best rate is inside the grid, no rate reaches the
- * criterion, or the limit is reached (the best rate is then on an edge, and the report says so).
- */
-export function widenGrid(times: ReadonlyMap<number, number>, grid: RateGrid): number | null {
-  const best = bestRate(times);
-  if (best === null) return null;
-  const rates = [...times.keys()].sort((a, b) => a - b);
-  if (best === rates[0] && best / 2 >= grid.min * (1 - 1e-9)) return best / 2;
-  if (best === rates[rates.length - 1] && best * 2 <= grid.max * (1 + 1e-9)) return best * 2;
-  return null;
-}
+export { bestRate, type RateGrid, widenGrid } from "../harness/rate-grid.js";
 
 /**
  * The verdict's checks from the best learning time per depth (shallowest first) of each

@@ -12,6 +12,7 @@ import { rowSecondMoments, tensorStats } from "../../probe/index.js";
 import type { ChartSpec, LineSeries } from "../../report/chart-spec.js";
 import { finiteOrNull } from "../../report/chart-spec.js";
 import { fmt, pct } from "../../report/format.js";
+import type { Check } from "../../report/report-types.js";
 import { forwardVarianceFlow } from "../../theory/index.js";
 import { resolveConfig } from "../../train/config.js";
 import { datasetFor } from "../harness/train-run.js";
@@ -38,6 +39,42 @@ const COMPARABLE: [number, number] = [1e-30, 1e30];
 /** Hanin (2018): Var(ln ||z_l||^2) grows like 5 l / n for ReLU (the largest of these activations). */
 const KAPPA = 5;
 const K_SD = 4;
+
+/** What one seed measures. */
+export interface VarianceFlowMeasures {
+  /** Comparable (layer, configuration) points within the finite-width tolerance, of `comparable`. */
+  within: number;
+  comparable: number;
+  /** Median |log10(measured / predicted)| over the comparable points. */
+  median: number;
+  /** Var(z_50) of normal(0.01) + ReLU, Var(z_20) of normal(1) + ReLU, Var(z_50) of SELU + LeCun. */
+  relu001: number;
+  relu1: number;
+  selu: number;
+}
+
+/** The verdict's checks from one seed's measures (a non-finite Var(z_20) of normal(1) + ReLU counts as exploded). */
+export function varianceFlowChecks(m: VarianceFlowMeasures): Check[] {
+  return [
+    check(
+      `fraction of ${m.comparable} comparable points within tolerance`,
+      m.within / m.comparable,
+      ">=",
+      0.99,
+    ),
+    check("median |log10(measured/predicted)|", m.median, "<", 0.05),
+    check("normal(0.01) + ReLU: Var(z_50)", m.relu001, "<", 1e-20, { scale: "log" }),
+    check(
+      "normal(1) + ReLU: Var(z_20) (non-finite counts as exploded)",
+      Number.isFinite(m.relu1) ? m.relu1 : Number.MAX_VALUE,
+      ">",
+      1e20,
+      { scale: "log" },
+    ),
+    check("SELU + LeCun: Var(z_50), lower end", m.selu, ">=", 0.5),
+    check("SELU + LeCun: Var(z_50), upper end", m.selu, "<=", 2),
+  ];
+}
 
 /** The tolerance on |ln(measured / predicted)| at layer l (1-based) of width n, averaged over k networks. */
 export function flowTolerance(l: number, n: number, k: number): number {
@@ -174,20 +211,7 @@ function summarize(cells: Cell[], width: number, nets: number, B: number): Exper
   const relu001 = find("relu", "normal(0.01)").measured[DEPTH - 1];
   const relu1 = find("relu", "normal(1)").measured[19];
   const selu = find("selu", "lecun").measured[DEPTH - 1];
-  const checks = [
-    check(`fraction of ${comparable} comparable points within tolerance`, within / comparable, ">=", 0.99),
-    check("median |log10(measured/predicted)|", median, "<", 0.05),
-    check("normal(0.01) + ReLU: Var(z_50)", relu001, "<", 1e-20, { scale: "log" }),
-    check(
-      "normal(1) + ReLU: Var(z_20) (non-finite counts as exploded)",
-      Number.isFinite(relu1) ? relu1 : Number.MAX_VALUE,
-      ">",
-      1e20,
-      { scale: "log" },
-    ),
-    check("SELU + LeCun: Var(z_50), lower end", selu, ">=", 0.5),
-    check("SELU + LeCun: Var(z_50), upper end", selu, "<=", 2),
-  ];
+  const checks = varianceFlowChecks({ within, comparable, median, relu001, relu1, selu });
   const charts: ChartSpec[] = ACTIVATIONS.map((act) => ({
     kind: "line",
     id: `flow-${act}`,
