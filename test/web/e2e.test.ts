@@ -336,6 +336,6 @@ test("the run store: list the runs, open one run's charts", {
   assert.equal(rows, 4, "3 hidden layers and the output layer");
   assert.ok((await page.locator(".runs-detail canvas").count()) >= 3);
   const href = await page.getAttribute('[data-testid="open-in-lab"]', "href");
-  assert.match(href ?? "", /depth=3&width=8/);
+  assert.match(href ?? "", /hidden=8x3/);
   await page.screenshot({ path: artifactPath("browser-lab-runs.png"), fullPage: false });
 });

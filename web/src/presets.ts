@@ -1,4 +1,4 @@
-import { DEFAULT_STATE, type LabState } from "./state.js";
+import { DEFAULT_STATE, type LabState, layers } from "./state.js";
 
 /**
  * One preset per experiment of the study notes: it sets every setting (and, for comparisons,
@@ -49,8 +49,7 @@ export const PRESETS: readonly Preset[] = [
     state: {
       ...mnist,
       preprocess: "raw",
-      depth: 2,
-      width: 128,
+      hidden: layers(2, 128),
       activation: "relu",
       init: "he_normal",
       lr: 0.05,
@@ -77,8 +76,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     state: {
       ...mnist,
-      depth: 8,
-      width: 64,
+      hidden: layers(8, 64),
       activation: "sigmoid",
       init: "xavier_uniform",
       lr: 0.05,
@@ -104,8 +102,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     state: {
       ...mnist,
-      depth: 6,
-      width: 64,
+      hidden: layers(6, 64),
       activation: "relu",
       init: "normal(std=1)",
       lr: 0.5,
@@ -129,8 +126,7 @@ export const PRESETS: readonly Preset[] = [
       preprocess: "standardize",
       noise: 0.1,
       samples: 500,
-      depth: 6,
-      width: 32,
+      hidden: layers(6, 32),
       activation: "relu",
       init: "he_normal",
       biasInit: "constant(-1)",
@@ -155,8 +151,7 @@ export const PRESETS: readonly Preset[] = [
     tryNext: [{ label: "both tanh", change: { activation: "tanh" } }],
     state: {
       ...mnist,
-      depth: 30,
-      width: 64,
+      hidden: layers(30, 64),
       activation: "relu",
       init: "xavier_normal",
       lr: 0.01,

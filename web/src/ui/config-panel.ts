@@ -1,8 +1,19 @@
 import { listActivations, parseActivation } from "../../../src/nn/activations.js";
 import { SETTING_GROUPS } from "../../../src/train/settings.js";
-import { checkLabState, dataShape, FIELDS, type Field, isTwoD, type LabState, parseField } from "../state.js";
+import {
+  checkLabState,
+  dataShape,
+  FIELDS,
+  type Field,
+  fieldText,
+  isTwoD,
+  type LabState,
+  parseField,
+  sameValue,
+} from "../state.js";
 import { h, options } from "./dom.js";
 import { InitEditor } from "./init-editor.js";
+import { LayersEditor } from "./layers-editor.js";
 
 /** The form's fieldsets: the settings table's groups, each with its fields in table order. */
 const GROUPS: { title: string; keys: (keyof LabState)[] }[] = Object.entries(SETTING_GROUPS)
@@ -20,6 +31,7 @@ export class ConfigPanel {
   readonly el = document.createElement("form");
   private state: LabState;
   private readonly editors = new Map<string, InitEditor>();
+  private layers: LayersEditor | null = null;
   /** The error line of each field shown. */
   private readonly errors = new Map<keyof LabState, HTMLElement>();
 
@@ -44,6 +56,7 @@ export class ConfigPanel {
   private render(): void {
     this.el.replaceChildren();
     this.editors.clear();
+    this.layers = null;
     this.errors.clear();
     for (const g of GROUPS) {
       const fs = h("fieldset", {}, h("legend", {}, g.title));
@@ -65,7 +78,7 @@ export class ConfigPanel {
     const id = `f-${f.url}`;
     const errorId = `${id}-error`;
     const row = h("div", { class: "row", "data-field": f.url });
-    if (this.reference && this.reference[f.key] !== this.state[f.key]) row.classList.add("differs");
+    if (this.reference && !sameValue(this.reference[f.key], this.state[f.key])) row.classList.add("differs");
     const label = h("label", { for: id }, f.label);
     const error = h("div", {
       class: "field-error",
@@ -81,6 +94,12 @@ export class ConfigPanel {
       this.editors.set(f.key, ed);
       row.classList.add("wide");
       row.append(ed.el, error);
+      return row;
+    }
+    if (f.kind.type === "sizes") {
+      this.layers = new LayersEditor(this.state.hidden, id, errorId, f.kind, (text) => this.apply(f, text));
+      row.classList.add("wide");
+      row.append(this.layers.el, error);
       return row;
     }
     if (f.key === "activation") {
@@ -162,18 +181,22 @@ export class ConfigPanel {
       return true;
     } catch (e) {
       if (error) {
-        error.textContent = `${(e as Error).message}; still using ${String(this.state[f.key])}`;
+        error.textContent = `${(e as Error).message}; still using ${fieldText(f, this.state[f.key])}`;
         error.closest(".row")?.classList.add("invalid");
       }
       this.editors.get(f.key)?.set(String(this.state[f.key]));
+      if (f.kind.type === "sizes") this.layers?.set(this.state.hidden);
       return false;
     }
   }
 
   private updateFans(): void {
     const { inputDim } = dataShape(this.state.data);
-    const fanIn = this.state.depth >= 2 ? this.state.width : inputDim;
-    for (const ed of this.editors.values()) ed.setFans(fanIn, this.state.width);
+    // the fans of the first hidden-to-hidden layer (else the input layer's)
+    const [w0, w1] = this.state.hidden;
+    const fanIn = w1 !== undefined ? w0 : inputDim;
+    for (const ed of this.editors.values())
+      ed.setFans(fanIn, w1 ?? w0 ?? dataShape(this.state.data).numClasses);
   }
 }
 
