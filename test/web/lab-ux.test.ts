@@ -1,61 +1,34 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { findPreset } from "../../web/src/presets.js";
 import { FIELDS, toUrl } from "../../web/src/state.js";
-import { artifactPath, browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
+import { artifactPath, browserMissing, type LabSession, openLab, ready } from "./browser.js";
 
 // The lab for everyone (issue 17), in real headless Chromium: links cannot inject markup, the
 // page fits a phone, every control has a name and axe-core finds no serious violation, keys on a
 // focused control belong to it, a refused value is explained next to its field.
 
 const missing = browserMissing();
-let lab: Awaited<ReturnType<typeof serveLab>>;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: LabSession;
+let lab: LabSession["lab"];
 let page: Page;
-const pageErrors: string[] = [];
-const requests: string[] = [];
+let pageErrors: string[] = [];
+let requests: string[] = [];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-let release: (() => void) | null = null;
 
 before(async () => {
   if (missing) return;
-  release = await browserLock();
-  lab = await serveLab(mkdtempSync(join(tmpdir(), "initlab-runs-")));
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await page.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    requests.push(url.href);
-    if (url.hostname !== "127.0.0.1") return route.abort();
-    return route.continue();
-  });
+  session = await openLab();
+  ({ lab, page, pageErrors, requests } = session);
 });
 
 after(async () => {
-  if (missing) return;
-  await browser?.close();
-  await lab?.close();
-  release?.();
+  await session?.close();
 });
-
-async function ready(p: Page): Promise<void> {
-  await p.waitForFunction(
-    () =>
-      /^(ready|paused)(,(ready|paused))*$/.test(
-        document.querySelector<HTMLElement>("#status")?.dataset.status ?? "",
-      ),
-    null,
-    { timeout: 60_000 },
-  );
-}
 
 /** The URL query of a preset (its settings, and B's when it compares). */
 function presetQuery(id: string): string {

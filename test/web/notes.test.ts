@@ -1,43 +1,30 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
-import { artifactPath, browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
+import { artifactPath, browserMissing, type LabSession, openLab } from "./browser.js";
 
 // The notes page (/notes.html) in real headless Chromium: every live lab reaches its verdict, the
 // verdict the notes claim, in under 20 s; the page reads on a phone and passes axe-core.
 
 const missing = browserMissing();
-let lab: Awaited<ReturnType<typeof serveLab>>;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: LabSession;
+let lab: LabSession["lab"];
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-let release: (() => void) | null = null;
 
 before(async () => {
   if (missing) return;
-  release = await browserLock();
-  lab = await serveLab(mkdtempSync(join(tmpdir(), "initlab-runs-")));
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await page.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname !== "127.0.0.1") throw new Error(`the page fetched ${url.href}`);
-    return route.continue();
-  });
+  session = await openLab();
+  ({ lab, page, pageErrors } = session);
 });
 
 after(async () => {
-  if (missing) return;
-  await browser?.close();
-  await lab?.close();
-  release?.();
+  await session?.close();
+  const outside = (session?.requests ?? []).filter((r) => new URL(r).hostname !== "127.0.0.1");
+  assert.deepEqual(outside, [], "the notes fetched from outside this machine");
 });
 
 test("every live lab of the notes reaches the notes' verdict in under 20 s", {

@@ -6,6 +6,7 @@ import {
   type ReadyInfo,
   type StartMessage,
   UNLIMITED_STEPS,
+  type UnitsView,
 } from "./protocol.js";
 import { datasetBytes, wasmBytes } from "./resources.js";
 import { RunSeries } from "./series.js";
@@ -31,6 +32,8 @@ export class LabRun implements SlotOwner {
   error: string | null = null;
   diverged: { atStep: number | null } | null = null;
   boundary: { step: number; n: number; classes: Uint8Array; confidence: Float32Array } | null = null;
+  /** Small networks on 2-D data: every unit's map over the plane and the weights, the latest. */
+  units: UnitsView | null = null;
   /** Bumped on every message; views compare it to redraw only on change. */
   version = 0;
   readonly runId = ++runs;
@@ -187,6 +190,9 @@ export class LabRun implements SlotOwner {
         break;
       case "boundary":
         this.boundary = { step: m.step, n: m.n, classes: m.classes, confidence: m.confidence };
+        break;
+      case "units":
+        this.units = m.units;
         break;
       case "paused":
         this.step = m.step;

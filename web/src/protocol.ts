@@ -112,6 +112,45 @@ export interface ReadyInfo {
   runInWorker: number;
 }
 
+/**
+ * The neuron-level network view (TensorFlow Playground's) is drawn for small networks on 2-D
+ * data only: at most NEURON_VIEW.maxUnits units in every hidden layer and NEURON_VIEW.maxLayers
+ * hidden layers (Playground's own limits: 8 and 6). Wider or deeper networks, and image data,
+ * get the per-layer view.
+ */
+export const NEURON_VIEW = { maxUnits: 8, maxLayers: 6, maxInputs: 8 } as const;
+
+/** Whether a network of these sizes (input, hidden..., output) gets the neuron-level view. */
+export function neuronViewFits(sizes: readonly number[]): boolean {
+  const hidden = sizes.slice(1, -1);
+  return (
+    sizes.length >= 2 &&
+    sizes[0] <= NEURON_VIEW.maxInputs &&
+    sizes[sizes.length - 1] <= NEURON_VIEW.maxUnits &&
+    hidden.length <= NEURON_VIEW.maxLayers &&
+    hidden.every((w) => w <= NEURON_VIEW.maxUnits)
+  );
+}
+
+/**
+ * What every unit of a small network computes over the 2-D data's plane: for each column
+ * (the inputs, each hidden layer, the output) units x m x m values (row 0 at the box's bottom,
+ * as the decision boundary), the column's colour scale, and every layer's weights.
+ */
+export interface UnitsView {
+  step: number;
+  /** Side of each unit's map. */
+  m: number;
+  /** Per column: units x m x m values (inputs: the coordinates; hidden: activations; output: see `output`). */
+  maps: Float32Array[];
+  /** Per column: the largest |value| of its maps (the colours run from -scale to +scale). */
+  scales: number[];
+  /** Per layer l = 0..L-1: W [out][in] row-major (PyTorch's layout). */
+  weights: Float32Array[];
+  /** Per layer: its bias vector. */
+  biases: Float32Array[];
+}
+
 export type FromWorker =
   | { type: "ready"; info: ReadyInfo }
   /** The batch loss of consecutive steps first..first+losses.length-1. */
@@ -125,6 +164,8 @@ export type FromWorker =
   | { type: "probe"; probe: ProbeView }
   /** Class-1 probability (2 classes) or predicted class + confidence, on an n x n grid over `box`. */
   | { type: "boundary"; step: number; n: number; classes: Uint8Array; confidence: Float32Array }
+  /** Small networks on 2-D data (neuronViewFits): every unit's map over the plane, the weights. */
+  | { type: "units"; units: UnitsView }
   | { type: "paused"; step: number }
   | { type: "done"; step: number; diverged: boolean; divergedAtStep: number | null; samplesPerSecond: number }
   | { type: "error"; message: string };

@@ -98,7 +98,7 @@ export class ConfigPanel {
     }
     if (f.kind.type === "sizes") {
       this.layers = new LayersEditor(this.state.hidden, id, errorId, f.kind, (text) => this.apply(f, text));
-      row.classList.add("wide");
+      row.classList.add("wide", "layers");
       row.append(this.layers.el, error);
       return row;
     }

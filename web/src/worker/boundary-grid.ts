@@ -25,15 +25,8 @@ export function pointsOf(d: TwoD): NonNullable<ReadyInfo["points"]> {
 
 const grids = new Map<string, Float32Array>();
 
-/**
- * The network's predicted class and its softmax probability on an n x n grid over box = [x0, x1,
- * y0, y1] (row 0 at y0), from one forward pass of n^2 rows.
- */
-export function boundaryGrid(
-  net: Network,
-  box: [number, number, number, number],
-  n: number,
-): { classes: Uint8Array; confidence: Float32Array } {
+/** The n x n cell centres over box = [x0, x1, y0, y1], row 0 at y0, as n^2 rows of (x, y); cached. */
+export function planeGrid(box: [number, number, number, number], n: number): Float32Array {
   const key = `${n}:${box.join(",")}`;
   let grid = grids.get(key);
   if (!grid) {
@@ -46,6 +39,19 @@ export function boundaryGrid(
     }
     grids.set(key, grid);
   }
+  return grid;
+}
+
+/**
+ * The network's predicted class and its softmax probability on an n x n grid over box = [x0, x1,
+ * y0, y1] (row 0 at y0), from one forward pass of n^2 rows.
+ */
+export function boundaryGrid(
+  net: Network,
+  box: [number, number, number, number],
+  n: number,
+): { classes: Uint8Array; confidence: Float32Array } {
+  const grid = planeGrid(box, n);
   const logits = net.forward(grid, n * n);
   const C = net.outputDim;
   const classes = new Uint8Array(n * n);

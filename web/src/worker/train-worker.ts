@@ -6,16 +6,18 @@ import {
   CTRL_STOP,
   CTRL_TARGET,
   type FromWorker,
+  neuronViewFits,
   type StartMessage,
   type ToWorker,
   UNLIMITED_STEPS,
 } from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
 import { keptBackend, keptBackendUsed } from "./backend.js";
-import { boundaryGrid, pointsOf } from "./boundary-grid.js";
+import { boundaryGrid, planeGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
 import { LossStream } from "./loss-stream.js";
 import { ProbeViewer } from "./probe-view.js";
+import { unitMaps } from "./unit-maps.js";
 
 /**
  * The training worker: the same engine as the CLI (`train` from src/train, the same network,
@@ -75,11 +77,20 @@ async function run(msg: StartMessage): Promise<void> {
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
+  const small = points !== null && neuronViewFits(net.sizes);
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
     const g = boundaryGrid(net, points.box, BOUNDARY_N);
     post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
+    if (small) {
+      // the boundary's forward pass left every layer's activations on the grid in its cache
+      const units = unitMaps(net, planeGrid(points.box, BOUNDARY_N), BOUNDARY_N, step);
+      post(
+        { type: "units", units },
+        [...units.maps, ...units.weights, ...units.biases].map((a) => a.buffer),
+      );
+    }
   };
   post({
     type: "ready",
