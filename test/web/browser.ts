@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -161,6 +161,20 @@ export async function trainToEnd(p: Page): Promise<{ ms: number; gaps: number[];
   canary.disable();
   const frames = (await p.evaluate(STOP_FRAMES)) as number[];
   return { ms, gaps: frames.slice(1).map((t, i) => t - frames[i]), canaryMs: canary.max / 1e6 };
+}
+
+/**
+ * Whether other processes held the CPU while a page was measured: this idle Node process's event
+ * loop stalled over 50 ms (`canaryMs`), or the load average is over twice the cores. Frame gaps
+ * then measure the machine, not the page; a test checks a measure that stalls do not move (the
+ * median) instead, and says so.
+ */
+export function machineBusy(canaryMs: number): string | null {
+  const load = loadavg()[0];
+  if (canaryMs > 50) return `Node stalled ${canaryMs.toFixed(0)} ms`;
+  if (load > 2 * availableParallelism())
+    return `load average ${load.toFixed(1)} on ${availableParallelism()} cores`;
+  return null;
 }
 
 /** The q-quantile of xs (the element at floor(q n) of the sorted values). */

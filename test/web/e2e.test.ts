@@ -18,6 +18,7 @@ import {
   artifactPath,
   browserMissing,
   type LabSession,
+  machineBusy,
   openLab,
   quantile,
   trainToEnd,
@@ -152,16 +153,15 @@ test("8 sigmoid layers: the gradient vanishes; He + ReLU: it does not; a reloade
     },
   };
   assert.ok(gaps.length > 10, "the page drew frames while training");
-  if (maxGap > 100 && run.canaryMs > 50) {
-    // Other processes held the CPU (an idle Node process stalled too): 100 ms cannot be asked of
-    // the page then; its gaps must still come from the machine's stalls, not from its own work.
+  const busy = machineBusy(run.canaryMs);
+  if (busy && maxGap > 100) {
+    // Other processes held the CPU: a single late frame cannot be asked of the page then. Most
+    // frames must still be on time (the median gap, which stalls do not move).
+    const median = quantile(gaps, 0.5);
     console.log(
-      `# machine busy (Node stalled ${run.canaryMs.toFixed(0)} ms): checking gaps <= stall + 100 ms instead of <= 100 ms`,
+      `# machine busy (${busy}): checking the median gap ${median.toFixed(1)} ms <= 33 ms instead of the longest <= 100 ms`,
     );
-    assert.ok(
-      maxGap <= run.canaryMs + 100,
-      `the longest gap between frames was ${maxGap} ms (machine stalls ${run.canaryMs} ms)`,
-    );
+    assert.ok(median <= 33, `the median gap between frames was ${median} ms`);
   } else assert.ok(maxGap <= 100, `the longest gap between frames was ${maxGap} ms`);
 
   // He + ReLU on the same network: no vanishing.

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { availableParallelism, loadavg } from "node:os";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import {
   artifactPath,
   browserMissing,
   type LabSession,
+  machineBusy,
   openLab,
   quantile,
   ready,
@@ -88,16 +88,17 @@ test("a small network on 2-D data, unit by unit: maps as the plane, weights and 
       `median draw of the view ${drawMs} ms (Node canary: longest stall ${run.canaryMs.toFixed(0)} ms)`,
   );
   assert.ok(gaps.length > 10, "the page drew frames while training");
-  const load = loadavg()[0];
-  if (run.canaryMs > 50 || load > 2 * availableParallelism()) {
-    // Other processes hold the CPU (an idle Node process stalled, or the load average is over
-    // twice the cores): the frame gaps measure the machine then, not the page. The view's own
-    // cost is checked instead: its median draw (the view times its last 32 draws) takes at most
-    // half of a 33 ms frame, so the view alone cannot make a frame late.
+  const busy = machineBusy(run.canaryMs);
+  if (busy) {
+    // Other processes hold the CPU: the frame gaps measure the machine then, not the page. The
+    // view's own cost is checked instead: its median draw (the view times its last 32 draws)
+    // takes at most half of a 33 ms frame, and most frames (the median gap) are on time.
+    const median = quantile(gaps, 0.5);
     console.log(
-      `# machine busy (load ${load.toFixed(1)}): checking the view's median draw ${drawMs} ms <= 16 ms instead of p95 <= 33 ms`,
+      `# machine busy (${busy}): checking the view's median draw ${drawMs} ms <= 16 ms and the median gap ${median.toFixed(1)} ms <= 33 ms instead of p95 <= 33 ms`,
     );
     assert.ok(drawMs <= 16, `the neuron view draws in ${drawMs} ms (median)`);
+    assert.ok(median <= 33, `median frame gap ${median} ms`);
   } else assert.ok(p95 <= 33, `p95 frame gap ${p95} ms`);
 
   // the maps: input 1 is x (orange on the left, blue on the right), input 2 is y (blue at the top)
