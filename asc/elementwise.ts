@@ -2,8 +2,8 @@
 // activation, activation derivatives, the squared norm, and the SGD and Adam updates.
 // Contracts: the Backend methods of the same names (src/kernels/backend.ts); reference:
 // src/kernels/elementwise.ts. Exactness, as in native/elementwise.c:
-// - relu, leaky_relu, every backward, and the optimizer updates are bit-identical to the
-//   reference (the same IEEE operations in double precision, rounded to float32 at the store);
+// - relu, leaky_relu, every backward, and the optimizer updates (with their L1 term l1 sign(w),
+//   Math.sign's +-0 and NaN included) are bit-identical to the reference (the same IEEE operations in double precision, rounded to float32 at the store);
 // - sigmoid and tanh forward use f32x4 approximations: exp by Cephes' expf (range reduction and a
 //   degree-6 polynomial), tanh by Cephes' tanhf (odd polynomial below |x| = 0.625,
 //   1 - 2 / (e^{2|x|} + 1) above); a few float32 ulps; NaN stays NaN;
@@ -137,13 +137,15 @@ export function activationBackward(z: usize, a: usize, dA: usize, dZ: usize, n: 
   }
 }
 
+/** Two float32 at p, widened to f64x2. */
 // @ts-ignore: decorator
-@inline function widen(p: usize): v128 {
+@inline export function widen(p: usize): v128 {
   return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
+/** Stores f64x2 x as two float32 at p (one rounding each) and returns the rounded values widened again. */
 // @ts-ignore: decorator
-@inline function narrowStore(p: usize, x: v128): v128 {
+@inline export function narrowStore(p: usize, x: v128): v128 {
   const f = f32x4.demote_f64x2_zero(x);
   v128.store64_lane(p, f, 0);
   return f64x2.promote_low_f32x4(f);
@@ -152,6 +154,19 @@ export function activationBackward(z: usize, a: usize, dA: usize, dZ: usize, n: 
 // @ts-ignore: decorator
 @inline function hsum(acc: v128): f64 {
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/** Math.sign for two lanes: 1 where w > 0, -1 where w < 0, else w itself (+-0 and NaN). */
+// @ts-ignore: decorator
+@inline function sign2(w: v128): v128 {
+  const z = f64x2.splat(0);
+  const s = v128.bitselect(f64x2.splat(1), w, f64x2.gt(w, z));
+  return v128.bitselect(f64x2.splat(-1), s, f64x2.lt(w, z));
+}
+
+// @ts-ignore: decorator
+@inline function sign1(w: f64): f64 {
+  return w > 0 ? 1 : w < 0 ? -1 : w;
 }
 
 /** sum of x[i]^2 in double (two lanes, then the tail in order). */
@@ -241,16 +256,19 @@ export function sgdStep(
   wd: f64,
   nesterov: i32,
   first: i32,
+  l1: f64,
 ): f64 {
   const vlr = f64x2.splat(lr);
   const vmu = f64x2.splat(mu);
   const vwd = f64x2.splat(wd);
+  const vl1 = f64x2.splat(l1);
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const o = <usize>i << 2;
     const wi = widen(w + o);
     let gi = f64x2.add(widen(g + o), f64x2.mul(vwd, wi));
+    if (l1 != 0) gi = f64x2.add(gi, f64x2.mul(vl1, sign2(wi)));
     if (v != 0) {
       const vn = first ? gi : f64x2.add(f64x2.mul(vmu, widen(v + o)), gi);
       const vr = narrowStore(v + o, vn);
@@ -264,6 +282,7 @@ export function sgdStep(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     let gi = <f64>load<f32>(g + o) + wd * <f64>load<f32>(w + o);
+    if (l1 != 0) gi += l1 * sign1(<f64>load<f32>(w + o));
     if (v != 0) {
       store<f32>(v + o, <f32>(first ? gi : mu * <f64>load<f32>(v + o) + gi));
       const vr = <f64>load<f32>(v + o);
@@ -290,13 +309,15 @@ export function adamStep(
   wd: f64,
   c1: f64,
   c2: f64,
+  l1: f64,
 ): f64 {
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const o = <usize>i << 2;
     const wi = widen(w + o);
-    const gi = f64x2.add(widen(g + o), f64x2.mul(f64x2.splat(wd), wi));
+    let gi = f64x2.add(widen(g + o), f64x2.mul(f64x2.splat(wd), wi));
+    if (l1 != 0) gi = f64x2.add(gi, f64x2.mul(f64x2.splat(l1), sign2(wi)));
     const mn = f64x2.add(f64x2.mul(f64x2.splat(b1), widen(m + o)), f64x2.mul(f64x2.splat(1 - b1), gi));
     const vn = f64x2.add(f64x2.mul(f64x2.splat(b2), widen(v + o)), f64x2.mul(f64x2.mul(f64x2.splat(1 - b2), gi), gi));
     const mr = narrowStore(m + o, mn);
@@ -310,7 +331,8 @@ export function adamStep(
   let sq = hsum(acc);
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = <f64>load<f32>(g + o) + wd * <f64>load<f32>(w + o);
+    let gi = <f64>load<f32>(g + o) + wd * <f64>load<f32>(w + o);
+    if (l1 != 0) gi += l1 * sign1(<f64>load<f32>(w + o));
     store<f32>(m + o, <f32>(b1 * <f64>load<f32>(m + o) + (1 - b1) * gi));
     store<f32>(v + o, <f32>(b2 * <f64>load<f32>(v + o) + (1 - b2) * gi * gi));
     const u = (lr * (<f64>load<f32>(m + o) / c1)) / (Math.sqrt(<f64>load<f32>(v + o) / c2) + eps);

@@ -12,3 +12,4 @@ export {
   shiftedSums,
   sumSquares,
 } from "./elementwise";
+export { normBackward, normForward } from "./norm";

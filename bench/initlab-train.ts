@@ -2,6 +2,7 @@ import type { Dataset } from "../src/data/index.js";
 import type { Backend } from "../src/kernels/backend.js";
 import { Rng } from "../src/tensor/rng.js";
 import { resolveConfig } from "../src/train/config.js";
+import { SETTING_KEYS } from "../src/train/settings.js";
 import { train } from "../src/train/trainer.js";
 import type { Workload } from "./workloads.js";
 
@@ -28,6 +29,15 @@ export function randomDataset(w: Workload, n: number): Dataset {
   };
 }
 
+/** Why this initlab cannot train the workload's architecture (one line), or null. */
+export function initlabSkipReason(w: Workload): string | null {
+  if (!w.arch) return null;
+  const keys: readonly string[] = SETTING_KEYS;
+  return keys.includes("residual") && keys.includes("norm")
+    ? null
+    : "this initlab has no residual or normalization settings yet (issue 15)";
+}
+
 /**
  * initlab's training throughput on a workload: the real trainer (gather, forward, loss, backward,
  * SGD momentum) timed by its own clock (training time only), median over `repeats` runs.
@@ -48,6 +58,7 @@ export function measureInitlab(w: Workload, backend: Backend, seconds: number, r
       epochs: 1_000_000,
       lossEvery: 1_000_000,
       seed: 1,
+      ...(w.arch ? { residual: w.arch.residual, norm: w.arch.norm, normPlace: "pre" } : {}),
     });
   const data = randomDataset(w, w.batch * 64);
   const warm = train(config(probeSteps), { dataset: data, backend });

@@ -1,15 +1,16 @@
 /**
- * `npm run bench`: training throughput (samples/s) of the issue-7 workloads on every engine in one
- * run — initlab on each backend at 1 and 2 threads, PyTorch CPU (Debian python3-torch), TensorFlow.js
- * (wasm and cpu backends) — and the ratios initlab / peer. An engine that is not installed is
- * skipped with a message. Options: --json, --seconds S (per measurement, default 3), --repeats R
+ * `npm run bench`: training throughput (samples/s) of the workloads (bench/workloads.ts) on every
+ * engine in one run — initlab on each backend at 1 and 2 threads, PyTorch CPU (Debian
+ * python3-torch), TensorFlow.js (wasm and cpu backends) — and the ratios initlab / peer, and of a
+ * workload to its baseline (residual-layernorm / mlp-256x8) on each engine. An engine that is not
+ * installed, or cannot build a workload's network, is skipped with a message. Options: --json, --seconds S (per measurement, default 3), --repeats R
  * (default 5), --workloads a,b, --engines initlab,torch,tfjs, --threads 1,2.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { createBackend, listBackends } from "../src/kernels/registry.js";
-import { measureInitlab } from "./initlab-train.js";
+import { initlabSkipReason, measureInitlab } from "./initlab-train.js";
 import { loadTfjs, measureTfjs } from "./tfjs-mlp.js";
 import { flopsPerStep, WORKLOADS } from "./workloads.js";
 
@@ -44,6 +45,11 @@ if (engines.includes("initlab")) {
       if (b.name === "ts" && t > 1) continue;
       const backend = await createBackend(b.name, { threads: t });
       for (const w of workloads) {
+        const why = initlabSkipReason(w);
+        if (why) {
+          skipped[`initlab ${w.name}`] = why;
+          continue;
+        }
         log(`initlab ${b.name} x${t}: ${w.title}`);
         results[w.name][`initlab-${b.name}-t${t}`] = measureInitlab(
           w,
@@ -94,6 +100,10 @@ if (engines.includes("tfjs")) {
     }
     for (const w of workloads) {
       if (b === "cpu" && w.name === "wide") continue; // minutes per step on the plain-JS backend
+      if (w.arch) {
+        skipped[`tfjs ${w.name}`] = "the TensorFlow.js peer trains plain MLPs only";
+        continue;
+      }
       log(`TensorFlow.js ${b}: ${w.title}`);
       results[w.name][`tfjs-${b}-t1`] = measureTfjs(loaded.tf, w, seconds, repeats);
     }
@@ -134,6 +144,14 @@ else {
       }
     }
     out.push(`  ${w.name}: ${parts.join(", ") || "-"}`);
+  }
+  for (const w of workloads.filter((x) => x.baseline && results[x.baseline])) {
+    const r = results[w.name];
+    const base = results[w.baseline as string];
+    const parts = Object.keys(r)
+      .filter((c) => r[c] && base[c])
+      .map((c) => `${c} ${(r[c]! / base[c]!).toFixed(2)}x`);
+    out.push(`Ratio ${w.name} / ${w.baseline} on each engine: ${parts.join(", ") || "-"}`);
   }
   for (const [k, v] of Object.entries(skipped)) out.push(`skipped ${k}: ${v}`);
   out.push(`(${doc.machine}, node ${doc.node}, ${doc.date})`);

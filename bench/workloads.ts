@@ -1,10 +1,21 @@
-/** The benchmark workloads of issue 7: the shapes initlab's users train most. */
+/**
+ * The benchmark workloads: the shapes initlab's users train most (issue 7) and a residual
+ * LayerNorm network beside the same plain MLP (issue 15).
+ */
 export interface Workload {
   name: string;
   title: string;
   sizes: number[];
   activation: "relu" | "sigmoid" | "tanh";
   batch: number;
+  /**
+   * Residual blocks and normalization (docs/architectures.md): `residual` dense layers per block
+   * (the first hidden layer projects the input to the stream), `norm` before each activation,
+   * branch scale 1. Absent: a plain MLP.
+   */
+  arch?: { residual: 1 | 2; norm: "layer" | "batch" };
+  /** The workload whose samples/s this one is compared with (the same network without `arch`). */
+  baseline?: string;
 }
 
 export const WORKLOADS: Workload[] = [
@@ -36,6 +47,23 @@ export const WORKLOADS: Workload[] = [
     sizes: [2, 8, 8, 8, 8, 2],
     activation: "tanh",
     batch: 10,
+  },
+  {
+    name: "mlp-256x8",
+    title: "plain MLP 784-[256x8]-10 ReLU, batch 128 (the baseline of residual-layernorm)",
+    sizes: [784, 256, 256, 256, 256, 256, 256, 256, 256, 10],
+    activation: "relu",
+    batch: 128,
+  },
+  // Issue 15's bar: >= 0.8x the plain MLP's samples/s on native, >= 1.0x PyTorch at one thread.
+  {
+    name: "residual-layernorm",
+    title: "residual 784-[256x8]-10 ReLU, 7 one-layer pre-activation blocks with LayerNorm, batch 128",
+    sizes: [784, 256, 256, 256, 256, 256, 256, 256, 256, 10],
+    activation: "relu",
+    batch: 128,
+    arch: { residual: 1, norm: "layer" },
+    baseline: "mlp-256x8",
   },
 ];
 

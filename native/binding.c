@@ -2,7 +2,7 @@
  * initlab native kernels: a Node-API addon (plain C, node_api.h) with the Backend kernels of
  * src/kernels/backend.ts on float32, row-major, dense matrices. This file is the glue: argument
  * checks (TypeError, RangeError) and calls into gemm (pool.c, gemm.c, pack.c, microkernels.c), the
- * vector kernels (vector.c) and the element-wise ones (elementwise.c). Loader:
+ * vector kernels (vector.c), the element-wise ones (elementwise.c) and normalization (norm.c). Loader:
  * src/kernels/native-backend.ts.
  */
 #ifndef NAPI_VERSION
@@ -16,6 +16,7 @@
 
 #include "elementwise.h"
 #include "microkernels.h"
+#include "norm.h"
 #include "pool.h"
 #include "vector.h"
 
@@ -360,15 +361,20 @@ static napi_value js_count_cell_bins(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* sgdStep(w, g, v | null, n, lr, momentum, weightDecay, nesterov, first) -> sum of squared updates */
+/* sgdStep(w, g, v | null, n, lr, momentum, weightDecay, nesterov, first, l1) -> sum of squared updates */
 static napi_value js_sgd_step(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 10;
+  napi_value argv[10];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10) {
+    napi_throw_type_error(env, NULL, "sgdStep: 10 arguments expected");
+    return NULL;
+  }
   ARG_I32(3, n);
   ARG_F64(4, lr);
   ARG_F64(5, mu);
   ARG_F64(6, wd);
+  ARG_F64(9, l1);
   bool nesterov, first;
   CHECK(napi_get_value_bool(env, argv[7], &nesterov));
   CHECK(napi_get_value_bool(env, argv[8], &first));
@@ -380,14 +386,18 @@ static napi_value js_sgd_step(napi_env env, napi_callback_info info) {
   CHECK(napi_typeof(env, argv[2], &vt));
   if (vt != napi_null && !get_f32(env, argv[2], (size_t)n, &v, "sgdStep: v must be null or a Float32Array of n"))
     return NULL;
-  return make_double(env, ew_sgd_step(w, g, v, (size_t)n, lr, mu, wd, nesterov, first));
+  return make_double(env, ew_sgd_step(w, g, v, (size_t)n, lr, mu, wd, l1, nesterov, first));
 }
 
-/* adamStep(w, g, m, v, n, lr, beta1, beta2, eps, weightDecay, c1, c2) -> sum of squared updates */
+/* adamStep(w, g, m, v, n, lr, beta1, beta2, eps, weightDecay, c1, c2, l1) -> sum of squared updates */
 static napi_value js_adam_step(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value argv[12];
+  size_t argc = 13;
+  napi_value argv[13];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 13) {
+    napi_throw_type_error(env, NULL, "adamStep: 13 arguments expected");
+    return NULL;
+  }
   ARG_I32(4, n);
   ARG_F64(5, lr);
   ARG_F64(6, b1);
@@ -396,13 +406,77 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   ARG_F64(9, wd);
   ARG_F64(10, c1);
   ARG_F64(11, c2);
+  ARG_F64(12, l1);
   if (n <= 0) return make_double(env, 0);
   float *w, *g, *m, *v;
   if (!get_f32(env, argv[0], (size_t)n, &w, "adamStep: w must be a Float32Array of n")) return NULL;
   if (!get_f32(env, argv[1], (size_t)n, &g, "adamStep: grad must be a Float32Array of n")) return NULL;
   if (!get_f32(env, argv[2], (size_t)n, &m, "adamStep: m must be a Float32Array of n")) return NULL;
   if (!get_f32(env, argv[3], (size_t)n, &v, "adamStep: v must be a Float32Array of n")) return NULL;
-  return make_double(env, ew_adam_step(w, g, m, v, (size_t)n, lr, b1, b2, eps, wd, c1, c2));
+  return make_double(env, ew_adam_step(w, g, m, v, (size_t)n, lr, b1, b2, eps, wd, l1, c1, c2));
+}
+
+/* normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given); axis: NORM_BATCH | NORM_FEATURES */
+static napi_value js_norm_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 12) {
+    napi_throw_type_error(env, NULL, "normForward: 12 arguments expected");
+    return NULL;
+  }
+  ARG_I32(5, rows);
+  ARG_I32(6, cols);
+  ARG_I32(7, axis);
+  ARG_F64(8, eps);
+  bool given;
+  CHECK(napi_get_value_bool(env, argv[11], &given));
+  if (axis != NORM_BATCH && axis != NORM_FEATURES) {
+    napi_throw_range_error(env, NULL, "normForward: unknown axis code");
+    return NULL;
+  }
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols, groups = axis == NORM_BATCH ? (size_t)cols : (size_t)rows;
+  float *x, *y, *xhat, *gamma, *beta, *mean, *inv;
+  if (!get_f32(env, argv[0], n, &x, "normForward: x must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[1], n, &y, "normForward: y must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[2], n, &xhat, "normForward: xhat must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[3], (size_t)cols, &gamma, "normForward: gamma must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[4], (size_t)cols, &beta, "normForward: beta must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[9], groups, &mean, "normForward: mean must be a Float32Array of one per group")) return NULL;
+  if (!get_f32(env, argv[10], groups, &inv, "normForward: invStd must be a Float32Array of one per group")) return NULL;
+  norm_forward(x, y, xhat, gamma, beta, (size_t)rows, (size_t)cols, axis, eps, mean, inv, given);
+  return NULL;
+}
+
+/* normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis) */
+static napi_value js_norm_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10) {
+    napi_throw_type_error(env, NULL, "normBackward: 10 arguments expected");
+    return NULL;
+  }
+  ARG_I32(7, rows);
+  ARG_I32(8, cols);
+  ARG_I32(9, axis);
+  if (axis != NORM_BATCH && axis != NORM_FEATURES) {
+    napi_throw_range_error(env, NULL, "normBackward: unknown axis code");
+    return NULL;
+  }
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols, groups = axis == NORM_BATCH ? (size_t)cols : (size_t)rows;
+  float *dy, *xhat, *gamma, *inv, *dx, *dgamma, *dbeta;
+  if (!get_f32(env, argv[0], n, &dy, "normBackward: dy must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[1], n, &xhat, "normBackward: xhat must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[2], (size_t)cols, &gamma, "normBackward: gamma must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[3], groups, &inv, "normBackward: invStd must be a Float32Array of one per group")) return NULL;
+  if (!get_f32(env, argv[4], n, &dx, "normBackward: dx must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[5], (size_t)cols, &dgamma, "normBackward: dGamma must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[6], (size_t)cols, &dbeta, "normBackward: dBeta must be a Float32Array of cols")) return NULL;
+  norm_backward(dy, xhat, gamma, inv, dx, dgamma, dbeta, (size_t)rows, (size_t)cols, axis);
+  return NULL;
 }
 
 /* cpu() -> { avx2: boolean (with FMA), avx512f: boolean, x86: boolean } */
@@ -434,6 +508,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"countCellBins", NULL, js_count_cell_bins, NULL, NULL, NULL, napi_default, NULL},
       {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_default, NULL},
       {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_default, NULL},
+      {"normForward", NULL, js_norm_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"normBackward", NULL, js_norm_backward, NULL, NULL, NULL, napi_default, NULL},
       {"cpu", NULL, js_cpu, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

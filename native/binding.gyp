@@ -9,7 +9,8 @@
         "pack.c",
         "microkernels.c",
         "vector.c",
-        "elementwise.c"
+        "elementwise.c",
+        "norm.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-O3", "-ffp-contract=off", "-pthread", "-Wall", "-Wno-unknown-pragmas"],

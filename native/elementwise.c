@@ -4,7 +4,8 @@
  *
  * Exactness against the TypeScript reference (src/kernels/elementwise.ts):
  * - identity, relu, leaky_relu (forward and backward), sigmoid and tanh backward, and the SGD
- *   and Adam updates are bit-identical: the same IEEE operations in the same order, in double
+ *   and Adam updates (with their L1 term l1 sign(w), Math.sign's +-0 and NaN included) are
+ *   bit-identical: the same IEEE operations in the same order, in double
  *   precision where the reference computes in double, rounded to float32 once at the store.
  * - sigmoid and tanh forward use vector float32 approximations: exp by Cephes' expf (range
  *   reduction x = n ln2 + r, degree-6 polynomial, peak relative error ~1.5e-7 on [-87, 88]);
@@ -79,6 +80,13 @@ EW_TARGET static inline double hsum4d(__m256d v) {
   double l[4];
   _mm256_storeu_pd(l, v);
   return (l[0] + l[1]) + (l[2] + l[3]);
+}
+
+/* Math.sign for 4 lanes: 1 where w > 0, -1 where w < 0, else w itself (+-0 and NaN). */
+EW_TARGET static inline __m256d sign4(__m256d w) {
+  const __m256d z = _mm256_setzero_pd();
+  __m256d s = _mm256_blendv_pd(w, _mm256_set1_pd(1.0), _mm256_cmp_pd(w, z, _CMP_GT_OQ));
+  return _mm256_blendv_pd(s, _mm256_set1_pd(-1.0), _mm256_cmp_pd(w, z, _CMP_LT_OQ));
 }
 
 /* a = phi(z) for 8 lanes (relu: z > 0 ? z : 0, so NaN gives 0 like the reference). */
@@ -250,9 +258,13 @@ void ew_count_cell_bins(const float *x, size_t n, const int8_t *cell, const int3
 }
 
 /* One SGD element, exactly the reference's double-precision formula (see elementwise.ts). */
+/* Math.sign: 1, -1, or w itself for +-0 and NaN. */
+static inline double sign_of(double w) { return w > 0 ? 1.0 : w < 0 ? -1.0 : w; }
+
 static inline double sgd_one(float *w, const float *g, float *v, size_t i, double lr, double mu, double wd,
-                             int nesterov, int first) {
+                             double l1, int nesterov, int first) {
   double gi = (double)g[i] + wd * (double)w[i];
+  if (l1 != 0) gi += l1 * sign_of(w[i]);
   if (v) {
     v[i] = (float)(first ? gi : mu * (double)v[i] + gi);
     gi = nesterov ? gi + mu * (double)v[i] : (double)v[i];
@@ -263,15 +275,17 @@ static inline double sgd_one(float *w, const float *g, float *v, size_t i, doubl
 }
 
 EW_TARGET double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, double mu, double wd,
-                             int nesterov, int first) {
+                             double l1, int nesterov, int first) {
   size_t i = 0;
   double sq = 0;
 #if EW_X86
-  const __m256d vlr = _mm256_set1_pd(lr), vmu = _mm256_set1_pd(mu), vwd = _mm256_set1_pd(wd);
+  const __m256d vlr = _mm256_set1_pd(lr), vmu = _mm256_set1_pd(mu), vwd = _mm256_set1_pd(wd),
+                vl1 = _mm256_set1_pd(l1);
   __m256d acc = _mm256_setzero_pd();
   for (; i + 4 <= n; i += 4) {
     __m256d wi = _mm256_cvtps_pd(_mm_loadu_ps(w + i));
     __m256d gi = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(g + i)), _mm256_mul_pd(vwd, wi));
+    if (l1 != 0) gi = _mm256_add_pd(gi, _mm256_mul_pd(vl1, sign4(wi)));
     if (v) {
       __m256d vn = first ? gi : _mm256_add_pd(_mm256_mul_pd(vmu, _mm256_cvtps_pd(_mm_loadu_ps(v + i))), gi);
       __m128 vf = _mm256_cvtpd_ps(vn);
@@ -285,13 +299,14 @@ EW_TARGET double ew_sgd_step(float *w, const float *g, float *v, size_t n, doubl
   }
   sq = hsum4d(acc);
 #endif
-  for (; i < n; i++) sq += sgd_one(w, g, v, i, lr, mu, wd, nesterov, first);
+  for (; i < n; i++) sq += sgd_one(w, g, v, i, lr, mu, wd, l1, nesterov, first);
   return sq;
 }
 
 static inline double adam_one(float *w, const float *g, float *m, float *v, size_t i, double lr, double b1,
-                              double b2, double eps, double wd, double c1, double c2) {
+                              double b2, double eps, double wd, double l1, double c1, double c2) {
   double gi = (double)g[i] + wd * (double)w[i];
+  if (l1 != 0) gi += l1 * sign_of(w[i]);
   m[i] = (float)(b1 * (double)m[i] + (1 - b1) * gi);
   v[i] = (float)(b2 * (double)v[i] + (1 - b2) * gi * gi);
   double u = (lr * ((double)m[i] / c1)) / (sqrt((double)v[i] / c2) + eps);
@@ -300,17 +315,19 @@ static inline double adam_one(float *w, const float *g, float *m, float *v, size
 }
 
 EW_TARGET double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1,
-                              double b2, double eps, double wd, double c1, double c2) {
+                              double b2, double eps, double wd, double l1, double c1, double c2) {
   size_t i = 0;
   double sq = 0;
 #if EW_X86
   const __m256d vb1 = _mm256_set1_pd(b1), vb2 = _mm256_set1_pd(b2), v1b1 = _mm256_set1_pd(1 - b1),
                 v1b2 = _mm256_set1_pd(1 - b2), vlr = _mm256_set1_pd(lr), veps = _mm256_set1_pd(eps),
-                vwd = _mm256_set1_pd(wd), vc1 = _mm256_set1_pd(c1), vc2 = _mm256_set1_pd(c2);
+                vwd = _mm256_set1_pd(wd), vc1 = _mm256_set1_pd(c1), vc2 = _mm256_set1_pd(c2),
+                vl1 = _mm256_set1_pd(l1);
   __m256d acc = _mm256_setzero_pd();
   for (; i + 4 <= n; i += 4) {
     __m256d wi = _mm256_cvtps_pd(_mm_loadu_ps(w + i));
     __m256d gi = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(g + i)), _mm256_mul_pd(vwd, wi));
+    if (l1 != 0) gi = _mm256_add_pd(gi, _mm256_mul_pd(vl1, sign4(wi)));
     __m256d mn = _mm256_add_pd(_mm256_mul_pd(vb1, _mm256_cvtps_pd(_mm_loadu_ps(m + i))), _mm256_mul_pd(v1b1, gi));
     __m256d vn = _mm256_add_pd(_mm256_mul_pd(vb2, _mm256_cvtps_pd(_mm_loadu_ps(v + i))),
                                _mm256_mul_pd(_mm256_mul_pd(v1b2, gi), gi));
@@ -325,6 +342,6 @@ EW_TARGET double ew_adam_step(float *w, const float *g, float *m, float *v, size
   }
   sq = hsum4d(acc);
 #endif
-  for (; i < n; i++) sq += adam_one(w, g, m, v, i, lr, b1, b2, eps, wd, c1, c2);
+  for (; i < n; i++) sq += adam_one(w, g, m, v, i, lr, b1, b2, eps, wd, l1, c1, c2);
   return sq;
 }

@@ -21,9 +21,9 @@ void ew_shifted_sums(const float *x, size_t n, double shift, double out[2]);
 void ew_count_linear_bins(const float *x, size_t n, double lo, double inv_width, int bins, int32_t *counts);
 void ew_count_cell_bins(const float *x, size_t n, const int8_t *cell, const int32_t *edge_bits, int bins,
                         int32_t *counts);
-double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, double mu, double wd, int nesterov,
-                   int first);
+double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, double mu, double wd, double l1,
+                   int nesterov, int first);
 double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1, double b2,
-                    double eps, double wd, double c1, double c2);
+                    double eps, double wd, double l1, double c1, double c2);
 
 #endif

@@ -2,7 +2,7 @@
 // and, once they exist, the WebAssembly kernels and the browser app. Each step is skipped
 // when its outputs are newer than its inputs.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,7 +42,11 @@ step(
   "typescript",
   [join(root, "src"), join(root, "tsconfig.json"), join(root, "tsconfig.build.json")],
   join(root, "dist", "src"),
-  () => sh(bin("tsc"), ["-p", "tsconfig.build.json"]),
+  () => {
+    // A fresh output: a source that was moved or deleted leaves no stale module behind.
+    rmSync(join(root, "dist", "src"), { recursive: true, force: true });
+    sh(bin("tsc"), ["-p", "tsconfig.build.json"]);
+  },
 );
 if (existsSync(join(root, "web", "build.mjs"))) {
   sh(process.execPath, [join(root, "web", "build.mjs")]);

@@ -1,5 +1,6 @@
 import { DataError } from "../errors.js";
 import type { Backend } from "../kernels/backend.js";
+import { type ArchitectureSpec, isPlain } from "../nn/architecture.js";
 import type { Dense } from "../nn/dense.js";
 import { Network } from "../nn/network.js";
 import type { SafeTensor, SafetensorsContents, TensorToWrite } from "./safetensors.js";
@@ -14,7 +15,11 @@ import type { SafeTensor, SafetensorsContents, TensorToWrite } from "./safetenso
  *   the order of names without a number is unknown), under an optional common prefix.
  * Layers are ordered by i or k. Each weight is 2-D [out, in] like `nn.Linear.weight`; a bias is
  * 1-D [out] (a missing bias, `bias=False`, is zero); layer l's `in` must equal layer l-1's `out`.
- * Any other tensor (a BatchNorm's `running_mean`, a conv's 4-D weight) is rejected with its name.
+ * - initlab's residual/normalization module (docs/architectures.md): `layers.<l>.weight` /
+ *   `layers.<l>.bias` with, per layer, `layers.<l>.norm.{weight,bias,running_mean,running_var,
+ *   num_batches_tracked}` (BatchNorm1d / LayerNorm), `layers.<l>.alpha` (a learnable branch scale)
+ *   and `layers.<l>.act.weight` (PReLU slopes); the network must be built with the same structure.
+ * Any other tensor (a conv's 4-D weight) is rejected with its name.
  * `prefix` selects the tensors under it (initlab's own files keep the initial weights under
  * `initial.`); tensors under other prefixes that initlab writes (`initial.` when not selected)
  * are ignored.
@@ -29,23 +34,31 @@ export interface StateDictLayer {
   bias: Float32Array;
   /** nn.PReLU slopes of the module after this layer (a 1-D `<i>.weight` without a bias), if any */
   slopes?: Float32Array;
+  /** the layer's normalization and branch-scale tensors (`norm.weight`, `alpha`, ...), by their name after `<l>.` */
+  extras?: Map<string, SafeTensor>;
 }
 
 /** The prefix initlab writes the initial weights under (the final ones have no prefix). */
 export const INITIAL_PREFIX = "initial.";
 
 const NAME = /^(.*?)(\d+)\.(weight|bias)$/;
+/** The per-layer tensors of initlab's residual/normalization module besides weight and bias. */
+const EXTRA =
+  /^(.*?)(\d+)\.(norm\.weight|norm\.bias|norm\.running_mean|norm\.running_var|norm\.num_batches_tracked|alpha|act\.weight)$/;
 
 /** Reads the Linear layers of a state_dict (see the interface comment for the accepted naming). */
 export function linearLayersOf(contents: SafetensorsContents, source: string, prefix = ""): StateDictLayer[] {
   const bad = (place: string, problem: string) => new DataError(source, place, problem);
-  const groups = new Map<number, { weight?: [string, SafeTensor]; bias?: [string, SafeTensor] }>();
+  const groups = new Map<
+    number,
+    { weight?: [string, SafeTensor]; bias?: [string, SafeTensor]; extras?: Map<string, SafeTensor> }
+  >();
   let stem: string | null = null;
   for (const [full, t] of contents.tensors) {
     if (!full.startsWith(prefix)) continue;
     const name = full.slice(prefix.length);
     if (prefix === "" && name.startsWith(INITIAL_PREFIX)) continue;
-    const m = NAME.exec(name);
+    const m = NAME.exec(name) ?? EXTRA.exec(name);
     if (!m) {
       throw bad(
         full,
@@ -60,7 +73,8 @@ export function linearLayersOf(contents: SafetensorsContents, source: string, pr
     }
     const i = Number(idx);
     const g = groups.get(i) ?? {};
-    g[kind as "weight" | "bias"] = [full, t];
+    if (kind === "weight" || kind === "bias") g[kind] = [full, t];
+    else (g.extras ??= new Map()).set(kind, t);
     groups.set(i, g);
   }
   if (groups.size === 0) {
@@ -69,7 +83,7 @@ export function linearLayersOf(contents: SafetensorsContents, source: string, pr
   const layers: StateDictLayer[] = [];
   for (const i of [...groups.keys()].sort((a, b) => a - b)) {
     const g = groups.get(i)!;
-    if (!g.weight) throw bad(g.bias![0], "a bias without the matching weight");
+    if (!g.weight) throw bad(g.bias?.[0] ?? `${prefix}${stem}${i}.*`, "a bias without the matching weight");
     const [wName, w] = g.weight;
     const prev = layers[layers.length - 1];
     if (w.shape.length === 1 && !g.bias && prev && !prev.slopes) {
@@ -105,6 +119,7 @@ export function linearLayersOf(contents: SafetensorsContents, source: string, pr
       outDim,
       weight: toFloat32(w.data),
       bias,
+      ...(g.extras ? { extras: g.extras } : {}),
     });
   }
   return layers;
@@ -122,21 +137,72 @@ function toFloat32(d: SafeTensor["data"]): Float32Array {
 export function networkFromStateDict(
   layers: StateDictLayer[],
   activation: string | string[],
-  options: { backend?: Backend; init?: string } = {},
+  options: { backend?: Backend; init?: string; architecture?: ArchitectureSpec; source?: string } = {},
 ): Network {
   const sizes = [layers[0].inDim, ...layers.map((l) => l.outDim)];
-  const shared = layers.some((l) => l.slopes?.length === 1 && l.outDim > 1);
+  const shared = layers.some(
+    (l) => (l.slopes ?? l.extras?.get("act.weight")?.data)?.length === 1 && l.outDim > 1,
+  );
   const net = new Network(
-    { sizes, activation, init: options.init ?? "zeros", preluShared: shared },
+    {
+      sizes,
+      activation,
+      init: options.init ?? "zeros",
+      preluShared: shared,
+      architecture: options.architecture,
+    },
     options.backend ? { backend: options.backend } : {},
   );
   net.layers.forEach((layer: Dense, l) => {
     layer.W.set(layers[l].weight);
     layer.b.set(layers[l].bias);
-    const s = layers[l].slopes;
+    const s = layers[l].slopes ?? layers[l].extras?.get("act.weight")?.data;
     if (s && layer.slopes && s.length === layer.slopes.length) layer.slopes.set(s);
+    setExtras(layer, layers[l], options.source ?? "state_dict");
   });
   return net;
+}
+
+/** Copies a layer's normalization and branch-scale tensors; a DataError when file and network disagree. */
+function setExtras(layer: Dense, src: StateDictLayer, source: string): void {
+  const extras = src.extras ?? new Map<string, SafeTensor>();
+  const bad = (name: string, problem: string) =>
+    new DataError(source, `${src.weightName.replace(/weight$/, "")}${name}`, problem);
+  const want = new Map<
+    string,
+    { target: { set(a: ArrayLike<number>): void; length: number }; shape: number[] }
+  >();
+  const norm = layer.norm;
+  if (norm) {
+    want.set("norm.weight", { target: norm.gamma, shape: [norm.width] });
+    want.set("norm.bias", { target: norm.beta, shape: [norm.width] });
+    if (norm.kind === "batch") {
+      want.set("norm.running_mean", { target: norm.runningMean, shape: [norm.width] });
+      want.set("norm.running_var", { target: norm.runningVar, shape: [norm.width] });
+    }
+  }
+  if (layer.alphaLearnable) want.set("alpha", { target: layer.alpha, shape: [1] });
+  for (const name of extras.keys()) {
+    if (name === "act.weight" || name === "norm.num_batches_tracked") continue;
+    if (!want.has(name))
+      throw bad(
+        name,
+        "the network has no such tensor (give the file's --norm / --residual / --branch-scale)",
+      );
+  }
+  for (const [name, w] of want) {
+    const t = extras.get(name);
+    if (!t)
+      throw bad(
+        name,
+        "missing: the network has this tensor (its --norm / --branch-scale) but the file does not",
+      );
+    if (t.data.length !== w.target.length)
+      throw bad(name, `shape [${t.shape.join(", ")}] is not [${w.shape.join(", ")}]`);
+    w.target.set(t.data);
+  }
+  const tracked = extras.get("norm.num_batches_tracked");
+  if (norm && tracked) norm.batchesTracked = Number(tracked.data[0]);
 }
 
 /**
@@ -147,6 +213,7 @@ export function networkFromStateDict(
  * `load_state_dict` as is.
  */
 export function stateDictTensors(net: Network, prefix = ""): TensorToWrite[] {
+  if (!isPlain(net.architecture)) return structuredTensors(net, prefix);
   const out: TensorToWrite[] = [];
   for (const layer of net.layers) {
     const m = 2 * layer.index;
@@ -163,6 +230,40 @@ export function stateDictTensors(net: Network, prefix = ""): TensorToWrite[] {
         data: Float32Array.from(layer.slopes),
       });
     }
+  }
+  return out;
+}
+
+/**
+ * The names of initlab's residual/normalization module (docs/architectures.md, `InitlabNet`):
+ * `layers.<l>.weight`, `layers.<l>.bias`, `layers.<l>.act.weight` (PReLU), `layers.<l>.norm.*`
+ * (BatchNorm1d with running_mean, running_var and num_batches_tracked, or LayerNorm) and
+ * `layers.<l>.alpha` (a learnable branch scale); `load_state_dict` takes them as they are.
+ */
+function structuredTensors(net: Network, prefix: string): TensorToWrite[] {
+  const out: TensorToWrite[] = [];
+  const f32 = (name: string, data: ArrayLike<number>, shape = [data.length]) =>
+    out.push({ name: `${prefix}layers.${name}`, shape, data: Float32Array.from(data) });
+  for (const layer of net.layers) {
+    const l = layer.index;
+    f32(`${l}.weight`, layer.W, [layer.outDim, layer.inDim]);
+    f32(`${l}.bias`, layer.b);
+    if (layer.slopes) f32(`${l}.act.weight`, layer.slopes);
+    const norm = layer.norm;
+    if (norm) {
+      f32(`${l}.norm.weight`, norm.gamma);
+      f32(`${l}.norm.bias`, norm.beta);
+      if (norm.kind === "batch") {
+        f32(`${l}.norm.running_mean`, norm.runningMean);
+        f32(`${l}.norm.running_var`, norm.runningVar);
+        out.push({
+          name: `${prefix}layers.${l}.norm.num_batches_tracked`,
+          shape: [],
+          data: Int32Array.of(norm.batchesTracked),
+        });
+      }
+    }
+    if (layer.alphaLearnable) f32(`${l}.alpha`, layer.alpha);
   }
   return out;
 }

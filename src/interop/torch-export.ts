@@ -1,8 +1,10 @@
 import { GAIN_NONLINEARITIES, parseInit } from "../init/index.js";
 import { parseActivation } from "../nn/activations.js";
+import { isPlain } from "../nn/architecture.js";
 import { perLayer } from "../nn/layer-specs.js";
-import type { TrainConfig } from "../train/config.js";
+import { architectureOf, type TrainConfig } from "../train/config.js";
 import { INITLAB_VERSION } from "../version.js";
+import { TORCH_MODULE_CODE, torchFixupCode, torchModuleCall } from "./torch-module.js";
 
 /**
  * The PyTorch script of a training configuration (`initlab export torch`, the lab's "PyTorch"
@@ -160,14 +162,35 @@ export function torchScript(config: TrainConfig, options: TorchScriptOptions): s
   const nLayers = sizes.length - 1;
   const acts = perLayer(config.activation, Math.max(1, nLayers - 1), "activation");
   const inits = perLayer(config.init, nLayers, "init");
+  const arch = architectureOf(config);
+  const structured = !isPlain(arch);
   const modules: string[] = [];
   const initLines: string[] = [];
   for (let l = 0; l < nLayers; l++) {
     modules.push(`nn.Linear(${sizes[l]}, ${sizes[l + 1]})`);
     if (l < nLayers - 1) modules.push(torchActivation(acts[l], sizes[l + 1], config.preluShared));
-    initLines.push(`    ${torchInitCode(inits[l], `model[${2 * l}].weight`, sizes[l], sizes[l + 1])}`);
-    initLines.push(`    ${torchInitCode(config.biasInit, `model[${2 * l}].bias`, sizes[l], sizes[l + 1])}`);
+    const t = structured ? `model.layers[${l}]` : `model[${2 * l}]`;
+    initLines.push(`    ${torchInitCode(inits[l], `${t}.weight`, sizes[l], sizes[l + 1])}`);
+    initLines.push(`    ${torchInitCode(config.biasInit, `${t}.bias`, sizes[l], sizes[l + 1])}`);
   }
+  for (const line of torchFixupCode(sizes, arch)) initLines.push(`    ${line}`);
+  const buildModel = structured
+    ? `${TORCH_MODULE_CODE}
+
+ACTIVATIONS = [
+${acts.map((a, l) => `    lambda: ${torchActivation(a, sizes[Math.min(l + 1, nLayers - 1)], config.preluShared)},`).join("\n")}
+]
+
+
+def build_model():
+    act = lambda l, width: ACTIVATIONS[l if len(ACTIVATIONS) > 1 else 0]()
+    return ${torchModuleCall(sizes, arch, "act")}`
+    : `def build_model():
+    model = nn.Sequential(
+${modules.map((m) => `        ${m},`).join("\n")}
+    )
+    return model`;
+  const probeCode = structured ? STRUCTURED_PROBE : SEQUENTIAL_PROBE;
   const optimizer =
     config.optimizer === "adam"
       ? `torch.optim.Adam(model.parameters(), lr=LR, betas=(${py(config.beta1)}, ${py(config.beta2)}), eps=${py(config.eps)}, weight_decay=${py(config.weightDecay)})`
@@ -261,11 +284,7 @@ def learning_rate(step, epoch, total_steps):
     return LR
 
 
-def build_model():
-    model = nn.Sequential(
-${modules.map((m) => `        ${m},`).join("\n")}
-    )
-    return model
+${buildModel}
 
 
 def initialize(model):
@@ -287,29 +306,7 @@ def loss_fn(logits, y):
     return ${LOSS_CODE[config.loss]}
 
 
-def probe(model, x, y):
-    """Var(z), Var(a), Var(dL/dz) per layer (population variances over the batch, float64), as initlab's probes."""
-    zs, acts = [], []
-    h = x
-    mods = list(model)
-    for i, m in enumerate(mods):
-        h = m(h)
-        if isinstance(m, nn.Linear):
-            h.retain_grad()
-            zs.append(h)
-            nxt = mods[i + 1] if i + 1 < len(mods) else None
-            if nxt is None:
-                acts.append(h)
-        else:
-            acts.append(h)
-    loss = loss_fn(h, y)
-    model.zero_grad()
-    loss.backward()
-    var = lambda t: float(((t.double() - t.double().mean()) ** 2).mean())
-    layers = [{"preactVar": var(z), "actVar": var(a), "gradVar": var(z.grad)} for z, a in zip(zs, acts)]
-    model.zero_grad()
-    return {"loss": float(loss), "layers": layers}
-
+${probeCode}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
@@ -359,6 +356,7 @@ def main():
             opt.step()
             step += 1
             losses.append(float(loss))
+        model.eval()
         with torch.no_grad():
             tl, correct = 0.0, 0
             for s in range(0, test_x.shape[0], EVAL_BATCH):
@@ -382,3 +380,52 @@ if __name__ == "__main__":
     main()
 `;
 }
+
+/** The step-0 probe of an nn.Sequential model. */
+const SEQUENTIAL_PROBE = `def probe(model, x, y):
+    """Var(z), Var(a), Var(dL/dz) per layer (population variances over the batch, float64), as initlab's probes."""
+    zs, acts = [], []
+    h = x
+    mods = list(model)
+    for i, m in enumerate(mods):
+        h = m(h)
+        if isinstance(m, nn.Linear):
+            h.retain_grad()
+            zs.append(h)
+            nxt = mods[i + 1] if i + 1 < len(mods) else None
+            if nxt is None:
+                acts.append(h)
+        else:
+            acts.append(h)
+    loss = loss_fn(h, y)
+    model.zero_grad()
+    loss.backward()
+    var = lambda t: float(((t.double() - t.double().mean()) ** 2).mean())
+    layers = [{"preactVar": var(z), "actVar": var(a), "gradVar": var(z.grad)} for z, a in zip(zs, acts)]
+    model.zero_grad()
+    return {"loss": float(loss), "layers": layers}`;
+
+/**
+ * The step-0 probe of an InitlabNet: z and a of every layer from forward's trace, in training
+ * mode with BatchNorm's running averages left as they were (initlab's "probe" mode).
+ */
+const STRUCTURED_PROBE = `def probe(model, x, y):
+    """Var(z), Var(a), Var(dL/dz) per layer (population variances over the batch, float64), as initlab's probes."""
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
+    saved = [(m.momentum, m.num_batches_tracked.clone()) for m in bns]
+    for m in bns:
+        m.momentum = 0.0
+    trace = []
+    h = model(x, trace)
+    for z, _ in trace:
+        z.retain_grad()
+    loss = loss_fn(h, y)
+    model.zero_grad()
+    loss.backward()
+    for m, (mom, n) in zip(bns, saved):
+        m.momentum = mom
+        m.num_batches_tracked.copy_(n)
+    var = lambda t: float(((t.double() - t.double().mean()) ** 2).mean())
+    layers = [{"preactVar": var(z), "actVar": var(a), "gradVar": var(z.grad)} for z, a in trace]
+    model.zero_grad()
+    return {"loss": float(loss), "layers": layers}`;

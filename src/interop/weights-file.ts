@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { DataError } from "../errors.js";
 import type { Backend } from "../kernels/backend.js";
+import type { ArchitectureSpec } from "../nn/architecture.js";
 import type { Network } from "../nn/network.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import {
@@ -44,6 +45,8 @@ export function loadWeightsFile(
     backend?: Backend;
     prefix?: string;
     init?: string;
+    /** residual blocks and normalization of the network the file holds (the run's settings) */
+    architecture?: ArchitectureSpec;
     /** the data set the network must fit: its input width and class count */
     fit?: { name: string; inputDim: number; numClasses: number };
   } = {},
@@ -66,7 +69,7 @@ export function loadWeightsFile(
       `has ${last.outDim} outputs but data set ${fit.name} has ${fit.numClasses} classes`,
     );
   }
-  return networkFromStateDict(layers, activation, options);
+  return networkFromStateDict(layers, activation, { ...options, source: path });
 }
 
 /**

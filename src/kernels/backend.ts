@@ -59,6 +59,8 @@ export interface AdamStepArgs {
  * A group is one column ("batch") or one row ("features"); its statistics are indexed by it.
  */
 export type NormAxis = "batch" | "features";
+/** The numeric codes of NormAxis: the ABI of the wasm and native normalization kernels. */
+export const NORM_AXIS_CODE: Readonly<Record<NormAxis, number>> = { batch: 0, features: 1 };
 
 export interface Backend {
   readonly name: BackendName;

@@ -5,6 +5,7 @@ import {
   type FloatArray,
   KERNEL_ACTIVATION_CODE,
   type KernelActivation,
+  NORM_AXIS_CODE,
   type NormAxis,
   type SgdStepArgs,
 } from "./backend.js";
@@ -36,7 +37,35 @@ export interface FastKernels<H> {
     bins: number,
     counts: Int32Array,
   ): boolean;
-  /** v is null without momentum. */
+  /** axis: NORM_AXIS_CODE; rows, cols > 0. */
+  normForward(
+    x: H,
+    y: H,
+    xhat: H,
+    gamma: H,
+    beta: H,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: H,
+    invStd: H,
+    given: boolean,
+  ): void;
+  /** axis: NORM_AXIS_CODE; rows, cols > 0. */
+  normBackward(
+    dy: H,
+    xhat: H,
+    gamma: H,
+    invStd: H,
+    dx: H,
+    dGamma: H,
+    dBeta: H,
+    rows: number,
+    cols: number,
+    axis: number,
+  ): void;
+  /** v is null without momentum; the L1 term is o.l1 (absent = 0). */
   sgdStep(w: H, grad: H, v: H | null, n: number, o: SgdStepArgs): number;
   adamStep(w: H, grad: H, m: H, v: H, n: number, o: AdamStepArgs): number;
 }
@@ -174,7 +203,6 @@ export abstract class FastPathBackend<H> implements Backend {
     }
   }
 
-  /** The TypeScript reference until the fast kernels exist (issue 15). */
   normForward(
     x: FloatArray,
     y: FloatArray,
@@ -189,10 +217,33 @@ export abstract class FastPathBackend<H> implements Backend {
     invStd: FloatArray,
     given: boolean,
   ): void {
+    if (rows > 0 && cols > 0) {
+      const n = rows * cols;
+      const groups = axis === "batch" ? cols : rows;
+      const px = this.reach(x, n, "x");
+      const py = this.reach(y, n, "y");
+      const ph = this.reach(xhat, n, "xhat");
+      const pg = this.reach(gamma, cols, "gamma");
+      const pb = this.reach(beta, cols, "beta");
+      const pm = this.reach(mean, groups, "mean");
+      const pi = this.reach(invStd, groups, "invStd");
+      if (
+        px !== null &&
+        py !== null &&
+        ph !== null &&
+        pg !== null &&
+        pb !== null &&
+        pm !== null &&
+        pi !== null
+      ) {
+        const code = NORM_AXIS_CODE[axis];
+        this.kernels.normForward(px, py, ph, pg, pb, rows, cols, code, eps, pm, pi, given);
+        return;
+      }
+    }
     ew.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
   }
 
-  /** The TypeScript reference until the fast kernels exist (issue 15). */
   normBackward(
     dy: FloatArray,
     xhat: FloatArray,
@@ -205,13 +256,33 @@ export abstract class FastPathBackend<H> implements Backend {
     cols: number,
     axis: NormAxis,
   ): void {
+    if (rows > 0 && cols > 0) {
+      const n = rows * cols;
+      const pdy = this.reach(dy, n, "dy");
+      const ph = this.reach(xhat, n, "xhat");
+      const pg = this.reach(gamma, cols, "gamma");
+      const pi = this.reach(invStd, axis === "batch" ? cols : rows, "invStd");
+      const pdx = this.reach(dx, n, "dx");
+      const pdg = this.reach(dGamma, cols, "dGamma");
+      const pdb = this.reach(dBeta, cols, "dBeta");
+      if (
+        pdy !== null &&
+        ph !== null &&
+        pg !== null &&
+        pi !== null &&
+        pdx !== null &&
+        pdg !== null &&
+        pdb !== null
+      ) {
+        this.kernels.normBackward(pdy, ph, pg, pi, pdx, pdg, pdb, rows, cols, NORM_AXIS_CODE[axis]);
+        return;
+      }
+    }
     ew.normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
   }
 
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     if (n <= 0) return 0;
-    // The L1 term runs in the reference until the fast kernels have it (issue 17).
-    if (o.l1) return ew.sgdStep(w, grad, v, n, o);
     const pw = this.reach(w, n, "w");
     const pg = this.reach(grad, n, "grad");
     const pv = v === null ? null : this.reach(v, n, "v");
@@ -228,7 +299,6 @@ export abstract class FastPathBackend<H> implements Backend {
     o: AdamStepArgs,
   ): number {
     if (n <= 0) return 0;
-    if (o.l1) return ew.adamStep(w, grad, m, v, n, o);
     const pw = this.reach(w, n, "w");
     const pg = this.reach(grad, n, "grad");
     const pm = this.reach(m, n, "m");

@@ -83,6 +83,7 @@ interface Addon {
     weightDecay: number,
     nesterov: boolean,
     first: boolean,
+    l1: number,
   ): number;
   adamStep(
     w: Float32Array,
@@ -97,7 +98,34 @@ interface Addon {
     weightDecay: number,
     c1: number,
     c2: number,
+    l1: number,
   ): number;
+  normForward(
+    x: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    given: boolean,
+  ): void;
+  normBackward(
+    dy: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+  ): void;
 }
 
 export class NativeBackend extends FastPathBackend<Float32Array> {
@@ -132,10 +160,12 @@ export class NativeBackend extends FastPathBackend<Float32Array> {
         addon.countCellBins(x, n, cell, edgeBits, bins, counts);
         return true;
       },
+      normForward: addon.normForward,
+      normBackward: addon.normBackward,
       sgdStep: (w, g, v, n, o) =>
-        addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first),
+        addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first, o.l1 ?? 0),
       adamStep: (w, g, m, v, n, o) =>
-        addon.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2),
+        addon.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2, o.l1 ?? 0),
     };
   }
 

@@ -58,6 +58,7 @@ interface WasmExports {
     weightDecay: number,
     nesterov: number,
     first: number,
+    l1: number,
   ): number;
   adamStep(
     w: number,
@@ -72,7 +73,34 @@ interface WasmExports {
     weightDecay: number,
     c1: number,
     c2: number,
+    l1: number,
   ): number;
+  normForward(
+    x: number,
+    y: number,
+    xhat: number,
+    gamma: number,
+    beta: number,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: number,
+    invStd: number,
+    given: number,
+  ): void;
+  normBackward(
+    dy: number,
+    xhat: number,
+    gamma: number,
+    invStd: number,
+    dx: number,
+    dGamma: number,
+    dBeta: number,
+    rows: number,
+    cols: number,
+    axis: number,
+  ): void;
 }
 
 export interface WasmBackendOptions {
@@ -138,11 +166,25 @@ export class WasmBackend extends FastPathBackend<number> {
         counts.set(heap.i32(pc, bins + 4));
         return true;
       },
+      normForward: (x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given) =>
+        ex.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given ? 1 : 0),
+      normBackward: ex.normBackward,
       // v = 0: no momentum buffer (never a heap address)
       sgdStep: (w, g, v, n, o) =>
-        ex.sgdStep(w, g, v ?? 0, n, o.lr, o.momentum, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0),
+        ex.sgdStep(
+          w,
+          g,
+          v ?? 0,
+          n,
+          o.lr,
+          o.momentum,
+          o.weightDecay,
+          o.nesterov ? 1 : 0,
+          o.first ? 1 : 0,
+          o.l1 ?? 0,
+        ),
       adamStep: (w, g, m, v, n, o) =>
-        ex.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2),
+        ex.adamStep(w, g, m, v, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2, o.l1 ?? 0),
     };
   }
 

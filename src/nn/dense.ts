@@ -1,11 +1,13 @@
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import type { Activation } from "./activation.js";
+import type { NormLayer, NormPlace } from "./norm-layer.js";
 
 /** A trainable tensor and its gradient (same length), as optimizers and probes see it. */
 export interface Param {
   /** e.g. "layers.2.weight" */
   name: string;
-  kind: "weight" | "bias" | "slope";
+  /** norm_scale / norm_shift: a normalization's gamma / beta; branch_scale: a residual block's learnable alpha. */
+  kind: "weight" | "bias" | "slope" | "norm_scale" | "norm_shift" | "branch_scale";
   layer: number;
   value: FloatArray;
   grad: FloatArray;
@@ -36,6 +38,31 @@ export class Dense {
   A: FloatArray;
   dZ: FloatArray;
   dX: FloatArray;
+  /**
+   * Residual and normalization structure (set by the Network before the first forward pass; all
+   * null for a plain layer, which computes exactly z, a = phi(z) as above). With them:
+   *   S = skipFrom.S + alpha Z  (the residual stream; S = Z without skipFrom)
+   *   A = phi(N(S)) ("pre") or N(phi(S)) ("post"), A = phi(S) without norm.
+   */
+  norm: NormLayer | null = null;
+  normPlace: NormPlace = "pre";
+  /** The layer whose stream this layer's branch output adds to (x_{l+1} = x_l + alpha F(x_l)). */
+  skipFrom: Dense | null = null;
+  /** The layer that adds its branch to this layer's stream (its dL/dS flows back into ours). */
+  skipTo: Dense | null = null;
+  /** alpha (one value) and its gradient; learnable for rezero/skipinit. */
+  readonly alpha: FloatArray;
+  readonly dAlpha: FloatArray;
+  alphaLearnable = false;
+  /** The stream S (= Z without a skip) and dL/dS (= dZ without a skip). */
+  S: FloatArray;
+  dS: FloatArray;
+  /** The activation's input U (S, or N(S) before "pre" normalization) and output H (A, or the input of "post" normalization). */
+  U: FloatArray;
+  H: FloatArray;
+  private dU: FloatArray;
+  private dH: FloatArray;
+  private zeroBias: FloatArray;
   batch = 0;
   private capacity = 0;
 
@@ -62,6 +89,15 @@ export class Dense {
       this.dSlopes = null;
     }
     this.X = this.Z = this.A = this.dZ = this.dX = alloc(0);
+    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.X;
+    this.alpha = alloc(1).fill(1);
+    this.dAlpha = alloc(1);
+    this.zeroBias = this.X;
+  }
+
+  /** True when the layer has residual or normalization structure (the general forward path). */
+  get structured(): boolean {
+    return this.norm !== null || this.skipFrom !== null || this.skipTo !== null;
   }
 
   /** Grows the cached buffers to hold a batch of B rows (allocates only when B exceeds every earlier batch). */
@@ -72,6 +108,29 @@ export class Dense {
     this.A = this.activation.name === "identity" ? this.Z : this.alloc(B * this.outDim);
     this.dZ = this.alloc(B * this.outDim);
     this.dX = this.alloc(B * this.inDim);
+    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.Z;
+    this.dS = this.dZ;
+    if (!this.structured) return;
+    const n = B * this.outDim;
+    const identity = this.activation.name === "identity";
+    if (this.skipFrom) {
+      this.S = this.alloc(n);
+      this.dS = this.alloc(n);
+    }
+    this.U = this.S;
+    this.dU = this.dS;
+    if (this.norm) {
+      this.norm.reserve(B);
+      if (this.normPlace === "pre") {
+        this.U = this.norm.Y;
+        this.dU = this.alloc(n);
+      } else {
+        this.dH = this.alloc(n);
+      }
+    }
+    this.H = identity ? this.U : this.alloc(n);
+    this.A = this.norm && this.normPlace === "post" ? this.norm.Y : this.H;
+    if (this.zeroBias.length !== this.outDim) this.zeroBias = this.alloc(this.outDim);
   }
 
   params(): Param[] {
@@ -94,6 +153,16 @@ export class Dense {
         grad: this.dSlopes,
       });
     }
+    if (this.norm) p.push(...this.norm.params());
+    if (this.alphaLearnable) {
+      p.push({
+        name: `layers.${this.index}.alpha`,
+        kind: "branch_scale",
+        layer: this.index,
+        value: this.alpha,
+        grad: this.dAlpha,
+      });
+    }
     return p;
   }
 
@@ -104,15 +173,84 @@ export class Dense {
     this.X = X;
     const n = B * this.outDim;
     this.backend.gemm(false, true, B, this.outDim, this.inDim, 1, X, this.W, 0, this.Z);
+    if (this.structured) return this.forwardStructured(B);
     const k = this.activation.kernel;
     if (k && !this.slopes) {
       this.backend.biasActivation(this.Z, this.b, this.A, B, this.outDim, k.op, k.param);
       return this.A;
     }
     this.backend.addRowVector(this.Z, this.b, B, this.outDim);
-    if (this.slopes) this.preluForward(n);
+    if (this.slopes) this.preluForward(this.Z, this.A, n);
     else this.activation.forward(this.Z, this.A, n);
     return this.A;
+  }
+
+  /** Forward with residual add and normalization (see the field docs); Z = X W^T is computed. */
+  private forwardStructured(B: number): FloatArray {
+    const n = B * this.outDim;
+    const out = this.outDim;
+    const norm = this.norm;
+    const k = this.activation.kernel;
+    const fused = k !== null && !this.slopes && this.skipFrom === null && !(norm && this.normPlace === "pre");
+    if (fused) {
+      // Z + b and phi in one kernel: U = S = Z here.
+      this.backend.biasActivation(this.Z, this.b, this.H, B, out, k.op, k.param);
+    } else {
+      this.backend.addRowVector(this.Z, this.b, B, out);
+      if (this.skipFrom) {
+        const a = this.alpha[0];
+        const src = this.skipFrom.S;
+        const S = this.S;
+        const Z = this.Z;
+        for (let i = 0; i < n; i++) S[i] = src[i] + a * Z[i];
+      }
+      if (norm && this.normPlace === "pre") norm.forward(this.S, B);
+      this.activate(B);
+    }
+    if (norm && this.normPlace === "post") norm.forward(this.H, B);
+    return this.A;
+  }
+
+  /** H = phi(U). */
+  private activate(B: number): void {
+    const n = B * this.outDim;
+    const k = this.activation.kernel;
+    if (this.slopes) this.preluForward(this.U, this.H, n);
+    else if (k) {
+      if (this.H !== this.U)
+        this.backend.biasActivation(this.U, this.zeroBias, this.H, B, this.outDim, k.op, k.param);
+    } else this.activation.forward(this.U, this.H, n);
+  }
+
+  /** Backward with normalization and residual add: fills dS, dZ (and dAlpha). */
+  private backwardStructured(dA: FloatArray, n: number): void {
+    const norm = this.norm;
+    let dH = dA;
+    if (norm && this.normPlace === "post") {
+      norm.backward(dA, this.dH);
+      dH = this.dH;
+    }
+    const k = this.activation.kernel;
+    if (this.slopes) this.preluBackward(this.U, dH, this.dU, n);
+    else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
+    else this.activation.backward(this.U, this.H, dH, this.dU, n);
+    if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
+    const dS = this.dS;
+    if (this.skipTo) {
+      const t = this.skipTo.dS;
+      for (let i = 0; i < n; i++) dS[i] += t[i];
+    }
+    if (this.skipFrom) {
+      const a = this.alpha[0];
+      const Z = this.Z;
+      const dZ = this.dZ;
+      let g = 0;
+      for (let i = 0; i < n; i++) {
+        g += dS[i] * Z[i];
+        dZ[i] = a * dS[i];
+      }
+      this.dAlpha[0] = g;
+    }
   }
 
   /**
@@ -123,7 +261,8 @@ export class Dense {
     const B = this.batch;
     const n = B * this.outDim;
     const k = this.activation.kernel;
-    if (this.slopes) this.preluBackward(dA, n);
+    if (this.structured) this.backwardStructured(dA, n);
+    else if (this.slopes) this.preluBackward(this.Z, dA, this.dZ, n);
     else if (k) this.backend.activationBackward(this.Z, this.A, dA, this.dZ, n, k.op, k.param);
     else this.activation.backward(this.Z, this.A, dA, this.dZ, n);
     this.backend.gemm(true, false, this.outDim, this.inDim, B, 1, this.dZ, this.X, 0, this.dW);
@@ -132,12 +271,10 @@ export class Dense {
     return this.dX;
   }
 
-  private preluForward(n: number): void {
+  private preluForward(Z: FloatArray, A: FloatArray, n: number): void {
     const s = this.slopes!;
     const shared = s.length === 1;
     const out = this.outDim;
-    const Z = this.Z;
-    const A = this.A;
     for (let i = 0; i < n; i++) {
       const z = Z[i];
       A[i] = z > 0 ? z : (shared ? s[0] : s[i % out]) * z;
@@ -145,13 +282,11 @@ export class Dense {
   }
 
   /** dZ = dA * (z > 0 ? 1 : a_j); dL/da_j = sum over the batch of dA * z where z <= 0 (He et al. 2015, eq. 2). */
-  private preluBackward(dA: FloatArray, n: number): void {
+  private preluBackward(Z: FloatArray, dA: FloatArray, dZ: FloatArray, n: number): void {
     const s = this.slopes!;
     const ds = this.dSlopes!;
     const shared = s.length === 1;
     const out = this.outDim;
-    const Z = this.Z;
-    const dZ = this.dZ;
     ds.fill(0);
     for (let i = 0; i < n; i++) {
       const z = Z[i];

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { applyFixup } from "../init/fixup.js";
 import { type Initializer, parseInit } from "../init/index.js";
 import type { DataInitReport } from "../init/lsuv.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
@@ -6,8 +7,18 @@ import { TsBackend } from "../kernels/ts-backend.js";
 import { Rng } from "../tensor/rng.js";
 import type { Activation } from "./activation.js";
 import { parseActivation } from "./activations.js";
+import {
+  type ArchitectureSpec,
+  blockCount,
+  checkArchitecture,
+  initialBranchScale,
+  isPlain,
+  learnableScale,
+  PLAIN_ARCHITECTURE,
+} from "./architecture.js";
 import { type Alloc, Dense, type Param } from "./dense.js";
 import { activationsFor, initsFor } from "./layer-specs.js";
+import { type NetworkMode, NormLayer } from "./norm-layer.js";
 
 export { splitTopLevel } from "./layer-specs.js";
 
@@ -22,6 +33,11 @@ export interface NetworkSpec {
   biasInit?: string;
   /** PReLU: one slope shared by the layer instead of one per unit. */
   preluShared?: boolean;
+  /**
+   * Residual blocks and normalization layers (src/nn/architecture.ts, docs/architectures.md);
+   * absent = a plain MLP. Missing keys take PLAIN_ARCHITECTURE's values.
+   */
+  architecture?: Partial<ArchitectureSpec>;
   /**
    * The specs above already parsed (resolveConfigParsed gives them): the network uses these
    * instead of parsing the strings again. Must agree with the strings.
@@ -47,6 +63,13 @@ export class Network {
   readonly biasInit: Initializer;
   /** What a data-dependent initializer (lsuv) did after `initialize`, set by applyDataDependentInit's caller. */
   dataInit: DataInitReport | null = null;
+  /** The residual and normalization structure (PLAIN_ARCHITECTURE for a plain MLP). */
+  readonly architecture: ArchitectureSpec;
+  /** The normalization layers, one per hidden layer (empty without normalization). */
+  readonly norms: NormLayer[];
+  /** The residual blocks: the indices of their dense layers, first to last (empty for a plain MLP). */
+  readonly blocks: number[][];
+  private modeValue: NetworkMode = "probe";
   private input: FloatArray;
   private inputCapacity = 0;
   private readonly alloc: Alloc;
@@ -83,7 +106,52 @@ export class Network {
         new Dense(l, sizes[l], sizes[l + 1], act, this.backend, this.alloc, spec.preluShared ?? false),
       );
     }
+    this.architecture = { ...PLAIN_ARCHITECTURE, ...spec.architecture };
+    this.norms = [];
+    this.blocks = [];
+    this.wire();
     this.input = this.alloc(0);
+  }
+
+  /** Connects the residual blocks and the normalization layers (nothing for a plain MLP). */
+  private wire(): void {
+    const a = this.architecture;
+    checkArchitecture(this.sizes.slice(1, -1), a);
+    if (isPlain(a)) return;
+    const hidden = this.layers.slice(0, -1);
+    if (a.norm !== "none") {
+      for (const layer of hidden) {
+        const norm = new NormLayer(a.norm, layer.index, layer.outDim, this.backend, this.alloc);
+        layer.norm = norm;
+        layer.normPlace = a.normPlace;
+        this.norms.push(norm);
+      }
+    }
+    const m = a.residual;
+    const L = blockCount(this.sizes, a);
+    for (let b = 0; b < L; b++) {
+      const first = 1 + b * m;
+      const last = first + m - 1;
+      this.blocks.push(Array.from({ length: m }, (_, i) => first + i));
+      const end = this.layers[last];
+      const src = this.layers[first - 1];
+      end.skipFrom = src;
+      src.skipTo = end;
+      end.alphaLearnable = learnableScale(a.branchScale);
+      end.alpha[0] = initialBranchScale(a, L);
+    }
+  }
+
+  /**
+   * The mode (NetworkMode): "train" (batch statistics, running averages updated), "probe" (batch
+   * statistics, nothing updated; the default) or "eval" (running averages). Only BatchNorm reads it.
+   */
+  get mode(): NetworkMode {
+    return this.modeValue;
+  }
+  set mode(m: NetworkMode) {
+    this.modeValue = m;
+    for (const n of this.norms) n.mode = m;
   }
 
   get sizes(): number[] {
@@ -111,7 +179,16 @@ export class Network {
         rng,
       );
     }
+    if (!isPlain(this.architecture)) this.resetStructure();
     return this;
+  }
+
+  /** Gamma 1, beta 0, running averages reset, alpha at its start value; then Fixup when asked. */
+  private resetStructure(): void {
+    for (const n of this.norms) n.reset();
+    const alpha = initialBranchScale(this.architecture, this.blocks.length);
+    for (const b of this.blocks) this.layers[b[b.length - 1]].alpha[0] = alpha;
+    if (this.architecture.branchInit === "fixup") applyFixup(this);
   }
 
   params(): Param[] {

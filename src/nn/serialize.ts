@@ -1,5 +1,6 @@
 import { DataError } from "../errors.js";
 import type { Backend } from "../kernels/backend.js";
+import { ARCHITECTURE_KEYS, type ArchitectureSpec, isPlain } from "./architecture.js";
 import { Network, type NetworkSpec } from "./network.js";
 
 /**
@@ -8,6 +9,9 @@ import { Network, type NetworkSpec } from "./network.js";
  *   "activations": ["relu"], "init": ["he_normal", "he_normal"], "biasInit": "zeros", "preluShared": false,
  *   "layers": [ { "weight": [[w_00, ..., w_0,in-1], ...out rows], "bias": [...out], "slopes": [...] (PReLU only) } ] }
  * Weights are [out][in], like PyTorch's nn.Linear.weight, so a file converts to a state_dict directly.
+ * A residual or normalized network adds "architecture" (src/nn/architecture.ts) and, per layer,
+ * "norm": { "weight", "bias", "runningMean", "runningVar", "batchesTracked" } (the last three for
+ * BatchNorm) and "alpha" (a learnable branch scale); files without them are plain MLPs.
  */
 export interface NetworkFile {
   format: "initlab.network";
@@ -17,7 +21,23 @@ export interface NetworkFile {
   init: string[];
   biasInit: string;
   preluShared: boolean;
-  layers: { weight: number[][]; bias: number[]; slopes?: number[] }[];
+  architecture?: ArchitectureSpec;
+  layers: {
+    weight: number[][];
+    bias: number[];
+    slopes?: number[];
+    norm?: NormEntry;
+    alpha?: number;
+  }[];
+}
+
+/** A normalization layer in the file (running averages for BatchNorm only). */
+interface NormEntry {
+  weight: number[];
+  bias: number[];
+  runningMean?: number[];
+  runningVar?: number[];
+  batchesTracked?: number;
 }
 
 /** A network as an initlab.network JSON document (weights [out][in], like nn.Linear.weight). */
@@ -30,12 +50,23 @@ export function networkToJSON(net: Network): NetworkFile {
     init: net.weightInits.map((i) => i.spec),
     biasInit: net.biasInit.spec,
     preluShared: net.spec.preluShared ?? false,
+    ...(isPlain(net.architecture) ? {} : { architecture: { ...net.architecture } }),
     layers: net.layers.map((l) => {
       const weight: number[][] = [];
       for (let o = 0; o < l.outDim; o++)
         weight.push(Array.from(l.W.subarray(o * l.inDim, (o + 1) * l.inDim)));
       const entry: NetworkFile["layers"][number] = { weight, bias: Array.from(l.b) };
       if (l.slopes) entry.slopes = Array.from(l.slopes);
+      const n = l.norm;
+      if (n) {
+        entry.norm = { weight: Array.from(n.gamma), bias: Array.from(n.beta) };
+        if (n.kind === "batch") {
+          entry.norm.runningMean = Array.from(n.runningMean);
+          entry.norm.runningVar = Array.from(n.runningVar);
+          entry.norm.batchesTracked = n.batchesTracked;
+        }
+      }
+      if (l.alphaLearnable) entry.alpha = l.alpha[0];
       return entry;
     }),
   };
@@ -67,6 +98,7 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
     init: d.init ?? ["zeros"],
     biasInit: d.biasInit ?? "zeros",
     preluShared: d.preluShared ?? false,
+    architecture: architectureOf(d.architecture, bad),
   };
   const net = new Network(spec, { backend });
   net.layers.forEach((layer, l) => {
@@ -97,6 +129,43 @@ export function networkFromJSON(doc: unknown, file: string, backend?: Backend): 
       }
       layer.slopes.set(src.slopes);
     }
+    const norm = layer.norm;
+    if (norm) {
+      const place = `layers[${l}].norm`;
+      const e = src.norm;
+      if (typeof e !== "object" || e === null)
+        throw bad(place, "missing: the architecture has normalization layers");
+      norm.gamma.set(numbers(e.weight, norm.width, `${place}.weight`, bad));
+      norm.beta.set(numbers(e.bias, norm.width, `${place}.bias`, bad));
+      if (norm.kind === "batch") {
+        norm.runningMean.set(numbers(e.runningMean, norm.width, `${place}.runningMean`, bad));
+        norm.runningVar.set(numbers(e.runningVar, norm.width, `${place}.runningVar`, bad));
+        norm.batchesTracked = numbers([e.batchesTracked], 1, `${place}.batchesTracked`, bad)[0];
+      }
+    }
+    if (layer.alphaLearnable) layer.alpha[0] = numbers([src.alpha], 1, `layers[${l}].alpha`, bad)[0];
   });
   return net;
+}
+
+/** An array of `n` finite numbers, or a DataError naming the place. */
+function numbers(v: unknown, n: number, place: string, bad: (p: string, m: string) => Error): number[] {
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
+    throw bad(place, `expected ${n} finite number(s)`);
+  return v as number[];
+}
+
+/** The architecture of a file (absent: a plain MLP), every key checked. */
+function architectureOf(
+  v: unknown,
+  bad: (p: string, m: string) => Error,
+): Partial<ArchitectureSpec> | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw bad("architecture", "expected an object");
+  for (const k of Object.keys(v)) {
+    if (!(ARCHITECTURE_KEYS as readonly string[]).includes(k))
+      throw bad(`architecture.${k}`, `unknown key; valid: ${ARCHITECTURE_KEYS.join(", ")}`);
+  }
+  return v as Partial<ArchitectureSpec>;
 }

@@ -4,6 +4,7 @@ import { UserError } from "../errors.js";
 import { type Initializer, parseInit } from "../init/index.js";
 import type { Activation } from "../nn/activation.js";
 import { parseActivation } from "../nn/activations.js";
+import { type ArchitectureSpec, architectureProblem } from "../nn/architecture.js";
 import { splitTopLevel } from "../nn/layer-specs.js";
 import { closestName } from "./closest-name.js";
 import { kindProblem } from "./setting-kinds.js";
@@ -121,6 +122,8 @@ function configProblems(merged: Record<string, unknown>): string[] {
     const p = specProblem(k, merged[k] as string, hidden);
     if (p) problems.push(p);
   }
+  const arch = architectureProblem(merged.hidden as number[], architectureOf(merged as TrainConfig));
+  if (arch) problems.push(arch);
   return problems;
 }
 
@@ -164,6 +167,18 @@ export const trainConfigSchema = z
     ) as unknown as { [K in SettingKey]: z.ZodType<TrainConfig[K]> },
   )
   .strict();
+
+/** The residual and normalization structure a config asks for (src/nn/architecture.ts). */
+export function architectureOf(config: TrainConfig): ArchitectureSpec {
+  return {
+    residual: config.residual as ArchitectureSpec["residual"],
+    branchScale: config.branchScale,
+    branchConst: config.branchConst,
+    norm: config.norm,
+    normPlace: config.normPlace,
+    branchInit: config.branchInit,
+  };
+}
 
 /** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise and CSV target. */
 export function dataOptionsOf(config: TrainConfig): DataOptions {

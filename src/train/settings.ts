@@ -1,7 +1,9 @@
 import { DATASET_NAMES } from "../data/names.js";
 import { PREPROCESS_MODES } from "../data/preprocess.js";
 import { BACKEND_CHOICES } from "../kernels/backend-names.js";
+import { BRANCH_INITS, BRANCH_SCALES } from "../nn/architecture.js";
 import { LOSS_NAMES } from "../nn/losses.js";
+import { NORM_KINDS, NORM_PLACES } from "../nn/norm-layer.js";
 import { PARAMETRIZATIONS } from "../nn/parametrization.js";
 import { SCHEDULE_NAMES } from "../optim/schedule.js";
 import { LAB_LIMITS } from "./limits.js";
@@ -158,8 +160,11 @@ const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } a
 const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
 /** Upper bound of --epochs: more is a typo (1e12 epochs of one example would run for years). */
 export const MAX_EPOCHS = 1_000_000;
-/** Upper bound of step counts (max-steps, probe/loss intervals). */
-export const MAX_STEPS = 1_000_000_000;
+/**
+ * Upper bound of step counts (max-steps, probe/loss intervals): the most steps one run may take
+ * (LAB_LIMITS.maxSteps, which train/resources.ts also enforces for epochs x batches).
+ */
+export const MAX_STEPS = LAB_LIMITS.maxSteps;
 
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 /** The data sets the browser lab trains on (no CSV files in the browser). */
@@ -267,6 +272,57 @@ export const SETTINGS = {
     since: "0.2.0",
     atInit: true,
   }),
+  residual: int(
+    0,
+    2,
+    0,
+    "model",
+    "residual blocks of N dense layers (0 = plain MLP; equal hidden widths, 1 + N*k hidden layers; docs/architectures.md)",
+    { since: "0.3.0", atInit: true, lab: { url: "res", label: "residual layers per block" } },
+  ),
+  branchScale: choice(
+    BRANCH_SCALES,
+    "one",
+    "model",
+    "residual branch scale alpha: one | const (--branch-const) | inv_sqrt_depth (1/sqrt(blocks)) | rezero | skipinit (learnable, from 0)",
+    { arg: "<scale>", since: "0.3.0", atInit: true, lab: { url: "alpha", label: "branch scale" } },
+  ),
+  branchConst: real({ min: 0, max: 1000 }, 1, "model", "the branch scale alpha of --branch-scale const", {
+    since: "0.3.0",
+    atInit: true,
+    lab: { url: "alphac", label: "branch constant", max: 10 },
+  }),
+  branchInit: choice(
+    BRANCH_INITS,
+    "standard",
+    "model",
+    "residual branches' initialization: standard (--init as is) | fixup (Zhang et al. 2019; src/init/fixup.ts)",
+    { arg: "<name>", since: "0.3.0", atInit: true, lab: { url: "binit", label: "branch init" } },
+  ),
+  norm: choice(
+    NORM_KINDS,
+    "none",
+    "model",
+    "normalization of every hidden layer: none | batch (BatchNorm) | layer (LayerNorm)",
+    {
+      arg: "<kind>",
+      since: "0.3.0",
+      atInit: true,
+      lab: { url: "norm", label: "normalization" },
+    },
+  ),
+  normPlace: choice(
+    NORM_PLACES,
+    "pre",
+    "model",
+    "normalization before (pre) or after (post) the activation",
+    {
+      arg: "<place>",
+      since: "0.3.0",
+      atInit: true,
+      lab: { url: "normat", label: "normalization place" },
+    },
+  ),
   loss: choice(LOSS_NAMES, "cross_entropy", "model", "loss function", {
     atInit: true,
     lab: { url: "loss", label: "loss" },

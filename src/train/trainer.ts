@@ -10,7 +10,7 @@ import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../opti
 import { learningRate } from "../optim/schedule.js";
 import { type Inspection, TrainingProbe } from "../probe/index.js";
 import { Rng } from "../tensor/rng.js";
-import { parsedSpecs, type TrainConfig } from "./config.js";
+import { architectureOf, parsedSpecs, type TrainConfig } from "./config.js";
 import { type EpochRecord, finite, type RunRecord } from "./record.js";
 import { defaultRuntime, type RunRuntime } from "./runtime.js";
 
@@ -66,6 +66,7 @@ export function buildNetwork(config: TrainConfig, dataset: Dataset, backend: Bac
       init: config.init,
       biasInit: config.biasInit,
       preluShared: config.preluShared,
+      architecture: architectureOf(config),
       parsed: parsedSpecs(config),
     },
     { backend },
@@ -135,7 +136,11 @@ export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
       );
 }
 
-/** Mean loss and accuracy over a whole split, in fixed order and fixed batches. */
+/**
+ * Mean loss and accuracy over a whole split, in fixed order and fixed batches, in evaluation mode
+ * (BatchNorm normalizes with its running averages, as after torch's model.eval()); the network is
+ * left in "probe" mode.
+ */
 export function evaluate(
   net: Network,
   loss: Loss,
@@ -148,6 +153,7 @@ export function evaluate(
   const C = net.outputDim;
   let total = 0;
   let correct = 0;
+  net.mode = "eval";
   for (let s = 0; s < n; s += batchSize) {
     const B = Math.min(batchSize, n - s);
     const logits = net.forward(X.subarray(s * d, (s + B) * d), B);
@@ -155,6 +161,7 @@ export function evaluate(
     total += loss.forward(logits, labels, B, C, null) * B;
     correct += countCorrect(logits, labels, B, C);
   }
+  net.mode = "probe";
   return { loss: n > 0 ? total / n : Number.NaN, accuracy: n > 0 ? correct / n : 0 };
 }
 
@@ -251,7 +258,10 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
       // inputBuffer is fetched every step: an evaluation or probe with a larger batch may have replaced it.
       gatherRows(dataset.trainX, dataset.trainY, d, order, start, B, net.inputBuffer(B), batchY);
       const ts = performance.now();
+      // a training step: batch statistics, BatchNorm's running averages updated (probes do not update them)
+      net.mode = "train";
       const logits = net.forwardInput(B);
+      net.mode = "probe";
       const l = loss.forward(logits, batchY, B, C, dLogits);
       net.backward(dLogits);
       const gradNorm =

@@ -78,25 +78,32 @@ async function cli(...argv: string[]) {
   return { code, out: io.out, err: io.err };
 }
 
-test("export torch: the script reproduces initlab's step-0 probe (1e-5) and first 20 SGD losses (1e-4)", async (t) => {
-  const missing = torchMissing();
-  if (missing) {
-    t.skip(missing);
-    return;
-  }
+/** initlab's run and the exported script's, compared (see the test names); `extra` adds settings. */
+async function exportMatches(tag: string, extra: Record<string, unknown>, extraArgv: string[]) {
   // initlab's run, every step's loss recorded (lossEvery 1), its initial weights saved.
-  const config = resolveConfig({ ...FLAGS, lossEvery: 1 });
+  const config = resolveConfig({ ...FLAGS, ...extra, lossEvery: 1 });
   const dataset = await loadDataset(dataOptionsOf(config));
   const backend = new TsBackend();
   const net = buildNetwork(config, dataset, backend);
-  const weights = join(dir, "initial.safetensors");
+  const weights = join(dir, `initial${tag}.safetensors`);
   writeSafetensorsFile(weights, initialWeightTensors(net));
   const record = train(config, { dataset, backend, network: net });
   assert.equal(record.lossCurve.length, 20);
 
-  const script = join(dir, "run.py");
-  const data = join(dir, "data.safetensors");
-  const r = await cli("export", "torch", ...ARGV, "--weights", weights, "--data-out", data, "--out", script);
+  const script = join(dir, `run${tag}.py`);
+  const data = join(dir, `data${tag}.safetensors`);
+  const r = await cli(
+    "export",
+    "torch",
+    ...ARGV,
+    ...extraArgv,
+    "--weights",
+    weights,
+    "--data-out",
+    data,
+    "--out",
+    script,
+  );
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(
     await runPython(
@@ -136,6 +143,31 @@ test("export torch: the script reproduces initlab's step-0 probe (1e-5) and firs
   });
   // The losses move: 20 steps are not a constant (an export that never steps would fail above).
   assert.ok(Math.abs(out.losses[19] - out.losses[0]) > 1e-3);
+  return out;
+}
+
+test("export torch: the script reproduces initlab's step-0 probe (1e-5) and first 20 SGD losses (1e-4)", async (t) => {
+  const missing = torchMissing();
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  await exportMatches("", {}, []);
+});
+
+test("export torch, residual blocks with BatchNorm: the InitlabNet script reproduces the probe and the losses", async (t) => {
+  const missing = torchMissing();
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  // 48 -> 3 blocks of 1 layer with BatchNorm before tanh, alpha = 1/sqrt(3); test loss in eval mode
+  const out = await exportMatches(
+    "-res",
+    { hidden: [48, 48, 48, 48], residual: 1, norm: "batch", branchScale: "inv_sqrt_depth" },
+    ["--hidden", "48x4", "--residual", "1", "--norm", "batch", "--branch-scale", "inv_sqrt_depth"],
+  );
+  assert.equal(out.probe.layers.length, 5);
 });
 
 test("train --save FILE.safetensors: initial and final weights, config metadata; train --weights reads them back", async () => {

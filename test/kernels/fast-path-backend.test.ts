@@ -46,10 +46,12 @@ class RecordingBackend extends FastPathBackend<string> {
       shiftedSums: maybe("shiftedSums"),
       countLinearBins: maybe("countLinearBins"),
       countCellBins: maybe("countCellBins"),
+      normForward: rec("normForward", undefined),
+      normBackward: rec("normBackward", undefined),
       sgdStep: (w: string, g: string, v: string | null, n: number, o: SgdStepArgs) =>
-        rec("sgdStep", 42)(w, g, v, n, o.lr),
+        rec("sgdStep", 42)(w, g, v, n, o.lr, o.l1),
       adamStep: (w: string, g: string, m: string, v: string, n: number, o: AdamStepArgs) =>
-        rec("adamStep", 42)(w, g, m, v, n, o.lr),
+        rec("adamStep", 42)(w, g, m, v, n, o.lr, o.l1),
     };
   }
 
@@ -96,6 +98,11 @@ test("operands the backend reaches go to its kernels, with handles and the activ
   assert.equal(be.sgdStep(z, a, null, 6, SGD), 42);
   assert.equal(be.sgdStep(z, a, d, 6, SGD), 42);
   assert.equal(be.adamStep(z, a, d, e, 6, ADAM), 42);
+  assert.equal(be.sgdStep(z, a, null, 6, { ...SGD, l1: 0.5 }), 42);
+  assert.equal(be.adamStep(z, a, d, e, 6, { ...ADAM, l1: 0.25 }), 42);
+  const [g, bt, m, s] = ["g", "bt", "m", "s"].map((t) => be.own(t, randomArray(3, t)));
+  be.normForward(z, a, d, g, bt, 2, 3, "batch", 1e-5, m, s, true);
+  be.normBackward(a, d, g, m, e, s, bt, 2, 3, "features");
   assert.deepEqual(be.calls, [
     "addRowVector:z,b,2,3",
     "sumRows:z,0,3,b,0.5",
@@ -104,9 +111,13 @@ test("operands the backend reaches go to its kernels, with handles and the activ
     "sumSquares:z,6",
     "shiftedSums:z,6,0.5,{}",
     "countLinearBins:z,6,-1,2,4,{}",
-    "sgdStep:z,a,null,6,0.1",
-    "sgdStep:z,a,d,6,0.1",
-    "adamStep:z,a,d,e,6,0.01",
+    "sgdStep:z,a,null,6,0.1,undefined",
+    "sgdStep:z,a,d,6,0.1,undefined",
+    "adamStep:z,a,d,e,6,0.01,undefined",
+    "sgdStep:z,a,null,6,0.1,0.5",
+    "adamStep:z,a,d,e,6,0.01,0.25",
+    "normForward:z,a,d,g,bt,2,3,0,0.00001,m,s,true",
+    "normBackward:a,d,g,m,e,s,bt,2,3,1",
   ]);
 });
 
@@ -140,6 +151,22 @@ test("one operand out of reach (or a Float64Array) sends the call to the referen
     be.shiftedSums(x, 12, 0.25, s);
     ref.shiftedSums(x, 12, 0.25, s0);
     assert.deepEqual(s, s0);
+    // normalization with gamma out of reach: forward and backward, both axes
+    for (const axis of ["batch", "features"] as const) {
+      const gm = other("gm").subarray(0, 4);
+      const bt = mine("bt").subarray(0, 4);
+      const ms = [mine("m"), mine("s")];
+      const ms0 = ms.map(copy);
+      const [y, h, y0, h0] = [mine("y"), mine("h"), new Float32Array(12), new Float32Array(12)];
+      be.normForward(x, y, h, gm, bt, 3, 4, axis, 1e-5, ms[0], ms[1], false);
+      ref.normForward(x, y0, h0, gm, bt, 3, 4, axis, 1e-5, ms0[0], ms0[1], false);
+      assert.deepEqual([y, h, ...ms], [y0, h0, ...ms0]);
+      const [dx, dg, db] = [mine("dx"), mine("dg"), mine("db")];
+      const [dx0, dg0, db0] = [dx, dg, db].map(copy);
+      be.normBackward(y, h, gm, ms[1], dx, dg, db, 3, 4, axis);
+      ref.normBackward(y, h, gm, ms[1], dx0, dg0, db0, 3, 4, axis);
+      assert.deepEqual([dx, dg, db], [dx0, dg0, db0]);
+    }
     assert.deepEqual(be.calls, [], foreign);
     // every operand's length was asked for, also after the first one out of reach
     assert.deepEqual(be.reached.slice(0, 3), ["z:12", "b:4", "a:12"]);
@@ -176,6 +203,8 @@ test("empty sizes call nothing; a histogram table is checked once, before its fi
   const out = new Float64Array([5, 5]);
   be.shiftedSums(x, 0, 1, out);
   assert.deepEqual([...out], [0, 0]);
+  be.normForward(x, x, x, x, x, 0, 4, "features", 1e-5, x, x, false);
+  be.normBackward(x, x, x, x, x, x, x, 4, 0, "batch");
   assert.equal(be.calls.length, 0, be.calls.join(" "));
   const bad = new Int8Array(1 << 14).fill(9);
   const edges = new Int32Array(5);

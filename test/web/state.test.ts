@@ -26,29 +26,47 @@ const SPECS = [
 ];
 const ACTS = ["relu", "tanh", "sigmoid", "leaky_relu(0.2)", "prelu", "selu"];
 
-const stateArb: fc.Arbitrary<LabState> = fc.record({
-  data: fc.constantFrom(...LAB_DATASETS),
-  preprocess: fc.constantFrom(...PREPROCESS_MODES),
-  noise: fc.double({ min: 0, max: 0.5, noNaN: true }),
-  samples: fc.integer({ min: 10, max: 500 }),
-  hidden: fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 12 }),
-  activation: fc.constantFrom(...ACTS),
-  init: fc.constantFrom(...SPECS),
-  biasInit: fc.constantFrom(...SPECS),
-  optimizer: fc.constantFrom(...OPTIMIZERS),
-  lr: fc.double({ min: 1e-7, max: 100, noNaN: true }),
-  momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
-  batchSize: fc.integer({ min: 1, max: 512 }),
-  loss: fc.constantFrom(...LOSSES),
-  seed: fc.integer({ min: 0, max: 4294967295 }),
-  steps: fc.integer({ min: 1, max: 1_000_000 }),
-  probeEvery: fc.integer({ min: 1, max: 1000 }),
-  probeBatch: fc.integer({ min: 8, max: 1024 }),
-  backend: fc.constantFrom(...BACKENDS),
-  warmupSteps: fc.integer({ min: 0, max: 100000 }),
-  parametrization: fc.constantFrom("sp", "ntk", "mup"),
-  baseWidth: fc.integer({ min: 1, max: 2048 }),
-});
+const stateArb: fc.Arbitrary<LabState> = fc
+  .record({
+    data: fc.constantFrom(...LAB_DATASETS),
+    preprocess: fc.constantFrom(...PREPROCESS_MODES),
+    noise: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    samples: fc.integer({ min: 10, max: 500 }),
+    hidden: fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 12 }),
+    activation: fc.constantFrom(...ACTS),
+    init: fc.constantFrom(...SPECS),
+    biasInit: fc.constantFrom(...SPECS),
+    optimizer: fc.constantFrom(...OPTIMIZERS),
+    lr: fc.double({ min: 1e-7, max: 100, noNaN: true }),
+    momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    batchSize: fc.integer({ min: 1, max: 512 }),
+    loss: fc.constantFrom(...LOSSES),
+    seed: fc.integer({ min: 0, max: 4294967295 }),
+    steps: fc.integer({ min: 1, max: 1_000_000 }),
+    probeEvery: fc.integer({ min: 1, max: 1000 }),
+    probeBatch: fc.integer({ min: 8, max: 1024 }),
+    backend: fc.constantFrom(...BACKENDS),
+    warmupSteps: fc.integer({ min: 0, max: 100000 }),
+    parametrization: fc.constantFrom("sp", "ntk", "mup"),
+    baseWidth: fc.integer({ min: 1, max: 2048 }),
+    residual: fc.integer({ min: 0, max: 2 }),
+    branchScale: fc.constantFrom("one", "const", "inv_sqrt_depth", "rezero", "skipinit"),
+    branchConst: fc.double({ min: 0, max: 10, noNaN: true }),
+    branchInit: fc.constantFrom("standard", "fixup"),
+    norm: fc.constantFrom("none", "batch", "layer"),
+    normPlace: fc.constantFrom("pre", "post"),
+  })
+  // a residual network needs equal widths and 1 + m k hidden layers; branch scale and Fixup need residual blocks
+  .map((s) =>
+    s.residual > 0 &&
+    (s.hidden.length < 1 + s.residual ||
+      (s.hidden.length - 1) % s.residual !== 0 ||
+      s.hidden.some((w) => w !== s.hidden[0]))
+      ? { ...s, residual: 0, branchScale: "one" as const, branchInit: "standard" as const }
+      : s.residual === 0
+        ? { ...s, branchScale: "one" as const, branchInit: "standard" as const }
+        : s,
+  );
 
 test("a link reproduces the state exactly (A alone, and A with B)", () => {
   fc.assert(

@@ -14,7 +14,7 @@ import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
 import { ProgressLine } from "../../report/progress-line.js";
 import { machineMemoryLimit } from "../../sweep/machine-memory.js";
-import { dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
+import { architectureOf, dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
 import type { RunRecord } from "../../train/record.js";
 import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork, train } from "../../train/trainer.js";
@@ -63,6 +63,7 @@ export function trainCommand(io: CliIO): Command {
               backend,
               prefix: opts.weightsPrefix,
               init: config.init,
+              architecture: architectureOf(config),
               fit: dataset,
             })
           : buildNetwork(config, dataset, backend);
