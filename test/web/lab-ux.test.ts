@@ -349,6 +349,24 @@ test("per-layer widths with +/- buttons, from the keyboard, within the limits", 
   await page.waitForSelector('[data-testid="err-hidden"]:has-text("cached values, over the limit")');
   assert.equal(hidden(), "2048x2");
   assert.equal(await page.inputValue('[data-testid="cfg-hidden"]'), "2048x2");
+  // residual blocks of 2: a block at a time, one width for every layer; a shape they cannot take is refused
+  await page.goto(`${lab.server.url}?data=xor&hidden=8x3&res=2`);
+  await ready(page);
+  await page.click('[aria-label="add a residual block (2 layers)"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "8x5");
+  await page.click('[data-action="more-1"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "9x5");
+  await page.click('[aria-label="remove the last residual block (2 layers)"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "9x3");
+  assert.equal(await page.isDisabled('[aria-label="remove the last residual block (2 layers)"]'), true);
+  await page.fill('[data-testid="cfg-hidden"]', "9,9,8");
+  await page.press('[data-testid="cfg-hidden"]', "Enter");
+  await page.waitForSelector('[data-testid="err-hidden"]:has-text("equal hidden widths")');
+  assert.equal(hidden(), "9x3");
+  await page.fill('[data-testid="cfg-res"]', "1");
+  await page.press('[data-testid="cfg-res"]', "Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("res") === "1");
+  assert.equal(await page.isEnabled('[aria-label="add a residual block (1 layer)"]'), true);
   // a deep network is edited as a list
   await page.goto(`${lab.server.url}?data=xor&hidden=8x20`);
   await ready(page);

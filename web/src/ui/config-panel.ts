@@ -11,6 +11,7 @@ import {
   parseField,
   sameValue,
 } from "../state.js";
+import { toTrainConfig } from "../state-config.js";
 import { h, options } from "./dom.js";
 import { InitEditor } from "./init-editor.js";
 import { LayersEditor } from "./layers-editor.js";
@@ -98,6 +99,7 @@ export class ConfigPanel {
     }
     if (f.kind.type === "sizes") {
       this.layers = new LayersEditor(this.state.hidden, id, errorId, f.kind, (text) => this.apply(f, text));
+      this.layers.setBlock(residualOf(this.state));
       row.classList.add("wide", "layers");
       row.append(this.layers.el, error);
       return row;
@@ -171,12 +173,20 @@ export class ConfigPanel {
       const next = { ...this.state, [f.key]: parseField(f, raw) } as LabState;
       if (f.key === "activation") parseActivation(next.activation);
       checkLabState(next);
+      // what only the whole configuration can say (a residual network's shape, ...): the table's message
+      try {
+        toTrainConfig(next);
+      } catch (e) {
+        const lines = (e as Error).message.split("\n").slice(1);
+        throw new Error(lines.length ? lines.map((l) => l.trim()).join("; ") : (e as Error).message);
+      }
       if (error) error.textContent = "";
       error?.closest(".row")?.classList.remove("invalid");
       const rerender = f.key === "data" || f.key === "optimizer" || f.key === "activation";
       this.state = next;
       if (rerender) this.render();
       else this.updateFans();
+      this.layers?.setBlock(residualOf(next));
       this.onChange({ ...next });
       return true;
     } catch (e) {
@@ -198,6 +208,11 @@ export class ConfigPanel {
     for (const ed of this.editors.values())
       ed.setFans(fanIn, w1 ?? w0 ?? dataShape(this.state.data).numClasses);
   }
+}
+
+/** Layers per residual block of a state (0: a plain MLP, or a lab without the setting). */
+function residualOf(s: LabState): number {
+  return Number((s as { residual?: number }).residual ?? 0);
 }
 
 function safeActivation(spec: string) {

@@ -15,6 +15,7 @@ export const PER_LAYER_BUTTONS = 12;
 export class LayersEditor {
   readonly el: HTMLElement;
   private sizes: number[];
+  private block = 0;
   private readonly list: HTMLInputElement;
   private readonly rows = h("ol", { class: "layer-widths" });
   private readonly status = h("div", { class: "sr-only", "aria-live": "polite" });
@@ -45,12 +46,13 @@ export class LayersEditor {
       if (!this.apply(this.list.value)) this.list.value = sizesText(this.sizes);
     });
     this.removeLayer = this.button("− layer", "remove the last hidden layer", "layer-remove", () =>
-      this.sizes.slice(0, -1),
+      this.sizes.slice(0, this.block > 0 ? -this.block : -1),
     );
-    this.addLayer = this.button("+ layer", "add a hidden layer", "layer-add", () => [
-      ...this.sizes,
-      this.sizes[this.sizes.length - 1] ?? 4,
-    ]);
+    this.addLayer = this.button("+ layer", "add a hidden layer", "layer-add", () => {
+      const w = this.sizes[this.sizes.length - 1] ?? 4;
+      const more = this.block === 0 ? 1 : this.sizes.length === 0 ? 1 + this.block : this.block;
+      return [...this.sizes, ...Array.from({ length: more }, () => w)];
+    });
     this.el = h(
       "div",
       { class: "layers-editor" },
@@ -65,6 +67,17 @@ export class LayersEditor {
   /** Shows a shape (the one in use after an edit, or one set from outside). */
   set(sizes: number[]): void {
     this.sizes = [...sizes];
+    this.render();
+  }
+
+  /**
+   * Residual blocks of k layers (the residual setting; 0: a plain MLP). A residual network has
+   * 1 + m k hidden layers of one width: the layer buttons then add or remove a block, and the
+   * unit buttons change every layer's width together.
+   */
+  setBlock(k: number): void {
+    if (k === this.block) return;
+    this.block = k;
     this.render();
   }
 
@@ -93,8 +106,19 @@ export class LayersEditor {
     const { maxWidth, maxLayers } = this.limits;
     this.list.value = sizesText(this.sizes);
     this.count.textContent = n === 0 ? "none" : `${n} layer${n === 1 ? "" : "s"}`;
-    this.removeLayer.disabled = n === 0;
-    this.addLayer.disabled = n >= maxLayers;
+    const k = this.block;
+    this.removeLayer.disabled = k > 0 ? n <= 1 + k : n === 0;
+    this.addLayer.disabled = n + Math.max(1, k) > maxLayers;
+    this.removeLayer.setAttribute(
+      "aria-label",
+      k > 0
+        ? `remove the last residual block (${k} layer${k === 1 ? "" : "s"})`
+        : "remove the last hidden layer",
+    );
+    this.addLayer.setAttribute(
+      "aria-label",
+      k > 0 ? `add a residual block (${k} layer${k === 1 ? "" : "s"})` : "add a hidden layer",
+    );
     this.addLayer.title = n >= maxLayers ? `at most ${maxLayers} hidden layers` : "";
     this.rows.replaceChildren();
     if (n > PER_LAYER_BUTTONS) {
@@ -104,9 +128,11 @@ export class LayersEditor {
       return;
     }
     this.sizes.forEach((w, i) => {
-      const set = (v: number) => this.sizes.map((x, j) => (j === i ? v : x));
-      const less = this.button("−", `fewer units in layer ${i + 1}`, `less-${i}`, () => set(w - 1));
-      const more = this.button("+", `more units in layer ${i + 1}`, `more-${i}`, () => set(w + 1));
+      // residual blocks need equal widths: a unit more or less in every layer
+      const set = (v: number) => this.sizes.map((x, j) => (j === i || k > 0 ? v : x));
+      const where = k > 0 ? `every layer (residual blocks need one width; layer ${i + 1})` : `layer ${i + 1}`;
+      const less = this.button("−", `fewer units in ${where}`, `less-${i}`, () => set(w - 1));
+      const more = this.button("+", `more units in ${where}`, `more-${i}`, () => set(w + 1));
       less.disabled = w <= 1;
       more.disabled = w >= maxWidth;
       if (more.disabled) more.title = `at most ${maxWidth} units`;
