@@ -73,10 +73,11 @@ test("every live lab of the notes reaches the notes' verdict in under 20 s", {
 });
 
 /**
- * The CLI experiments of the notes' labs whose quick run takes seconds; the others (minutes of
- * MNIST training: dying-relu, he2015-depth, raw-pixels) run with INITLAB_SLOW_TESTS=1.
+ * The CLI experiments of the notes' labs whose quick run takes a few seconds of CPU (moments 4 s,
+ * exploding 10 s); the others (raw-pixels 15 s, vanishing-depth 18 s, variance-flow 45 s,
+ * dying-relu and he2015-depth minutes) run with INITLAB_SLOW_TESTS=1, to keep npm test fast.
  */
-const FAST = new Set(["moments", "vanishing-depth", "variance-flow", "exploding"]);
+const FAST = new Set(["moments", "exploding"]);
 
 test("the live labs' verdicts agree with the CLI's quick experiments of the same claims", {
   skip: missing ?? false,
@@ -124,7 +125,7 @@ test("the live labs' verdicts agree with the CLI's quick experiments of the same
       );
     }
     // the claims whose effects are far from every threshold: the same verdict in both places
-    for (const n of ["moments", "vanishing-depth"])
+    for (const n of ["moments", "vanishing-depth"].filter((x) => cli.has(x)))
       assert.equal(cli.get(n)?.verdict, "confirmed", `${n}: ${cli.get(n)?.summary}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

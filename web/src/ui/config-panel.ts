@@ -62,8 +62,7 @@ export class ConfigPanel {
     for (const g of GROUPS) {
       const fs = h("fieldset", {}, h("legend", {}, g.title));
       for (const key of g.keys) {
-        if (key === "noise" && !isTwoD(this.state.data)) continue;
-        if (key === "momentum" && this.state.optimizer !== "sgd") continue;
+        if (!relevant(key, this.state)) continue;
         fs.append(this.row(FIELDS.find((f) => f.key === key)!));
       }
       this.el.append(fs);
@@ -182,7 +181,7 @@ export class ConfigPanel {
       }
       if (error) error.textContent = "";
       error?.closest(".row")?.classList.remove("invalid");
-      const rerender = f.key === "data" || f.key === "optimizer" || f.key === "activation";
+      const rerender = RERENDER.has(f.key);
       this.state = next;
       if (rerender) this.render();
       else this.updateFans();
@@ -207,6 +206,36 @@ export class ConfigPanel {
     const fanIn = w1 !== undefined ? w0 : inputDim;
     for (const ed of this.editors.values())
       ed.setFans(fanIn, w1 ?? w0 ?? dataShape(this.state.data).numClasses);
+  }
+}
+
+/** The fields whose value shows or hides others (see `relevant`), or changes the form's text. */
+const RERENDER: ReadonlySet<string> = new Set([
+  "data",
+  "optimizer",
+  "activation",
+  "residual",
+  "branchScale",
+  "norm",
+]);
+
+/** Whether a field means anything for this state (a field that does not is left out of the form). */
+function relevant(key: keyof LabState, s: LabState): boolean {
+  const v = s as unknown as Record<string, unknown>;
+  switch (key as string) {
+    case "noise":
+      return isTwoD(s.data);
+    case "momentum":
+      return s.optimizer === "sgd";
+    case "branchScale":
+    case "branchInit":
+      return residualOf(s) > 0;
+    case "branchConst":
+      return residualOf(s) > 0 && v.branchScale === "const";
+    case "normPlace":
+      return v.norm !== undefined && v.norm !== "none";
+    default:
+      return true;
   }
 }
 
