@@ -108,6 +108,8 @@ export interface ReadyInfo {
   /** 2-D sets: test points for the decision-boundary plot, and the plotted box. */
   points: { x: Float32Array; y: Int32Array; box: [number, number, number, number] } | null;
   paused: boolean;
+  /** The network is drawn unit by unit (neuronViewFits, 2-D data, a plain MLP): "units" messages follow. */
+  neuronView: boolean;
   /** How many runs this worker has started, this one included (1: a new worker). */
   runInWorker: number;
 }
@@ -115,8 +117,8 @@ export interface ReadyInfo {
 /**
  * The neuron-level network view (TensorFlow Playground's) is drawn for small networks on 2-D
  * data only: at most NEURON_VIEW.maxUnits units in every hidden layer and NEURON_VIEW.maxLayers
- * hidden layers (Playground's own limits: 8 and 6). Wider or deeper networks, and image data,
- * get the per-layer view.
+ * hidden layers (Playground's own limits: 8 and 6), plain MLPs. Wider or deeper networks, image
+ * data and residual or normalized networks get the per-layer view.
  */
 export const NEURON_VIEW = { maxUnits: 8, maxLayers: 6, maxInputs: 8 } as const;
 

@@ -152,7 +152,7 @@ export class LabView {
       this.drawnVersion = run.version;
       if (run.info && !this.sized) {
         this.sized = true;
-        this.network.setSizes(run.info.sizes, run.info.points !== null, run.state.activation);
+        this.network.setSizes(run.info.sizes, run.info.neuronView, run.state.activation);
       }
       this.dirty.fill(true);
     }

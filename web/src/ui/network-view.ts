@@ -1,4 +1,4 @@
-import { NEURON_VIEW, neuronViewFits, type ProbeView, type UnitsView } from "../protocol.js";
+import { NEURON_VIEW, type ProbeView, type UnitsView } from "../protocol.js";
 import { h } from "./dom.js";
 import { NeuronView } from "./neuron-view.js";
 import { css, describeChart, fitCanvas, fmt, MUTED, scaleColor, textOn } from "./theme.js";
@@ -48,10 +48,10 @@ export class NetworkView {
     this.size = new WidthWatch(parent, () => this.draw());
   }
 
-  /** The network's sizes (input, hidden..., output); a small one on the plane is drawn unit by unit. */
-  setSizes(sizes: number[], planar = false, activation = ""): void {
+  /** The network's sizes (input, hidden..., output); `unitByUnit` (the worker's choice): drawn unit by unit. */
+  setSizes(sizes: number[], unitByUnit = false, activation = ""): void {
     this.sizes = sizes;
-    if (planar && neuronViewFits(sizes) && !this.neurons) {
+    if (unitByUnit && !this.neurons) {
       this.neurons = new NeuronView(this.parent, sizes, activation);
       this.perLayer.hidden = true;
       const hint = this.parent.parentElement?.querySelector("h3 small");

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { isPlain } from "../../../src/nn/architecture.js";
 import { getLoss } from "../../../src/nn/losses.js";
 import { networkPhase } from "../../../src/probe/inspect.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
@@ -77,7 +78,8 @@ async function run(msg: StartMessage): Promise<void> {
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
-  const small = points !== null && neuronViewFits(net.sizes);
+  // a plain MLP only: in residual blocks and normalized layers a layer's cache is not its unit's output
+  const small = points !== null && neuronViewFits(net.sizes) && isPlain(net.architecture);
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
@@ -104,6 +106,7 @@ async function run(msg: StartMessage): Promise<void> {
       meanField: networkPhase(net),
       points,
       paused: ctrl !== null,
+      neuronView: small,
       runInWorker: ++runsHere,
     },
   });
