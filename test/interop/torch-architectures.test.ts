@@ -107,7 +107,10 @@ test("InitlabNet (docs/architectures.md) in PyTorch computes what initlab comput
       assert.equal(a.length, b.length, what);
       const scale = Math.max(1e-3, ...Array.from(b, Math.abs));
       for (let i = 0; i < a.length; i++)
-        assert.ok(Math.abs(a[i] - b[i]) <= 1e-4 * scale, `case ${k} ${what}[${i}]: initlab ${a[i]} torch ${b[i]}`);
+        assert.ok(
+          Math.abs(a[i] - b[i]) <= 1e-4 * scale,
+          `case ${k} ${what}[${i}]: initlab ${a[i]} torch ${b[i]}`,
+        );
     };
     close(logits, got.train, "train logits");
     for (const p of net.params()) {
