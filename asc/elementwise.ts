@@ -341,3 +341,43 @@ export function adamStep(
   }
   return sq;
 }
+
+/** Residual add (see Backend.residualForward): s = src + alpha z in double, one rounding. */
+export function residualForward(src: usize, z: usize, alpha: f64, s: usize, n: i32): void {
+  const va = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    narrowStore(s + o, f64x2.add(widen(src + o), f64x2.mul(va, widen(z + o))));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    store<f32>(s + o, <f32>(<f64>load<f32>(src + o) + alpha * <f64>load<f32>(z + o)));
+  }
+}
+
+/**
+ * Its backward (see Backend.residualBackward): dS += t (t = 0: none; a float32 add, the correctly
+ * rounded sum like the reference's), dZ = alpha dS; returns sum dS z in double (two lanes, then the tail).
+ */
+export function residualBackward(dS: usize, t: usize, z: usize, alpha: f64, dZ: usize, n: i32): f64 {
+  const va = f64x2.splat(alpha);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    if (t != 0) v128.store64_lane(dS + o, f32x4.add(v128.load64_zero(dS + o), v128.load64_zero(t + o)), 0);
+    const d = widen(dS + o);
+    acc = f64x2.add(acc, f64x2.mul(d, widen(z + o)));
+    narrowStore(dZ + o, f64x2.mul(va, d));
+  }
+  let g = hsum(acc);
+  if (i < n) {
+    const o = <usize>i << 2;
+    if (t != 0) store<f32>(dS + o, load<f32>(dS + o) + load<f32>(t + o));
+    const d = <f64>load<f32>(dS + o);
+    g += d * <f64>load<f32>(z + o);
+    store<f32>(dZ + o, <f32>(alpha * d));
+  }
+  return g;
+}

@@ -8,6 +8,8 @@ export {
   biasActivation,
   countCellBins,
   countLinearBins,
+  residualBackward,
+  residualForward,
   sgdStep,
   shiftedSums,
   sumSquares,

@@ -2,7 +2,6 @@ import type { Dataset } from "../src/data/index.js";
 import type { Backend } from "../src/kernels/backend.js";
 import { Rng } from "../src/tensor/rng.js";
 import { resolveConfig } from "../src/train/config.js";
-import { SETTING_KEYS } from "../src/train/settings.js";
 import { train } from "../src/train/trainer.js";
 import type { Workload } from "./workloads.js";
 
@@ -27,15 +26,6 @@ export function randomDataset(w: Workload, n: number): Dataset {
     preprocess: "raw",
     stats: { mean: 0, std: 1, min: -5, max: 5 },
   };
-}
-
-/** Why this initlab cannot train the workload's architecture (one line), or null. */
-export function initlabSkipReason(w: Workload): string | null {
-  if (!w.arch) return null;
-  const keys: readonly string[] = SETTING_KEYS;
-  return keys.includes("residual") && keys.includes("norm")
-    ? null
-    : "this initlab has no residual or normalization settings yet (issue 15)";
 }
 
 /**

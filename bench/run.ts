@@ -9,10 +9,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
+import { TORCH_MODULE_CODE, torchModuleCall } from "../src/interop/torch-module.js";
 import { createBackend, listBackends } from "../src/kernels/registry.js";
-import { initlabSkipReason, measureInitlab } from "./initlab-train.js";
+import { PLAIN_ARCHITECTURE } from "../src/nn/architecture.js";
+import { measureInitlab } from "./initlab-train.js";
 import { loadTfjs, measureTfjs } from "./tfjs-mlp.js";
-import { flopsPerStep, WORKLOADS } from "./workloads.js";
+import { flopsPerStep, WORKLOADS, type Workload } from "./workloads.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -45,11 +47,6 @@ if (engines.includes("initlab")) {
       if (b.name === "ts" && t > 1) continue;
       const backend = await createBackend(b.name, { threads: t });
       for (const w of workloads) {
-        const why = initlabSkipReason(w);
-        if (why) {
-          skipped[`initlab ${w.name}`] = why;
-          continue;
-        }
         log(`initlab ${b.name} x${t}: ${w.title}`);
         results[w.name][`initlab-${b.name}-t${t}`] = measureInitlab(
           w,
@@ -61,6 +58,18 @@ if (engines.includes("initlab")) {
       backend.dispose();
     }
   }
+}
+
+/** A workload for bench/torch_mlp.py: residual or normalized networks carry InitlabNet's code and call. */
+function torchWorkload(w: Workload): Workload & { torch_module?: { code: string; call: string } } {
+  if (!w.arch) return w;
+  const spec = {
+    ...PLAIN_ARCHITECTURE,
+    residual: w.arch.residual,
+    norm: w.arch.norm,
+    normPlace: "pre" as const,
+  };
+  return { ...w, torch_module: { code: TORCH_MODULE_CODE, call: torchModuleCall(w.sizes, spec, "act") } };
 }
 
 if (engines.includes("torch")) {
@@ -77,7 +86,7 @@ if (engines.includes("torch")) {
           "/usr/bin/python3",
           [
             new URL("./torch_mlp.py", import.meta.url).pathname,
-            JSON.stringify({ threads: t, seconds, repeats, workloads }),
+            JSON.stringify({ threads: t, seconds, repeats, workloads: workloads.map(torchWorkload) }),
           ],
           { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
         );

@@ -3,9 +3,11 @@
 Run with Debian's python3 (python3-torch + libopenblas0-pthread), with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset and OPENBLAS_NUM_THREADS=1 (torch.set_num_threads sets the thread count):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py '<json>'
-where <json> = {"threads": 1, "seconds": 2, "repeats": 5, "workloads": [{"name", "sizes", "activation", "batch", "arch"?}]}.
-A workload with "arch": {"residual": m, "norm": "layer" | "batch"} is the residual network of
-docs/architectures.md (ResidualMLP below); without it, a plain nn.Sequential MLP.
+where <json> = {"threads": 1, "seconds": 2, "repeats": 5,
+                "workloads": [{"name", "sizes", "activation", "batch", "torch_module"?}]}.
+A workload with "torch_module": {"code", "call"} (residual or normalized networks) builds the
+module of docs/architectures.md from that code (bench/run.ts passes src/interop/torch-module.ts's);
+without it, a plain nn.Sequential MLP.
 """
 import json
 import sys
@@ -25,48 +27,19 @@ def build(sizes, activation):
     return torch.nn.Sequential(*layers)
 
 
-class ResidualMLP(torch.nn.Module):
-    """initlab's residual network (docs/architectures.md) with sizes [d, h, ..., h, out] and m dense
-    layers per branch: x_0 = W_0 x + b_0; L = (hidden - 1) / m pre-activation blocks
-    x_{l+1} = x_l + alpha F_l(x_l), F_l(x) = W_{l,m} phi(N(... W_{l,1} phi(N(x)) + b_{l,1} ...)) + b_{l,m};
-    read-out W_out phi(N(x_L)) + b_out. N is LayerNorm(h) or BatchNorm1d(h) (eps 1e-5, affine)."""
-
-    def __init__(self, sizes, activation, m, norm, alpha=1.0):
-        super().__init__()
-        h = sizes[1]
-        hidden = len(sizes) - 2
-        assert all(s == h for s in sizes[1:-1]) and (hidden - 1) % m == 0, "residual: 1 + m k equal hidden layers"
-        blocks = (hidden - 1) // m
-        make_norm = (lambda: torch.nn.LayerNorm(h)) if norm == "layer" else (lambda: torch.nn.BatchNorm1d(h))
-        self.alpha = alpha
-        self.act = ACT[activation]()
-        self.stem = torch.nn.Linear(sizes[0], h)
-        self.norms = torch.nn.ModuleList(
-            torch.nn.ModuleList(make_norm() for _ in range(m)) for _ in range(blocks)
-        )
-        self.linears = torch.nn.ModuleList(
-            torch.nn.ModuleList(torch.nn.Linear(h, h) for _ in range(m)) for _ in range(blocks)
-        )
-        self.norm_out = make_norm()
-        self.head = torch.nn.Linear(h, sizes[-1])
-
-    def forward(self, x):
-        s = self.stem(x)
-        for norms, linears in zip(self.norms, self.linears):
-            u = s
-            for n, lin in zip(norms, linears):
-                u = lin(self.act(n(u)))
-            s = s + self.alpha * u
-        return self.head(self.act(self.norm_out(s)))
+def build_module(w):
+    """The network of a workload with an architecture: the module of docs/architectures.md
+    (InitlabNet, the code `initlab export torch` writes), given as code and a constructor call."""
+    ns = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    exec(w["torch_module"]["code"], ns)
+    ns["SIZES"] = w["sizes"]
+    ns["act"] = lambda l, width: ACT[w["activation"]]()
+    return eval(w["torch_module"]["call"], ns)
 
 
 def measure(w, seconds, repeats):
     torch.manual_seed(1)
-    arch = w.get("arch")
-    if arch:
-        net = ResidualMLP(w["sizes"], w["activation"], arch["residual"], arch["norm"])
-    else:
-        net = build(w["sizes"], w["activation"])
+    net = build_module(w) if "torch_module" in w else build(w["sizes"], w["activation"])
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()
     B = w["batch"]

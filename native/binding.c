@@ -416,6 +416,50 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   return make_double(env, ew_adam_step(w, g, m, v, (size_t)n, lr, b1, b2, eps, wd, l1, c1, c2));
 }
 
+/* residualForward(src, z, alpha, s, n) */
+static napi_value js_residual_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) {
+    napi_throw_type_error(env, NULL, "residualForward: 5 arguments expected");
+    return NULL;
+  }
+  ARG_F64(2, alpha);
+  ARG_I32(4, n);
+  if (n <= 0) return NULL;
+  float *src, *z, *s;
+  if (!get_f32(env, argv[0], (size_t)n, &src, "residualForward: src must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[1], (size_t)n, &z, "residualForward: z must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[3], (size_t)n, &s, "residualForward: s must be a Float32Array of n")) return NULL;
+  ew_residual_forward(src, z, alpha, s, (size_t)n);
+  return NULL;
+}
+
+/* residualBackward(dS, skipGrad | null, z, alpha, dZ, n) -> dL/dalpha */
+static napi_value js_residual_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) {
+    napi_throw_type_error(env, NULL, "residualBackward: 6 arguments expected");
+    return NULL;
+  }
+  ARG_F64(3, alpha);
+  ARG_I32(5, n);
+  if (n <= 0) return make_double(env, 0);
+  float *ds, *t = NULL, *z, *dz;
+  if (!get_f32(env, argv[0], (size_t)n, &ds, "residualBackward: dS must be a Float32Array of n")) return NULL;
+  napi_valuetype vt;
+  CHECK(napi_typeof(env, argv[1], &vt));
+  if (vt != napi_null &&
+      !get_f32(env, argv[1], (size_t)n, &t, "residualBackward: skipGrad must be null or a Float32Array of n"))
+    return NULL;
+  if (!get_f32(env, argv[2], (size_t)n, &z, "residualBackward: z must be a Float32Array of n")) return NULL;
+  if (!get_f32(env, argv[4], (size_t)n, &dz, "residualBackward: dZ must be a Float32Array of n")) return NULL;
+  return make_double(env, ew_residual_backward(ds, t, z, alpha, dz, (size_t)n));
+}
+
 /* normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given); axis: NORM_BATCH | NORM_FEATURES */
 static napi_value js_norm_forward(napi_env env, napi_callback_info info) {
   size_t argc = 12;
@@ -508,6 +552,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"countCellBins", NULL, js_count_cell_bins, NULL, NULL, NULL, napi_default, NULL},
       {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_default, NULL},
       {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_default, NULL},
+      {"residualForward", NULL, js_residual_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"residualBackward", NULL, js_residual_backward, NULL, NULL, NULL, napi_default, NULL},
       {"normForward", NULL, js_norm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"normBackward", NULL, js_norm_backward, NULL, NULL, NULL, napi_default, NULL},
       {"cpu", NULL, js_cpu, NULL, NULL, NULL, napi_default, NULL},

@@ -11,6 +11,8 @@
  *   reduction x = n ln2 + r, degree-6 polynomial, peak relative error ~1.5e-7 on [-87, 88]);
  *   tanh by Cephes' tanhf (odd polynomial for |x| < 0.625, 1 - 2 / (e^{2|x|} + 1) above).
  *   Both stay within a few float32 ulps (the tests state the tolerance); NaN stays NaN.
+ * - The residual add and its backward (dS, dZ) are bit-identical; dL/dalpha, like the sums of
+ *   squares, is accumulated in double in lanes.
  * - The sums of squares are accumulated in double in four lanes, so their last bits differ from
  *   the reference's sequential sum (not their use: they are norms for probes and clipping).
  * Every kernel is deterministic: the same inputs give the same bits.
@@ -344,4 +346,54 @@ EW_TARGET double ew_adam_step(float *w, const float *g, float *m, float *v, size
 #endif
   for (; i < n; i++) sq += adam_one(w, g, m, v, i, lr, b1, b2, eps, wd, l1, c1, c2);
   return sq;
+}
+
+/* s = src + alpha z in double, one rounding (the reference's formula). */
+EW_TARGET void ew_residual_forward(const float *src, const float *z, double alpha, float *s, size_t n) {
+  size_t i = 0;
+#if EW_X86
+  const __m256d va = _mm256_set1_pd(alpha);
+  for (; i + 4 <= n; i += 4) {
+    __m256d r = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(src + i)),
+                              _mm256_mul_pd(va, _mm256_cvtps_pd(_mm_loadu_ps(z + i))));
+    _mm_storeu_ps(s + i, _mm256_cvtpd_ps(r));
+  }
+#endif
+  for (; i < n; i++) s[i] = (float)((double)src[i] + alpha * (double)z[i]);
+}
+
+/* dS += t (a float32 add: the correctly rounded sum, as the reference's double add rounded once),
+ * dZ = alpha dS in double rounded once, and sum dS z in double (eight lanes, then the tail). */
+EW_TARGET double ew_residual_backward(float *ds, const float *t, const float *z, double alpha, float *dz,
+                                      size_t n) {
+  size_t i = 0;
+  double g = 0;
+#if EW_X86
+  const __m256d va = _mm256_set1_pd(alpha);
+  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_loadu_ps(ds + i);
+    if (t) {
+      d = _mm256_add_ps(d, _mm256_loadu_ps(t + i));
+      _mm256_storeu_ps(ds + i, d);
+    }
+    __m256 zz = _mm256_loadu_ps(z + i);
+    __m256d dlo = _mm256_cvtps_pd(_mm256_castps256_ps128(d)), dhi = _mm256_cvtps_pd(_mm256_extractf128_ps(d, 1));
+    a0 = _mm256_add_pd(a0, _mm256_mul_pd(dlo, _mm256_cvtps_pd(_mm256_castps256_ps128(zz))));
+    a1 = _mm256_add_pd(a1, _mm256_mul_pd(dhi, _mm256_cvtps_pd(_mm256_extractf128_ps(zz, 1))));
+    _mm_storeu_ps(dz + i, _mm256_cvtpd_ps(_mm256_mul_pd(va, dlo)));
+    _mm_storeu_ps(dz + i + 4, _mm256_cvtpd_ps(_mm256_mul_pd(va, dhi)));
+  }
+  g = hsum4d(_mm256_add_pd(a0, a1));
+#endif
+  for (; i < n; i++) {
+    float d = ds[i];
+    if (t) {
+      d = d + t[i];
+      ds[i] = d;
+    }
+    g += (double)d * (double)z[i];
+    dz[i] = (float)(alpha * (double)d);
+  }
+  return g;
 }

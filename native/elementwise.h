@@ -26,4 +26,7 @@ double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, doub
 double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1, double b2,
                     double eps, double wd, double l1, double c1, double c2);
 
+void ew_residual_forward(const float *src, const float *z, double alpha, float *s, size_t n);
+double ew_residual_backward(float *ds, const float *t, const float *z, double alpha, float *dz, size_t n);
+
 #endif

@@ -11,13 +11,31 @@ export {
   type SplitSource,
 } from "./data/assemble.js";
 export {
+  DEFAULT_FEATURES,
+  expandFeatures,
+  FEATURE_LABELS,
+  FEATURE_NAMES,
+  type FeatureName,
+  parseFeatures,
+} from "./data/features.js";
+export { planeInputs } from "./data/plane.js";
+export {
   applyPreprocess,
   type FeatureKind,
   type FeatureTransform,
   PREPROCESS_MODES,
 } from "./data/preprocess.js";
+export {
+  generateRegression2D,
+  type Points2DRegression,
+  REGRESSION_NAMES,
+  REGRESSION_TARGETS,
+  type RegressionName,
+  regression2D,
+  regressionParts,
+} from "./data/regression.js";
 export { SYNTHETIC_NAMES, type SyntheticName, synthetic2D } from "./data/synthetic.js";
-export type { DataOptions, DataStats, Dataset, Preprocess } from "./data/types.js";
+export type { DataOptions, DataStats, Dataset, PlaneMap, Preprocess } from "./data/types.js";
 export { DataError, UserError } from "./errors.js";
 export * from "./init/index.js";
 export type { TruncatedMoments } from "./init/truncated-normal.js";
@@ -28,6 +46,7 @@ export type {
   BackendName,
   FloatArray,
   KernelActivation,
+  NormAxis,
   SgdStepArgs,
 } from "./kernels/backend.js";
 export { BACKEND_NAMES, createBackend, listBackends } from "./kernels/registry.js";

@@ -35,17 +35,27 @@ const VERSION = 1;
 export const DATASET_HEADER_BYTES = 32;
 
 export function encodeDataset(d: ByteDataset): Uint8Array {
-  const n = DATASET_HEADER_BYTES + (d.nTrain + d.nTest) * (d.inputDim + 1);
-  const out = new Uint8Array(n);
-  const h = new DataView(out.buffer);
-  const fields = [MAGIC, VERSION, d.nTrain, d.nTest, d.inputDim, d.numClasses, d.width, d.height];
-  for (let i = 0; i < fields.length; i++) h.setUint32(4 * i, fields[i], true);
-  let at = DATASET_HEADER_BYTES;
-  for (const part of [d.trainX, d.trainY, d.testX, d.testY]) {
+  const parts = encodeDatasetParts(d);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
     out.set(part, at);
     at += part.length;
   }
   return out;
+}
+
+/**
+ * The encoding as its pieces, in order: a fresh 32-byte header, then the data set's own four
+ * arrays (no copy). The server writes them one after the other, so a response costs no memory
+ * beyond the data set it slices.
+ */
+export function encodeDatasetParts(d: ByteDataset): Uint8Array[] {
+  const header = new Uint8Array(DATASET_HEADER_BYTES);
+  const h = new DataView(header.buffer);
+  const fields = [MAGIC, VERSION, d.nTrain, d.nTest, d.inputDim, d.numClasses, d.width, d.height];
+  for (let i = 0; i < fields.length; i++) h.setUint32(4 * i, fields[i], true);
+  return [header, d.trainX, d.trainY, d.testX, d.testY];
 }
 
 /** Decodes and checks the sizes against the byte count; the arrays are views into `buf`. */

@@ -145,17 +145,29 @@ export function synthetic2D(
   const rng = Rng.derive(seed, "data");
   const pts = generate2D(name, 2 * nPerSplit, noise, rng);
   const p = rng.permutation(pts.n);
-  const take = (from: number, to: number) => {
-    const x = new Float32Array(2 * (to - from));
-    const y = new Int32Array(to - from);
-    for (let k = from; k < to; k++) {
-      x[2 * (k - from)] = pts.x[2 * p[k]];
-      x[2 * (k - from) + 1] = pts.x[2 * p[k] + 1];
-      y[k - from] = pts.y[p[k]];
-    }
-    return { x, y };
-  };
-  const train = take(0, nPerSplit);
-  const test = take(nPerSplit, pts.n);
-  return { trainX: train.x, trainY: train.y, testX: test.x, testY: test.y };
+  const train = takePoints(pts.x, pts.y, p, 0, nPerSplit, (n) => new Int32Array(n));
+  const test = takePoints(pts.x, pts.y, p, nPerSplit, pts.n, (n) => new Int32Array(n));
+  return { trainX: train.x, trainY: train.v, testX: test.x, testY: test.v };
+}
+
+/**
+ * Points p[from..to) of 2-D points `x` (n x 2) as float32 rows, with their per-point values `v`
+ * (labels or targets) in the array `make` gives: one split of a permuted set.
+ */
+export function takePoints<T extends Int32Array | Float32Array>(
+  x: Float64Array,
+  v: ArrayLike<number>,
+  p: ArrayLike<number>,
+  from: number,
+  to: number,
+  make: (n: number) => T,
+): { x: Float32Array; v: T } {
+  const out = new Float32Array(2 * (to - from));
+  const values = make(to - from);
+  for (let k = from; k < to; k++) {
+    out[2 * (k - from)] = x[2 * p[k]];
+    out[2 * (k - from) + 1] = x[2 * p[k] + 1];
+    values[k - from] = v[p[k]];
+  }
+  return { x: out, v: values };
 }

@@ -10,9 +10,11 @@ export interface DataStats {
 }
 
 /**
- * A classification data set, already split and preprocessed. Rows are examples, stored
- * row-major: example i, feature j is `trainX[i * inputDim + j]`. Labels are class indices
- * 0..numClasses-1.
+ * A data set, already split and preprocessed. Rows are examples, stored row-major: example i,
+ * feature j is `trainX[i * inputDim + j]`. Classification (the default): labels are class indices
+ * 0..numClasses-1. Regression (`task: "regression"`, the sets plane and multi-gauss): one real
+ * target per example in `targets`, numClasses is 1 (the network's single linear output), and the
+ * labels index the targets (see `targets`).
  */
 export interface Dataset {
   /** "mnist", "fashion-mnist", "circle", "xor", "gauss", "spiral" or "csv:<path as given>". */
@@ -29,10 +31,37 @@ export interface Dataset {
   testY: Int32Array;
   nTest: number;
   preprocess: Preprocess;
+  /** "regression" for the regression sets; absent for classification. */
+  task?: "regression";
+  /**
+   * Regression only: the target of every example, the nTrain training examples then the nTest
+   * test examples. trainY[i] = i and testY[i] = nTrain + i: a label is the example's index into
+   * `targets`, so batches and probe batches gather targets exactly as they gather class labels
+   * and the regression loss (`getLoss("mse", targets)`) reads them through the label.
+   */
+  targets?: Float32Array;
+  /**
+   * The 2-D sets: the raw points (x1, x2 as generated, before features and preprocessing) and
+   * the map from a point to the network's input (`planeInputs` in src/data/plane.ts), for
+   * drawing the network's output over the plane.
+   */
+  plane?: PlaneMap;
   /** Of trainX after preprocessing, over all entries. */
   stats: DataStats;
   /** Present for image sets: the row-major pixel grid of one example. */
   image?: { width: number; height: number };
+}
+
+/** How a point of the plane becomes a network input: its features, then the fitted preprocessing. */
+export interface PlaneMap {
+  /** n x 2, row-major: the training points, then `testPoints` the test points. */
+  trainPoints: Float32Array;
+  testPoints: Float32Array;
+  /** The feature names (features.ts), in input-column order. */
+  features: string[];
+  /** The preprocessing, per input column: x' = (x - offset[j]) / scale[j]. */
+  offset: number[];
+  scale: number[];
 }
 
 export interface DataOptions {
@@ -50,6 +79,8 @@ export interface DataOptions {
   noise?: number;
   /** CSV only: the label column (default: the last column). */
   target?: string;
+  /** Synthetic sets only: the input features, e.g. "x1,x2,x1x2" (features.ts; default "x1,x2"). */
+  features?: string;
   /** Synthetic sets only: examples per split, train and test each (default 500). */
   nSynthetic?: number;
 }

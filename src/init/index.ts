@@ -15,6 +15,7 @@ export {
 export { constant, normal, ones, truncNormal, uniform, zeros } from "./basic.js";
 export { eye } from "./eye.js";
 export { computeFans, FAN_MODES, type FanMode, fanForMode } from "./fans.js";
+export { applyFixup, fixupScale } from "./fixup.js";
 export {
   activationGain,
   calculateGain,

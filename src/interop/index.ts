@@ -22,3 +22,4 @@ export {
 } from "./state-dict.js";
 export { torchDataTensors } from "./torch-data.js";
 export { type TorchScriptOptions, torchActivation, torchInitCode, torchScript } from "./torch-export.js";
+export { TORCH_MODULE_CODE, torchFixupCode, torchModuleCall } from "./torch-module.js";

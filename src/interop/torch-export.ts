@@ -1,3 +1,5 @@
+import { REGRESSION_NAMES } from "../data/regression.js";
+import { UserError } from "../errors.js";
 import { GAIN_NONLINEARITIES, parseInit } from "../init/index.js";
 import { parseActivation } from "../nn/activations.js";
 import { isPlain } from "../nn/architecture.js";
@@ -158,6 +160,10 @@ const LOSS_CODE: Record<TrainConfig["loss"], string> = {
 
 /** The script text; see the module comment for what it contains. */
 export function torchScript(config: TrainConfig, options: TorchScriptOptions): string {
+  // not written for PyTorch yet: say so rather than export a different run
+  if ((REGRESSION_NAMES as readonly string[]).includes(config.data))
+    throw new UserError(`the PyTorch export has no regression task yet (data ${config.data})`);
+  if (config.l1 !== 0) throw new UserError(`the PyTorch export has no L1 term yet (l1 ${config.l1})`);
   const sizes = options.sizes;
   const nLayers = sizes.length - 1;
   const acts = perLayer(config.activation, Math.max(1, nLayers - 1), "activation");

@@ -201,6 +201,25 @@ export interface Backend {
     axis: NormAxis,
   ): void;
   /**
+   * The add of a residual stream (x_{l+1} = x_l + alpha F(x_l), docs/architectures.md):
+   * s[i] = src[i] + alpha z[i] for i < n, in double, rounded once (s may be src or z).
+   */
+  residualForward(src: FloatArray, z: FloatArray, alpha: number, s: FloatArray, n: number): void;
+  /**
+   * Its backward, over i < n: dS[i] += skipGrad[i] (the gradient that reached the stream through
+   * the next block's skip; nothing when null), then dZ[i] = alpha dS[i] (one rounding; dZ may be
+   * dS). Returns dL/dalpha = sum dS[i] z[i], accumulated in double (the order may differ by
+   * backend, like sumSquares).
+   */
+  residualBackward(
+    dS: FloatArray,
+    skipGrad: FloatArray | null,
+    z: FloatArray,
+    alpha: number,
+    dZ: FloatArray,
+    n: number,
+  ): number;
+  /**
    * One SGD step over n parameters in place (torch.optim.SGD):
    *   g = grad + wd w + l1 sign(w);  v = first ? g : mu v + g;  w -= lr (nesterov ? g + mu v : v)
    * (v is null without momentum: w -= lr g). Returns the sum of the squared updates.

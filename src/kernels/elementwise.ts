@@ -295,3 +295,33 @@ export function normBackward(
     }
   }
 }
+
+/** The residual add (Backend.residualForward): s = src + alpha z, in double, one rounding. */
+export function residualForward(
+  src: FloatArray,
+  z: FloatArray,
+  alpha: number,
+  s: FloatArray,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) s[i] = src[i] + alpha * z[i];
+}
+
+/** Its backward (Backend.residualBackward): dS += skipGrad, dZ = alpha dS; returns sum dS z (sequential). */
+export function residualBackward(
+  dS: FloatArray,
+  skipGrad: FloatArray | null,
+  z: FloatArray,
+  alpha: number,
+  dZ: FloatArray,
+  n: number,
+): number {
+  let g = 0;
+  for (let i = 0; i < n; i++) {
+    if (skipGrad) dS[i] += skipGrad[i];
+    const d = dS[i];
+    g += d * z[i];
+    dZ[i] = alpha * d;
+  }
+  return g;
+}

@@ -65,6 +65,9 @@ export interface FastKernels<H> {
     cols: number,
     axis: number,
   ): void;
+  residualForward(src: H, z: H, alpha: number, s: H, n: number): void;
+  /** skipGrad is null when nothing arrives through a skip. */
+  residualBackward(dS: H, skipGrad: H | null, z: H, alpha: number, dZ: H, n: number): number;
   /** v is null without momentum; the L1 term is o.l1 (absent = 0). */
   sgdStep(w: H, grad: H, v: H | null, n: number, o: SgdStepArgs): number;
   adamStep(w: H, grad: H, m: H, v: H, n: number, o: AdamStepArgs): number;
@@ -279,6 +282,33 @@ export abstract class FastPathBackend<H> implements Backend {
       }
     }
     ew.normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
+  }
+
+  residualForward(src: FloatArray, z: FloatArray, alpha: number, s: FloatArray, n: number): void {
+    if (n <= 0) return;
+    const pSrc = this.reach(src, n, "src");
+    const pz = this.reach(z, n, "z");
+    const ps = this.reach(s, n, "s");
+    if (pSrc === null || pz === null || ps === null) ew.residualForward(src, z, alpha, s, n);
+    else this.kernels.residualForward(pSrc, pz, alpha, ps, n);
+  }
+
+  residualBackward(
+    dS: FloatArray,
+    skipGrad: FloatArray | null,
+    z: FloatArray,
+    alpha: number,
+    dZ: FloatArray,
+    n: number,
+  ): number {
+    if (n <= 0) return 0;
+    const pdS = this.reach(dS, n, "dS");
+    const pt = skipGrad === null ? null : this.reach(skipGrad, n, "skipGrad");
+    const pz = this.reach(z, n, "z");
+    const pdZ = this.reach(dZ, n, "dZ");
+    if (pdS === null || (skipGrad !== null && pt === null) || pz === null || pdZ === null)
+      return ew.residualBackward(dS, skipGrad, z, alpha, dZ, n);
+    return this.kernels.residualBackward(pdS, pt, pz, alpha, pdZ, n);
   }
 
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {

@@ -100,6 +100,15 @@ interface Addon {
     c2: number,
     l1: number,
   ): number;
+  residualForward(src: Float32Array, z: Float32Array, alpha: number, s: Float32Array, n: number): void;
+  residualBackward(
+    dS: Float32Array,
+    skipGrad: Float32Array | null,
+    z: Float32Array,
+    alpha: number,
+    dZ: Float32Array,
+    n: number,
+  ): number;
   normForward(
     x: Float32Array,
     y: Float32Array,
@@ -160,6 +169,8 @@ export class NativeBackend extends FastPathBackend<Float32Array> {
         addon.countCellBins(x, n, cell, edgeBits, bins, counts);
         return true;
       },
+      residualForward: addon.residualForward,
+      residualBackward: addon.residualBackward,
       normForward: addon.normForward,
       normBackward: addon.normBackward,
       sgdStep: (w, g, v, n, o) =>

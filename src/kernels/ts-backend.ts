@@ -173,6 +173,21 @@ export class TsBackend implements Backend {
     ew.normBackward(dy, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
   }
 
+  residualForward(src: FloatArray, z: FloatArray, alpha: number, s: FloatArray, n: number): void {
+    ew.residualForward(src, z, alpha, s, n);
+  }
+
+  residualBackward(
+    dS: FloatArray,
+    skipGrad: FloatArray | null,
+    z: FloatArray,
+    alpha: number,
+    dZ: FloatArray,
+    n: number,
+  ): number {
+    return ew.residualBackward(dS, skipGrad, z, alpha, dZ, n);
+  }
+
   sgdStep(w: FloatArray, grad: FloatArray, v: FloatArray | null, n: number, o: SgdStepArgs): number {
     return ew.sgdStep(w, grad, v, n, o);
   }

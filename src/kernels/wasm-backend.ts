@@ -75,6 +75,8 @@ interface WasmExports {
     c2: number,
     l1: number,
   ): number;
+  residualForward(src: number, z: number, alpha: number, s: number, n: number): void;
+  residualBackward(dS: number, skipGrad: number, z: number, alpha: number, dZ: number, n: number): number;
   normForward(
     x: number,
     y: number,
@@ -169,6 +171,9 @@ export class WasmBackend extends FastPathBackend<number> {
       normForward: (x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given) =>
         ex.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given ? 1 : 0),
       normBackward: ex.normBackward,
+      residualForward: ex.residualForward,
+      // skipGrad = 0: none (never a heap address)
+      residualBackward: (dS, t, z, alpha, dZ, n) => ex.residualBackward(dS, t ?? 0, z, alpha, dZ, n),
       // v = 0: no momentum buffer (never a heap address)
       sgdStep: (w, g, v, n, o) =>
         ex.sgdStep(

@@ -34,7 +34,9 @@ export class WasmHeap {
 
   /** Byte address of a new 64-byte aligned block, or -1 when the memory is exhausted. */
   tryAlloc(bytes: number): number {
-    const p = (this.top + 63) & ~63;
+    // float arithmetic, not `(top + 63) & ~63`: bitwise operators are 32-bit signed, and above
+    // 2 GiB they made the address (and the "bytes in use" of the out-of-memory message) negative
+    const p = Math.ceil(this.top / 64) * 64;
     const end = p + Math.max(bytes, 0);
     if (end > this.limit) return -1;
     const have = this.memory.buffer.byteLength;

@@ -36,10 +36,12 @@ export interface ArchitectureSpec {
  *   with (ReZero drops the normalization layers, SkipInit replaces BatchNorm), not in the formula.
  */
 export const BRANCH_SCALES = ["one", "const", "inv_sqrt_depth", "rezero", "skipinit"] as const;
+/** One of BRANCH_SCALES. */
 export type BranchScale = (typeof BRANCH_SCALES)[number];
 
 /** How residual branches are initialized: the layer initializers as they are, or Fixup's rescaling on top. */
 export const BRANCH_INITS = ["standard", "fixup"] as const;
+/** One of BRANCH_INITS. */
 export type BranchInit = (typeof BRANCH_INITS)[number];
 
 /** A plain MLP: no residual blocks, no normalization. */

@@ -197,13 +197,7 @@ export class Dense {
       this.backend.biasActivation(this.Z, this.b, this.H, B, out, k.op, k.param);
     } else {
       this.backend.addRowVector(this.Z, this.b, B, out);
-      if (this.skipFrom) {
-        const a = this.alpha[0];
-        const src = this.skipFrom.S;
-        const S = this.S;
-        const Z = this.Z;
-        for (let i = 0; i < n; i++) S[i] = src[i] + a * Z[i];
-      }
+      if (this.skipFrom) this.backend.residualForward(this.skipFrom.S, this.Z, this.alpha[0], this.S, n);
       if (norm && this.normPlace === "pre") norm.forward(this.S, B);
       this.activate(B);
     }
@@ -235,22 +229,11 @@ export class Dense {
     else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
     else this.activation.backward(this.U, this.H, dH, this.dU, n);
     if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
-    const dS = this.dS;
-    if (this.skipTo) {
-      const t = this.skipTo.dS;
-      for (let i = 0; i < n; i++) dS[i] += t[i];
-    }
+    // dS += the gradient through the next block's skip; then dZ = alpha dS and dL/dalpha (kernels).
+    const skipGrad = this.skipTo ? this.skipTo.dS : null;
     if (this.skipFrom) {
-      const a = this.alpha[0];
-      const Z = this.Z;
-      const dZ = this.dZ;
-      let g = 0;
-      for (let i = 0; i < n; i++) {
-        g += dS[i] * Z[i];
-        dZ[i] = a * dS[i];
-      }
-      this.dAlpha[0] = g;
-    }
+      this.dAlpha[0] = this.backend.residualBackward(this.dS, skipGrad, this.Z, this.alpha[0], this.dZ, n);
+    } else if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
   }
 
   /**

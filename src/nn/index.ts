@@ -7,6 +7,21 @@
 export { SELU_ALPHA, SELU_LAMBDA } from "../math/selu.js";
 export type { Activation } from "./activation.js";
 export { ACTIVATION_NAMES, listActivations, parseActivation } from "./activations.js";
+export {
+  ARCHITECTURE_KEYS,
+  type ArchitectureSpec,
+  architectureProblem,
+  BRANCH_INITS,
+  BRANCH_SCALES,
+  type BranchInit,
+  type BranchScale,
+  blockCount,
+  checkArchitecture,
+  initialBranchScale,
+  isPlain,
+  learnableScale,
+  PLAIN_ARCHITECTURE,
+} from "./architecture.js";
 export { type Alloc, Dense, type Param } from "./dense.js";
 export {
   binaryCrossEntropy,
@@ -17,8 +32,20 @@ export {
   type Loss,
   type LossName,
   meanSquaredError,
+  rSquared,
+  squaredError,
 } from "./losses.js";
 export { Network, type NetworkOptions, type NetworkSpec, splitTopLevel } from "./network.js";
+export {
+  BATCHNORM_MOMENTUM,
+  type NetworkMode,
+  NORM_EPS,
+  NORM_KINDS,
+  NORM_PLACES,
+  type NormKind,
+  NormLayer,
+  type NormPlace,
+} from "./norm-layer.js";
 export {
   type LayerRole,
   type LayerRule,
@@ -27,4 +54,4 @@ export {
   type ParametrizationOptions,
   parametrizationRules,
 } from "./parametrization.js";
-export { type NetworkFile, networkFromJSON, networkToJSON } from "./serialize.js";
+export { type NetworkFile, type NormEntry, networkFromJSON, networkToJSON } from "./serialize.js";

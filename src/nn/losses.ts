@@ -5,7 +5,8 @@ import { sigmoid } from "../math/sigmoid.js";
 /**
  * A loss over a batch of B rows of C logits with integer class labels. `forward` returns the
  * batch-mean loss and, when dLogits is given, writes dL/dlogits of that batch-mean loss.
- * Sums are accumulated in float64.
+ * Sums are accumulated in float64. A regression loss (`squaredError`) reads each row's real
+ * target through its label: the label is the example's index into the data set's targets.
  */
 export interface Loss {
   readonly name: LossName;
@@ -90,12 +91,57 @@ export const binaryCrossEntropy: Loss = {
   },
 };
 
-export function getLoss(name: string): Loss {
+/**
+ * The squared error of a regression set with one output (C = 1) against real targets:
+ *   L = (1/B) sum_i (y_i - targets[t_i])^2,   dL/dy_i = 2 (y_i - targets[t_i]) / B,
+ * PyTorch's MSELoss(reduction="mean") on B x 1 outputs. The label t_i of row i is the example's
+ * index into `targets` (Dataset.targets), so batches gather targets as they gather labels.
+ */
+export function squaredError(targets: Float32Array): Loss {
+  return {
+    name: "mse",
+    forward(y, t, B, C, d) {
+      if (C !== 1) throw new UserError(`a regression loss needs one output per example, got ${C}`);
+      let total = 0;
+      for (let i = 0; i < B; i++) {
+        const r = y[i] - targets[t[i]];
+        total += r * r;
+        if (d) d[i] = (2 * r) / B;
+      }
+      return total / B;
+    },
+  };
+}
+
+/**
+ * The loss of a name. With `targets` (a regression set's Dataset.targets) the loss is the
+ * regression squared error against them, and only "mse" is valid.
+ */
+export function getLoss(name: string, targets?: Float32Array): Loss {
+  if (targets) {
+    if (name !== "mse")
+      throw new UserError(`loss "${name}" needs class labels; a regression set takes loss mse`);
+    return squaredError(targets);
+  }
   const l = [crossEntropy, meanSquaredError, binaryCrossEntropy].find((x) => x.name === name);
   if (!l) throw new UserError(`unknown loss "${name}"; valid: ${LOSS_NAMES.join(", ")}`);
   return l;
 }
 
+/**
+ * The coefficient of determination of a regression over n examples with squared-error sum `sse`:
+ *   R^2 = 1 - sse / sum_i (a_i - mean(a))^2,   a_i = targets[t_i]
+ * (two passes in float64). 1 is a perfect fit, 0 the constant mean(a), negative worse than it;
+ * NaN when the n targets are all equal.
+ */
+export function rSquared(sse: number, t: Int32Array, targets: Float32Array, n: number): number {
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += targets[t[i]];
+  mean /= n;
+  let sst = 0;
+  for (let i = 0; i < n; i++) sst += (targets[t[i]] - mean) ** 2;
+  return sst > 0 ? 1 - sse / sst : Number.NaN;
+}
 /** Number of rows whose largest logit is at the label (ties: the first maximum). */
 export function countCorrect(y: FloatArray, t: Int32Array, B: number, C: number): number {
   let correct = 0;

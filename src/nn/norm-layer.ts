@@ -3,10 +3,12 @@ import type { Alloc, Param } from "./dense.js";
 
 /** The normalizations a hidden layer can have. */
 export const NORM_KINDS = ["none", "batch", "layer"] as const;
+/** One of NORM_KINDS. */
 export type NormKind = (typeof NORM_KINDS)[number];
 
 /** Where the normalization sits in a hidden layer: before the activation (phi(N(s))) or after it (N(phi(s))). */
 export const NORM_PLACES = ["pre", "post"] as const;
+/** One of NORM_PLACES. */
 export type NormPlace = (typeof NORM_PLACES)[number];
 
 /**
@@ -20,8 +22,9 @@ export type NormPlace = (typeof NORM_PLACES)[number];
  */
 export type NetworkMode = "train" | "probe" | "eval";
 
-/** torch.nn.BatchNorm1d / LayerNorm defaults. */
+/** eps of torch.nn.BatchNorm1d and LayerNorm. */
 export const NORM_EPS = 1e-5;
+/** momentum of torch.nn.BatchNorm1d's running averages. */
 export const BATCHNORM_MOMENTUM = 0.1;
 
 /**
@@ -93,6 +96,7 @@ export class NormLayer {
     }
   }
 
+  /** gamma and beta as parameters named `layers.<l>.norm.weight` / `.bias` (torch's names). */
   params(): Param[] {
     const l = this.layer;
     return [

@@ -32,7 +32,7 @@ export interface NetworkFile {
 }
 
 /** A normalization layer in the file (running averages for BatchNorm only). */
-interface NormEntry {
+export interface NormEntry {
   weight: number[];
   bias: number[];
   runningMean?: number[];

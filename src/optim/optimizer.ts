@@ -12,6 +12,14 @@ function stateLike(p: Param, backend: Backend): FloatArray {
   return p.value instanceof Float64Array ? new Float64Array(p.value.length) : backend.alloc(p.value.length);
 }
 
+/**
+ * The L1 rate of a parameter: the weights' rate; 0 for biases, PReLU slopes, normalization
+ * scales/shifts and branch scales (Playground regularizes the weights only).
+ */
+function l1Of(p: Param, l1: number | undefined): number {
+  return p.kind === "weight" ? (l1 ?? 0) : 0;
+}
+
 /** An optimizer updates parameters in place from their gradients, at a given learning rate. */
 export interface Optimizer {
   readonly name: string;
@@ -25,7 +33,9 @@ export interface SgdOptions {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
-  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay is divided by the same. */
+  /** L1 rate on the weights (params of kind "weight"; not biases, slopes, norm or branch scales). */
+  l1?: number;
+  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay and L1 are divided by the same. */
   lrScale?: readonly number[];
 }
 
@@ -33,6 +43,8 @@ export interface SgdOptions {
  * SGD with momentum, Nesterov and L2 weight decay, exactly PyTorch's torch.optim.SGD:
  *   g = grad + wd * w;  v = mu * v + g (v = g on the first step);
  *   w -= lr * (nesterov ? g + mu * v : v).
+ * Weight decay applies to every parameter (PyTorch's default param group); the L1 term
+ * g += l1 sign(w) (the subgradient of l1 ||W||_1, TensorFlow Playground's L1) only to the weights.
  * The update runs in the backend's fused kernel (Backend.sgdStep); the velocity is float32.
  */
 export class Sgd implements Optimizer {
@@ -57,15 +69,18 @@ export class Sgd implements Optimizer {
       weightDecay: this.opts.weightDecay ?? 0,
       nesterov: this.opts.nesterov ?? false,
       first: !this.started,
+      l1: 0,
     };
     this.started = true;
     const scale = this.opts.lrScale;
     const wd = args.weightDecay;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k];
+      args.l1 = l1Of(p, this.opts.l1);
       if (scale) {
         args.lr = lr * scale[k];
         args.weightDecay = wd / scale[k];
+        args.l1 /= scale[k];
       }
       const sq = this.backend.sgdStep(p.value, p.grad, this.velocity[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);
@@ -78,7 +93,9 @@ export interface AdamOptions {
   beta2?: number;
   eps?: number;
   weightDecay?: number;
-  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay is divided by the same. */
+  /** L1 rate on the weights (params of kind "weight"; not biases, slopes, norm or branch scales). */
+  l1?: number;
+  /** Per-parameter learning-rate multipliers (a parametrization's, e.g. muP); weight decay and L1 are divided by the same. */
   lrScale?: readonly number[];
 }
 
@@ -87,6 +104,7 @@ export interface AdamOptions {
  *   g = grad + wd * w;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
  *   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
  * On the first step m_hat = g and v_hat = g^2, so the update is -lr * sign(g) (up to eps).
+ * Weight decay applies to every parameter; the L1 term g += l1 sign(w) only to the weights.
  * The update runs in the backend's fused kernel (Backend.adamStep); m and v are float32.
  */
 export class Adam implements Optimizer {
@@ -120,13 +138,16 @@ export class Adam implements Optimizer {
       weightDecay: wd,
       c1: 1 - b1 ** this.t,
       c2: 1 - b2 ** this.t,
+      l1: 0,
     };
     const scale = this.opts.lrScale;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k];
+      args.l1 = l1Of(p, this.opts.l1);
       if (scale) {
         args.lr = lr * scale[k];
         args.weightDecay = wd / scale[k];
+        args.l1 /= scale[k];
       }
       const sq = this.backend.adamStep(p.value, p.grad, this.m[k], this.v[k], p.value.length, args);
       this.lastUpdateNorms[k] = Math.sqrt(sq);

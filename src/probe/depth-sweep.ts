@@ -6,6 +6,7 @@ import { type MeanFieldResult, meanField } from "../theory/index.js";
 import { tensorStats } from "./moments.js";
 import { predictFlow } from "./predict.js";
 
+/** What `depthSweep` builds: one activation, initializer and width, networks of 1..maxDepth hidden layers. */
 export interface DepthSweepOptions {
   /** hidden activation of every layer (a network's `layers[0].activation`) */
   activation: Activation;
@@ -22,6 +23,7 @@ export interface DepthSweepOptions {
   backend?: Backend;
 }
 
+/** One depth of the sweep: Var(z) at the last hidden layer, measured and predicted. */
 export interface DepthRow {
   /** number of hidden layers */
   depth: number;
@@ -31,6 +33,7 @@ export interface DepthRow {
   predicted: number;
 }
 
+/** The result of `depthSweep`: one row per depth and the mean-field summary of the repeated layer. */
 export interface DepthSweep {
   width: number;
   activation: string;

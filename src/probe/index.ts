@@ -4,6 +4,8 @@
  * units, NaN/Inf), the theory's prediction side by side, diagnosis rules in plain language and
  * the initializer recommended for an activation. Every definition: docs/probes.md.
  */
+export { blocksText, normsText } from "./block-format.js";
+export { measureBlocks, measureNorms } from "./block-probe.js";
 export { type DepthRow, type DepthSweep, type DepthSweepOptions, depthSweep } from "./depth-sweep.js";
 export { DIAGNOSIS_THRESHOLDS, type DiagnoseContext, decades, diagnose, layerList } from "./diagnose.js";
 export {
@@ -46,15 +48,18 @@ export { type ProbeOptions, probeNetwork, weightParamIndices } from "./probe-net
 export { hiddenActivations, type RecommendOptions, recommend } from "./recommend.js";
 export { diagnoseSeries, type ProbeData, TrainingProbe } from "./training-probe.js";
 export type {
+  BlockProbe,
   Finding,
   FindingKind,
   Histogram,
   LayerProbe,
   Moments,
   NonFiniteCounts,
+  NormProbe,
   PredictedLayer,
   ProbeSnapshot,
   Recommendation,
   SlopeSummary,
+  Summary,
 } from "./types.js";
 export { canDie, canSaturate, deadUnits, SATURATION_THRESHOLD, saturatedFraction } from "./units.js";

@@ -1,6 +1,8 @@
 import type { FloatArray } from "../kernels/backend.js";
+import { isPlain } from "../nn/architecture.js";
 import type { Loss } from "../nn/losses.js";
 import type { Network } from "../nn/network.js";
+import { measureBlocks, measureNorms } from "./block-probe.js";
 import { layerHasNonFinite, measureLayer } from "./layer-probe.js";
 import { rowSecondMoments } from "./moments.js";
 import { outputGradMoments, predictFlow } from "./predict.js";
@@ -69,7 +71,10 @@ export function probeNetwork(
     measureLayer(layer, opts.updateNorms && wIdx ? opts.updateNorms[wIdx[layer.index]] : null),
   );
   const nonFinite = layers.some(layerHasNonFinite);
-  if (opts.predict && !nonFinite) {
+  const plain = isPlain(net.architecture);
+  // the plain MLP's layer-by-layer recursion does not describe residual or normalized layers:
+  // their prediction is the blocks' (src/theory/residual.ts)
+  if (opts.predict && !nonFinite && plain) {
     try {
       const pred = predictFlow(net, x, B, outputGradMoments(net));
       layers.forEach((p, l) => {
@@ -82,5 +87,15 @@ export function probeNetwork(
     }
   }
   const inputSecond = opts.inputSecond ?? meanInputSecond(x, B, net.inputDim);
-  return { step: opts.step ?? 0, batch: B, loss: value, inputSecond, nonFinite, layers };
+  const snapshot: ProbeSnapshot = {
+    step: opts.step ?? 0,
+    batch: B,
+    loss: value,
+    inputSecond,
+    nonFinite,
+    layers,
+  };
+  if (net.blocks.length > 0) snapshot.blocks = measureBlocks(net, Boolean(opts.predict) && !nonFinite);
+  if (net.norms.length > 0) snapshot.norms = measureNorms(net);
+  return snapshot;
 }

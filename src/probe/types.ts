@@ -96,6 +96,60 @@ export interface LayerProbe {
   predicted: PredictedLayer | null;
 }
 
+/** Mean, smallest and largest of a set of numbers (e.g. one per unit). */
+export interface Summary {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * One residual block x_{b+1} = x_b + alpha F(x_b) (docs/architectures.md) measured on the probe
+ * batch: moments over every entry (examples and units) of the stream and of the scaled branch.
+ */
+export interface BlockProbe {
+  /** 0-based block index */
+  block: number;
+  /** the block's dense layers (the last one adds the branch to the stream) */
+  layers: number[];
+  /** alpha of the block (its current value when learnable) */
+  alpha: number;
+  /** the stream entering the block, x_b */
+  streamIn: Moments;
+  /** the stream leaving it, x_{b+1} */
+  streamOut: Moments;
+  /** the scaled branch output alpha F(x_b) */
+  branch: Moments;
+  /** Var(alpha F(x_b)) / Var(x_b): how much the block changes the stream */
+  ratio: number;
+  /** measured E[x_{b+1}^2] (var + mean^2 of streamOut) */
+  streamSecond: number;
+  /**
+   * src/theory/residual.ts: E[x_{b+1}^2] predicted from the measured E[x_0^2] and this instance's
+   * weight variances (normalization at gamma 1, beta 0); null when not computed
+   */
+  predictedStreamSecond: number | null;
+}
+
+/** A normalization layer measured on the probe batch (its input's per-unit statistics and its parameters). */
+export interface NormProbe {
+  /** the dense layer it belongs to */
+  layer: number;
+  kind: "batch" | "layer";
+  /** before ("pre") or after ("post") the activation */
+  place: "pre" | "post";
+  /** over units: each unit's mean of the normalization's input over the batch */
+  inputMean: Summary;
+  /** over units: each unit's population variance of the input over the batch */
+  inputVar: Summary;
+  /** the scale gamma and the shift beta over units */
+  gamma: Summary;
+  beta: Summary;
+  /** BatchNorm's running averages over units; null for LayerNorm */
+  runningMean: Summary | null;
+  runningVar: Summary | null;
+}
+
 /** One probe: a forward and backward pass over a fixed batch, every layer measured. */
 export interface ProbeSnapshot {
   /** training step after which it was taken (0 = at initialization) */
@@ -109,6 +163,10 @@ export interface ProbeSnapshot {
   /** true when any probed tensor (z, a, dL/dz, W, dL/dW, b, dL/db) of any layer holds NaN or Inf */
   nonFinite: boolean;
   layers: LayerProbe[];
+  /** residual networks: every block (absent for networks without residual blocks) */
+  blocks?: BlockProbe[];
+  /** normalized networks: every normalization layer (absent without normalization) */
+  norms?: NormProbe[];
 }
 
 /** What the diagnosis rules look for (docs/probes.md, "Diagnosis"). */

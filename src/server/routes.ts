@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
-import { type ByteDataset, encodeDataset } from "../data/dataset-codec.js";
+import { type ByteDataset, encodeDatasetParts } from "../data/dataset-codec.js";
 import { LAB_LIMITS } from "../train/limits.js";
-import { HttpError, intParam, onlyParams, send, sendJson } from "./http-util.js";
+import { HttpError, intParam, onlyParams, SECURITY_HEADERS, sendJson } from "./http-util.js";
 
 /** The image data sets the server hands to the page (the 2-D sets are generated in the browser). */
 export const SERVED_DATASETS = ["mnist", "fashion-mnist"] as const;
@@ -15,7 +15,10 @@ export interface LabServices {
   getRun(id: string): Promise<unknown | null>;
   /** A sweep's definition and planned runs; null when there is no such sweep. */
   getSweep(name: string): Promise<unknown | null>;
-  /** Raw pixels (0..255) and labels of the first nTrain / nTest examples. */
+  /**
+   * Raw pixels (0..255) and labels of the first nTrain / nTest examples. The real service builds
+   * each data set once and returns views of it (no copy per request).
+   */
   dataset(name: ServedDataset, nTrain: number, nTest: number): Promise<ByteDataset>;
 }
 
@@ -47,7 +50,6 @@ export const SWEEP_NAME = /^[A-Za-z0-9_][A-Za-z0-9 ._:+=,()-]{0,199}$/;
  * Every parameter is checked; unknown parameters are refused.
  */
 export function apiRoutes(services: LabServices): Route[] {
-  const cache = new DatasetCache(services, 3);
   const gate = new Gate(MAX_DATASET_RESPONSES, MAX_DATASET_WAITING);
   return [
     {
@@ -101,27 +103,33 @@ export function apiRoutes(services: LabServices): Route[] {
         }
         const nTrain = intParam(query, "train", 10000, 1, LAB_LIMITS.maxTrain);
         const nTest = intParam(query, "test", 2000, 1, LAB_LIMITS.maxTest);
-        // At most MAX_DATASET_RESPONSES encoded responses in memory at once (each up to 55 MB).
+        // At most MAX_DATASET_RESPONSES responses in progress at once; each is written as views of
+        // the one cached data set (a 32-byte header of its own), so it holds no copy.
         const release = await gate.enter();
-        let bytes: Uint8Array;
+        let parts: Uint8Array[];
         try {
-          bytes = await cache.get(name, nTrain, nTest);
+          parts = encodeDatasetParts(await services.dataset(name, nTrain, nTest));
         } catch (e) {
           release();
           throw e;
         }
         res.once("close", release);
-        send(
-          res,
-          200,
-          bytes,
-          "application/octet-stream",
-          { "Cache-Control": "private, max-age=86400" },
-          headOnly,
-        );
+        sendParts(res, parts, headOnly);
       },
     },
   ];
+}
+
+/** A binary response written piece by piece (no concatenated copy). */
+function sendParts(res: ServerResponse, parts: Uint8Array[], headOnly: boolean): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    "Content-Type": "application/octet-stream",
+    "Content-Length": String(parts.reduce((n, p) => n + p.byteLength, 0)),
+    "Cache-Control": "private, max-age=86400",
+  });
+  if (!headOnly) for (const p of parts) res.write(p);
+  res.end();
 }
 
 function decodeParam(p: string): string {
@@ -164,28 +172,5 @@ class Gate {
       if (next) next();
       else this.active--;
     };
-  }
-}
-
-/** Encoded data sets, the most recently used few kept in memory (a request for one more evicts the oldest). */
-class DatasetCache {
-  private readonly entries = new Map<string, Promise<Uint8Array>>();
-
-  constructor(
-    private readonly services: LabServices,
-    private readonly capacity: number,
-  ) {}
-
-  get(name: ServedDataset, nTrain: number, nTest: number): Promise<Uint8Array> {
-    const key = `${name}:${nTrain}:${nTest}`;
-    let p = this.entries.get(key);
-    if (p) this.entries.delete(key);
-    else {
-      p = this.services.dataset(name, nTrain, nTest).then(encodeDataset);
-      p.catch(() => this.entries.delete(key));
-    }
-    this.entries.set(key, p);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    return p;
   }
 }

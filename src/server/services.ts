@@ -1,10 +1,14 @@
 import { existsSync } from "node:fs";
 import type { ByteDataset } from "../data/dataset-codec.js";
-import { loadDataset } from "../data/index.js";
+import { loadFashionSource } from "../data/fashion-mnist.js";
+import { loadMnistSource } from "../data/mnist.js";
+import type { ImageSource } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { openRunStore, type RunStore, storePath } from "../store/index.js";
 import { LAB_LIMITS } from "../train/limits.js";
+import { formatBytes, IMAGE_SETS, type MemoryLimit } from "../train/resources.js";
 import { INITLAB_VERSION } from "../version.js";
+import { HttpError } from "./http-util.js";
 import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.js";
 
 /**
@@ -12,9 +16,14 @@ import { type LabServices, SERVED_DATASETS, type ServedDataset } from "./routes.
  * through its id-keyed queries, so no path from a request ever reaches the file system) and the
  * MNIST / Fashion-MNIST loaders of src/data.
  */
-export function labServices(runsDir: string): LabServices & { close(): void } {
+export function labServices(
+  runsDir: string,
+  options: { memoryLimit?: MemoryLimit } = {},
+): LabServices & { close(): void } {
   let store: RunStore | null = null;
-  const fullSets = new Map<ServedDataset, Promise<ByteDataset>>();
+  const memory = options.memoryLimit ?? null;
+  // The image sets this process holds (each kept for its life by src/data's loaders).
+  const held = new Set<ServedDataset>();
   const open = (): RunStore | null => {
     if (store) return store;
     if (!existsSync(storePath(runsDir))) return null;
@@ -27,6 +36,7 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       limits: LAB_LIMITS,
       datasets: SERVED_DATASETS,
       runStore: existsSync(storePath(runsDir)),
+      memoryLimit: memory?.bytes ?? null,
     }),
     async listRuns({ limit, offset }) {
       const s = open();
@@ -47,15 +57,15 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
       return s ? s.getSweep(name) : null;
     },
     async dataset(name: ServedDataset, nTrain: number, nTest: number): Promise<ByteDataset> {
-      // Built once per data set (one build shared by concurrent requests); a request gets views
-      // of its first nTrain / nTest examples, no copy.
-      let full = fullSets.get(name);
-      if (!full) {
-        full = loadDataset({ data: name, preprocess: "raw", seed: 1 }).then(toBytes);
-        fullSets.set(name, full);
-        full.catch(() => fullSets.delete(name));
-      }
-      return sliceBytes(await full, nTrain, nTest);
+      // The loaders' per-process image bytes (read once, one load shared by concurrent requests,
+      // about 55 MB each); a request gets views of its first nTrain / nTest examples, no copy.
+      if (memory && !held.has(name)) checkDatasetMemory(name, held, memory);
+      held.add(name);
+      const src = await (name === "mnist" ? loadMnistSource() : loadFashionSource()).catch((e) => {
+        held.delete(name);
+        throw e;
+      });
+      return sliceSource(src, nTrain, nTest);
     },
     close() {
       store?.close();
@@ -64,44 +74,48 @@ export function labServices(runsDir: string): LabServices & { close(): void } {
   };
 }
 
-/** The first nTrain / nTest examples of a data set, as views of its arrays. */
-function sliceBytes(d: ByteDataset, nTrain: number, nTest: number): ByteDataset {
-  if (nTrain > d.nTrain || nTest > d.nTest)
-    throw new UserError(`data set has ${d.nTrain} / ${d.nTest} examples; asked for ${nTrain} / ${nTest}`);
-  return {
-    ...d,
-    nTrain,
-    nTest,
-    trainX: d.trainX.subarray(0, nTrain * d.inputDim),
-    trainY: d.trainY.subarray(0, nTrain),
-    testX: d.testX.subarray(0, nTest * d.inputDim),
-    testY: d.testY.subarray(0, nTest),
-  };
+/** Bytes of a served image set: one byte per pixel and per label (the loaders' form). */
+export function servedDatasetBytes(name: ServedDataset): number {
+  const d = IMAGE_SETS[name];
+  return (d.nTrain + d.nTest) * (d.inputDim + 1);
 }
 
-/** Raw pixels 0..255 as bytes (exact: raw MNIST values are integers). */
-function toBytes(d: Awaited<ReturnType<typeof loadDataset>>): ByteDataset {
-  const bytes = (x: Float32Array) => {
-    const out = new Uint8Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (!(v >= 0 && v <= 255 && Number.isInteger(v)))
-        throw new UserError(`data set ${d.name}: value ${v} is not a raw pixel`);
-      out[i] = v;
-    }
-    return out;
-  };
-  const side = Math.round(Math.sqrt(d.inputDim));
+/**
+ * Refuses (503, one line naming the sizes) a data set whose bytes would take the sets this
+ * server holds over its memory limit (`serve --memory-limit`, INITLAB_MAX_MEMORY). The server
+ * builds no network: the image sets are what it keeps in memory.
+ */
+function checkDatasetMemory(name: ServedDataset, held: Set<ServedDataset>, limit: MemoryLimit): void {
+  const need = servedDatasetBytes(name);
+  let total = need;
+  for (const h of held) total += servedDatasetBytes(h);
+  if (total > limit.bytes) {
+    throw new HttpError(
+      503,
+      `the data set ${name} needs ${formatBytes(need)}` +
+        (held.size ? ` (with ${[...held].join(", ")} held: ${formatBytes(total)})` : "") +
+        `, over this server's memory limit of ${formatBytes(limit.bytes)} (${limit.source})`,
+    );
+  }
+}
+
+/** The first nTrain / nTest examples of an image source, as views of its arrays. */
+function sliceSource(src: ImageSource, nTrain: number, nTest: number): ByteDataset {
+  if (nTrain > src.train.n || nTest > src.test.n)
+    throw new UserError(
+      `data set has ${src.train.n} / ${src.test.n} examples; asked for ${nTrain} / ${nTest}`,
+    );
+  const dim = src.width * src.height;
   return {
-    nTrain: d.nTrain,
-    nTest: d.nTest,
-    inputDim: d.inputDim,
-    numClasses: d.numClasses,
-    width: side * side === d.inputDim ? side : 0,
-    height: side * side === d.inputDim ? side : 0,
-    trainX: bytes(d.trainX),
-    trainY: Uint8Array.from(d.trainY),
-    testX: bytes(d.testX),
-    testY: Uint8Array.from(d.testY),
+    nTrain,
+    nTest,
+    inputDim: dim,
+    numClasses: src.classNames.length,
+    width: src.width,
+    height: src.height,
+    trainX: src.train.pixels.subarray(0, nTrain * dim),
+    trainY: src.train.labels.subarray(0, nTrain),
+    testX: src.test.pixels.subarray(0, nTest * dim),
+    testY: src.test.labels.subarray(0, nTest),
   };
 }

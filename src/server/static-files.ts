@@ -1,4 +1,4 @@
-import { createReadStream, realpathSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, realpathSync, statSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { extname, join, sep } from "node:path";
 import { HttpError, SECURITY_HEADERS } from "./http-util.js";
@@ -45,14 +45,37 @@ export function resolveStatic(root: string, urlPath: string): string {
   return real;
 }
 
-/** Streams a file of the built app; hashed assets are cached for a year, the rest revalidated. */
-export function serveStatic(res: ServerResponse, root: string, urlPath: string, headOnly: boolean): void {
+/**
+ * Streams a file of the built app; hashed assets are cached for a year, the rest revalidated.
+ * HTML pages go through `page` (the server writes its API token into them) and are never cached.
+ */
+export function serveStatic(
+  res: ServerResponse,
+  root: string,
+  urlPath: string,
+  headOnly: boolean,
+  page?: (html: string) => string,
+  extra: Record<string, string> = {},
+): void {
   const file = resolveStatic(root, urlPath);
+  const type = TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
+  if (page && extname(file).toLowerCase() === ".html") {
+    const body = Buffer.from(page(readFileSync(file, "utf8")), "utf8");
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      "Content-Type": type,
+      "Content-Length": String(body.byteLength),
+      "Cache-Control": "no-store",
+      ...extra,
+    });
+    res.end(headOnly ? undefined : body);
+    return;
+  }
   const size = statSync(file).size;
   const immutable = /\/assets\//.test(file);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    "Content-Type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+    "Content-Type": type,
     "Content-Length": String(size),
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
   });

@@ -10,6 +10,7 @@ import { canonicalJson } from "./run-id.js";
 export const COMPARE_METRICS = [
   "final.testAccuracy",
   "final.testLoss",
+  "final.testR2",
   "final.trainLoss",
   "final.steps",
   "final.divergedAtStep",

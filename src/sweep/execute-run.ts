@@ -7,7 +7,7 @@ import { resolveBackend } from "../kernels/registry.js";
 import type { RunStatus } from "../store/run-store.js";
 import { dataOptionsOf, resolveConfig, type TrainConfig } from "../train/config.js";
 import type { RunRecord } from "../train/record.js";
-import { allocationError, checkResources, knownDataSize } from "../train/resources.js";
+import { allocationError, checkResources, knownDataSize, type MemoryLimit } from "../train/resources.js";
 import { train } from "../train/trainer.js";
 import { checkDataPath } from "./data-root.js";
 import { machineMemoryLimit } from "./machine-memory.js";
@@ -19,6 +19,8 @@ export interface RunTask {
   config: TrainConfig;
   /** A queue worker's --data-root: csv:PATH must lie inside this folder (absolute). */
   dataRoot?: string | null;
+  /** The sweep's or worker's --memory-limit; absent: INITLAB_MAX_MEMORY or half the machine's memory. */
+  memoryLimit?: MemoryLimit | null;
 }
 
 /** What comes back: the run record (JSON) or the error. */
@@ -62,6 +64,14 @@ export function workerName(): string {
  * machine, and a worker's --data-root) before anything is loaded or allocated: a queued job is
  * input from whoever can write to the queue.
  */
+/** A task's memory limit (set by this machine's sweep or worker, never by the queue), checked. */
+function checkTaskMemory(m: MemoryLimit | null | undefined): MemoryLimit | null {
+  if (m === undefined || m === null) return null;
+  if (!(Number.isSafeInteger(m.bytes) && m.bytes > 0))
+    throw new UserError(`memory limit ${m.bytes} is not a size`);
+  return { bytes: m.bytes, source: String(m.source) };
+}
+
 export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const worker = workerName();
   try {
@@ -75,7 +85,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
       );
     }
     if (task.dataRoot) checkDataPath(config.data, task.dataRoot);
-    const memory = machineMemoryLimit();
+    const memory = checkTaskMemory(task.memoryLimit) ?? machineMemoryLimit();
     const known = knownDataSize(config);
     if (known) checkResources(config, known, memory);
     const dataset = await loadDataset(dataOptionsOf(config));

@@ -5,6 +5,7 @@ import type { FinalRecord } from "../train/record.js";
 const FINAL_KEYS: (keyof FinalRecord)[] = [
   "testAccuracy",
   "testLoss",
+  "testR2",
   "trainLoss",
   "diverged",
   "divergedAtStep",

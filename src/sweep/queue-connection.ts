@@ -71,13 +71,16 @@ function passwordFromEnv(env: NodeJS.ProcessEnv): string | null {
   if (env.INITLAB_REDIS_PASSWORD) return env.INITLAB_REDIS_PASSWORD;
   const file = env.INITLAB_REDIS_PASSWORD_FILE;
   if (!file) return null;
+  let first: string;
   try {
-    return readFileSync(file, "utf8").split(/\r?\n/)[0];
+    first = readFileSync(file, "utf8").split(/\r?\n/)[0];
   } catch (e) {
     throw new UserError(
       `INITLAB_REDIS_PASSWORD_FILE ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
+  if (first === "") throw new UserError(`INITLAB_REDIS_PASSWORD_FILE ${file}: its first line is empty`);
+  return first;
 }
 
 /** Redis refused the credentials (wrong password, none given, or a user without the rights). */

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker } from "bullmq";
+import type { MemoryLimit } from "../train/resources.js";
 import type { RunOutcome } from "./execute-run.js";
 import { createRunPool } from "./local-pool.js";
 import { connectOrThrow, DEFAULT_QUEUE_NAME, isConnectionError, redisOptions } from "./queue-connection.js";
@@ -22,6 +23,8 @@ export interface QueueWorkerOptions {
   connectTimeoutMs?: number;
   /** Read csv:PATH data only inside this folder (--data-root); null: anywhere. */
   dataRoot?: string | null;
+  /** --memory-limit: runs estimated above it fail as bad input; null: INITLAB_MAX_MEMORY or half the machine's memory. */
+  memoryLimit?: MemoryLimit | null;
   /** Job lifecycle, for logs. */
   onEvent?(event: WorkerEvent): void;
 }
@@ -67,6 +70,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         id: String(job.data?.id),
         config: job.data?.config,
         dataRoot: options.dataRoot ?? null,
+        memoryLimit: options.memoryLimit ?? null,
       });
       if (outcome.status === "failed") {
         const msg = outcome.error ?? "failed";

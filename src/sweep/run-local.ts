@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { RunStore } from "../store/run-store.js";
+import type { MemoryLimit } from "../train/resources.js";
 import type { RunOutcome } from "./execute-run.js";
 import { createRunPool, type RunPool } from "./local-pool.js";
 import type { PlannedRun } from "./sweep-plan.js";
@@ -35,6 +36,8 @@ export interface LocalSweepOptions {
   workers: number;
   signal?: AbortSignal;
   events?: SweepEvents;
+  /** --memory-limit for every run (null: INITLAB_MAX_MEMORY or half the machine's memory). */
+  memoryLimit?: MemoryLimit | null;
 }
 
 /** Turns an outcome into a store entry (one transaction). */
@@ -144,7 +147,7 @@ export async function runLocalSweep(
           progress.running++;
           events?.onStart?.(run, progress);
           pool
-            .run({ id: run.id, config: run.config })
+            .run({ id: run.id, config: run.config, memoryLimit: options.memoryLimit ?? null })
             .catch((e: unknown): RunOutcome => crashOutcome(run.id, e))
             .then((outcome) => {
               if (stopped) return;

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import type { RunStore } from "../store/run-store.js";
+import type { MemoryLimit } from "../train/resources.js";
 import { runLocalSweep, type SweepEvents, type SweepResult } from "./run-local.js";
 import type { PlannedRun, SweepPlan } from "./sweep-plan.js";
 
@@ -14,6 +15,8 @@ export interface RunSweepOptions {
   queue?: { url: string; name?: string; attempts?: number; pollMs?: number; redisTimeoutMs?: number };
   signal?: AbortSignal;
   events?: SweepEvents;
+  /** Local runs: --memory-limit (queued runs use the limit of the worker that takes them). */
+  memoryLimit?: MemoryLimit | null;
   /** Called once the plan is known, before any run starts. */
   onPlan?(info: SweepStart): void;
 }
@@ -77,6 +80,7 @@ export async function runSweep(
         workers: options.workers,
         signal: options.signal,
         events: options.events,
+        memoryLimit: options.memoryLimit ?? null,
       });
   return { ...result, name: plan.name, planned: plan.runs.length, alreadyStored: stored };
 }

@@ -47,6 +47,14 @@ export {
   gaussianPanelRule,
   type PiecewiseOptions,
 } from "./piecewise-quadrature.js";
+export {
+  type BranchLayer,
+  branchSecondMoment,
+  heReluStream,
+  invSqrtDepthGrowth,
+  normalizedReluStream,
+  residualStreamSeconds,
+} from "./residual.js";
 export { brentRoot, type RootResult } from "./root-find.js";
 export { type ShiftedMeanField, shiftedMeanField } from "./shifted-mean-field.js";
 export { type ActivationMoments, identityActivation, type ScalarActivation } from "./types.js";

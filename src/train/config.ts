@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { PLANE_NAMES } from "../data/names.js";
+import { REGRESSION_NAMES } from "../data/regression.js";
 import type { DataOptions } from "../data/types.js";
 import { UserError } from "../errors.js";
 import { type Initializer, parseInit } from "../init/index.js";
@@ -122,6 +124,16 @@ function configProblems(merged: Record<string, unknown>): string[] {
     const p = specProblem(k, merged[k] as string, hidden);
     if (p) problems.push(p);
   }
+  if (merged.features !== TRAIN_DEFAULTS.features && !PLANE_NAMES.includes(merged.data as string)) {
+    problems.push(
+      `features: ${merged.features} applies to the 2-D sets only (${PLANE_NAMES.join(", ")}), not ${merged.data}`,
+    );
+  }
+  if ((REGRESSION_NAMES as readonly string[]).includes(merged.data as string) && merged.loss !== "mse") {
+    problems.push(
+      `loss: ${merged.data} is a regression set (a real target per example): it needs loss mse, not ${merged.loss}`,
+    );
+  }
   const arch = architectureProblem(merged.hidden as number[], architectureOf(merged as TrainConfig));
   if (arch) problems.push(arch);
   return problems;
@@ -180,7 +192,7 @@ export function architectureOf(config: TrainConfig): ArchitectureSpec {
   };
 }
 
-/** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise and CSV target. */
+/** The loadDataset options a config names: its data set, preprocessing, limits, seed, noise, features and CSV target. */
 export function dataOptionsOf(config: TrainConfig): DataOptions {
   return {
     data: config.data,
@@ -190,5 +202,6 @@ export function dataOptionsOf(config: TrainConfig): DataOptions {
     seed: config.seed,
     noise: config.noise,
     target: config.target ?? undefined,
+    ...(config.features !== TRAIN_DEFAULTS.features ? { features: config.features } : {}),
   };
 }

@@ -152,7 +152,7 @@ function runOne(
   const { dataset, backend } = o;
   const net = buildNetwork(config, dataset, backend);
   const opt = makeOptimizer(config, net);
-  const loss = getLoss(config.loss);
+  const loss = getLoss(config.loss, dataset.targets);
   const probe = probeBatch(dataset, config.probeBatch, seed);
   const d = dataset.inputDim;
   const C = dataset.numClasses;

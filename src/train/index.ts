@@ -52,6 +52,7 @@ export {
   applyParametrizationInit,
   buildNetwork,
   evaluate,
+  lossOf,
   lrScaleOf,
   makeOptimizer,
   rulesOf,

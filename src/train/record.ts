@@ -2,19 +2,29 @@ import type { DataInitReport } from "../init/lsuv.js";
 import type { Finding, ProbeSnapshot } from "../probe/types.js";
 import type { TrainConfig } from "./config.js";
 
-/** One row per epoch. trainLoss is the mean of the batch losses seen during the epoch. */
+/**
+ * One row per epoch. trainLoss is the mean of the batch losses seen during the epoch. A regression
+ * run (data plane, multi-gauss) has testR2 and a testAccuracy of 0 (there are no classes); its
+ * losses are mean squared errors.
+ */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number | null;
   testLoss: number | null;
+  /** Classification: the fraction of test examples classified right. Regression: 0. */
   testAccuracy: number;
+  /** Regression only: R^2 = 1 - SSE / SST on the test set (null when not finite). */
+  testR2?: number | null;
   seconds: number;
 }
 
 export interface FinalRecord {
   trainLoss: number | null;
   testLoss: number | null;
+  /** Classification: the last epoch's test accuracy. Regression: 0 (see testR2). */
   testAccuracy: number;
+  /** Regression only: the last epoch's test R^2. */
+  testR2?: number | null;
   diverged: boolean;
   divergedAtStep: number | null;
   /** Training samples per second of training time only (no evaluation, probes or data loading). */

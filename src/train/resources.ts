@@ -50,27 +50,49 @@ export interface ResourceEstimate {
   steps: number;
 }
 
-const IMAGE_SETS: Record<string, DataSize> = {
+/** The image sets' sizes (src/data/mnist.ts, fashion-mnist.ts), known before loading them. */
+export const IMAGE_SETS: Readonly<Record<string, DataSize>> = {
   mnist: { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
   "fashion-mnist": { inputDim: 784, numClasses: 10, nTrain: 60000, nTest: 10000 },
 };
 /** The synthetic sets: 2 features, 2 classes, 500 train and 500 test examples (src/data). */
 const SYNTHETIC: DataSize = { inputDim: 2, numClasses: 2, nTrain: 500, nTest: 500 };
 const SYNTHETIC_NAMES = ["circle", "xor", "gauss", "spiral"];
+/** The regression sets: the same, with one output (src/data/regression.ts). */
+const REGRESSION: DataSize = { ...SYNTHETIC, numClasses: 1 };
+const REGRESSION_NAMES = ["plane", "multi-gauss"];
 
 /** The data size of a named data set before loading it (limits applied); null for csv:PATH. */
 export function knownDataSize(config: TrainConfig): DataSize | null {
-  const full = IMAGE_SETS[config.data] ?? (SYNTHETIC_NAMES.includes(config.data) ? SYNTHETIC : null);
+  const full =
+    IMAGE_SETS[config.data] ??
+    (SYNTHETIC_NAMES.includes(config.data)
+      ? SYNTHETIC
+      : REGRESSION_NAMES.includes(config.data)
+        ? REGRESSION
+        : null);
   if (!full) return null;
   return {
     ...full,
+    // a 2-D set's input width is its feature count (src/data/features.ts)
+    ...(full === SYNTHETIC || full === REGRESSION ? { inputDim: config.features.split(",").length } : {}),
     nTrain: Math.min(config.trainLimit ?? full.nTrain, full.nTrain),
     nTest: Math.min(config.testLimit ?? full.nTest, full.nTest),
   };
 }
 
-/** Estimates a run's parameters, bytes and steps (see the formulas above). */
-export function estimateResources(config: TrainConfig, data: DataSize): ResourceEstimate {
+/** What the run does: "train" (the default) or "inspect" (no optimizer state, no steps). */
+export type ResourceUse = "train" | "inspect";
+
+/**
+ * Estimates a run's parameters, bytes and steps (see the formulas above). For "inspect" (one
+ * forward and backward pass at initialization) the optimizer's bytes and the steps are 0.
+ */
+export function estimateResources(
+  config: TrainConfig,
+  data: DataSize,
+  use: ResourceUse = "train",
+): ResourceEstimate {
   const sizes = [data.inputDim, ...config.hidden, data.numClasses];
   let params = 0;
   for (let l = 1; l < sizes.length; l++) params += sizes[l - 1] * sizes[l] + sizes[l];
@@ -81,18 +103,24 @@ export function estimateResources(config: TrainConfig, data: DataSize): Resource
     config.probeBatch,
   );
   const optimizerBytes =
-    config.optimizer === "adam"
-      ? 8 * params
-      : config.optimizer === "sgd" && config.momentum > 0
-        ? 4 * params
-        : 0;
+    use === "inspect"
+      ? 0
+      : config.optimizer === "adam"
+        ? 8 * params
+        : config.optimizer === "sgd" && config.momentum > 0
+          ? 4 * params
+          : 0;
   const weightBytes = 4 * params;
   const gradientBytes = 4 * params;
   const activationBytes = 3 * 4 * rows * units;
   const dataBytes = (data.nTrain + data.nTest) * (4 * data.inputDim + 4);
   const perEpoch = Math.ceil(data.nTrain / config.batchSize);
   const steps =
-    config.maxSteps !== null ? Math.min(config.maxSteps, config.epochs * perEpoch) : config.epochs * perEpoch;
+    use === "inspect"
+      ? 0
+      : config.maxSteps !== null
+        ? Math.min(config.maxSteps, config.epochs * perEpoch)
+        : config.epochs * perEpoch;
   return {
     sizes,
     params,
@@ -109,21 +137,26 @@ export function estimateResources(config: TrainConfig, data: DataSize): Resource
 /** Where a memory limit came from, for messages. */
 export interface MemoryLimit {
   bytes: number;
-  /** e.g. "half of this machine's 7.8 GB; INITLAB_MAX_MEMORY changes it". */
+  /** e.g. "half of this machine's 7.8 GB; --memory-limit or INITLAB_MAX_MEMORY changes it". */
   source: string;
 }
 
 /**
- * The memory limit of one run: INITLAB_MAX_MEMORY when set (bytes, or a number with KB, MB, GB,
- * TB, powers of 1024), else DEFAULT_MEMORY_FRACTION of `totalBytes` (the machine's memory).
+ * The memory limit of one run: `override` when given (bytes, or a number with KB, MB, GB, TB,
+ * powers of 1024; `what` names where it came from: the `--memory-limit` flag or the
+ * INITLAB_MAX_MEMORY variable), else DEFAULT_MEMORY_FRACTION of `totalBytes` (the machine's memory).
  */
-export function memoryLimit(totalBytes: number, override?: string | null): MemoryLimit {
+export function memoryLimit(
+  totalBytes: number,
+  override?: string | null,
+  what = "INITLAB_MAX_MEMORY",
+): MemoryLimit {
   if (override !== undefined && override !== null && override.trim() !== "") {
-    return { bytes: parseBytes(override, "INITLAB_MAX_MEMORY"), source: "INITLAB_MAX_MEMORY" };
+    return { bytes: parseBytes(override, what), source: what };
   }
   return {
     bytes: Math.floor(totalBytes * DEFAULT_MEMORY_FRACTION),
-    source: `half of this machine's ${formatBytes(totalBytes)}; set INITLAB_MAX_MEMORY to change it`,
+    source: `half of this machine's ${formatBytes(totalBytes)}; --memory-limit or INITLAB_MAX_MEMORY changes it`,
   };
 }
 
@@ -164,8 +197,13 @@ export function describeSizes(sizes: readonly number[]): string {
  * WebAssembly backend, over its 4 GiB; returns the estimate otherwise. The message names the
  * network, the estimate by part and the limit.
  */
-export function checkResources(config: TrainConfig, data: DataSize, limit: MemoryLimit): ResourceEstimate {
-  const e = estimateResources(config, data);
+export function checkResources(
+  config: TrainConfig,
+  data: DataSize,
+  limit: MemoryLimit,
+  use: ResourceUse = "train",
+): ResourceEstimate {
+  const e = estimateResources(config, data, use);
   const net = `the network ${describeSizes(e.sizes)}`;
   if (e.steps > MAX_TRAIN_STEPS) {
     throw new UserError(
@@ -188,6 +226,18 @@ export function checkResources(config: TrainConfig, data: DataSize, limit: Memor
     );
   }
   return e;
+}
+
+/**
+ * Refuses (UserError, exit 2) an allocation of `bytes` over the memory limit, naming `what`
+ * (e.g. `init sample --shape 30000,30000`: "the matrix 30000 x 30000 (float64)").
+ */
+export function checkBytes(what: string, bytes: number, limit: MemoryLimit): void {
+  if (bytes > limit.bytes) {
+    throw new UserError(
+      `${what} needs about ${formatBytes(bytes)}, over the memory limit of ${formatBytes(limit.bytes)} (${limit.source})`,
+    );
+  }
 }
 
 /**

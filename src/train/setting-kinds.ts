@@ -1,3 +1,4 @@
+import { nameListProblem } from "../data/features.js";
 import { UserError } from "../errors.js";
 
 /*
@@ -15,7 +16,9 @@ export type Kind =
   | { type: "sizes"; maxWidth: number; maxLayers: number }
   | { type: "spec"; what: "activation" | "initializer"; perLayer: boolean; maxLength: number }
   | { type: "data"; names: readonly string[] }
-  | { type: "text"; maxLength: number };
+  | { type: "text"; maxLength: number }
+  /** A comma-separated list of distinct names of `values` ("x1,x2,x1x2"), in a chosen order. */
+  | { type: "list"; values: readonly string[] };
 
 /** Longest text of a number in a message (values are quoted, never dumped whole). */
 const SHOWN = 60;
@@ -51,6 +54,8 @@ export function allowedText(kind: Kind, nullable: boolean): string {
       return `${kind.names.join(" | ")} | csv:PATH`;
     case "text":
       return `text${orNull}`;
+    case "list":
+      return `a comma-separated list of ${kind.values.join(" | ")}`;
   }
 }
 
@@ -104,6 +109,12 @@ export function kindProblem(kind: Kind, value: unknown, nullable: boolean): stri
       return value.length > kind.maxLength
         ? `text of ${value.length} characters, over ${kind.maxLength}`
         : null;
+    case "list": {
+      if (typeof value !== "string") return expected();
+      const p = nameListProblem(value, kind.values);
+      // one spelling per list (a run id is the config's text): no spaces around the names
+      return p ?? (/\s/.test(value) ? `spaces in ${shown(value)}; write it as ${listText(value)}` : null);
+    }
   }
 }
 
@@ -122,6 +133,8 @@ export function parseKindText(kind: Kind, text: string, nullable: boolean): unkn
     case "data":
     case "text":
       return kind.type === "choice" || kind.type === "data" ? t : text;
+    case "list":
+      return listText(t);
     case "int":
     case "number": {
       const x = Number(t);
@@ -138,6 +151,14 @@ export function parseKindText(kind: Kind, text: string, nullable: boolean): unkn
       return sizes;
     }
   }
+}
+
+/** A name list without spaces around its names ("x1, x2" -> "x1,x2"). */
+function listText(text: string): string {
+  return text
+    .split(",")
+    .map((p) => p.trim())
+    .join(",");
 }
 
 /** The text form of a value (what parseKindText reads back). */

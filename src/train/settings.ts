@@ -1,3 +1,4 @@
+import { DEFAULT_FEATURES, FEATURE_NAMES } from "../data/features.js";
 import { DATASET_NAMES } from "../data/names.js";
 import { PREPROCESS_MODES } from "../data/preprocess.js";
 import { BACKEND_CHOICES } from "../kernels/backend-names.js";
@@ -156,6 +157,14 @@ const spec = <const E extends Extra = None>(
 const dataName = <const E extends Extra = None>(def: string, doc: string, extra?: E) =>
   setting<string, E>({ type: "data", names: DATASET_NAMES }, false, def, "data", doc, extra);
 
+const nameList = <const E extends Extra = None>(
+  values: readonly string[],
+  def: string,
+  group: SettingGroup,
+  doc: string,
+  extra?: E,
+) => setting<string, E>({ type: "list", values }, false, def, group, doc, { arg: "<list>", ...extra } as E);
+
 const POSITIVE = { min: 0, max: Number.POSITIVE_INFINITY, minExclusive: true } as const;
 const NON_NEGATIVE = { min: 0, max: Number.POSITIVE_INFINITY } as const;
 /** Upper bound of --epochs: more is a typo (1e12 epochs of one example would run for years). */
@@ -168,7 +177,16 @@ export const MAX_STEPS = LAB_LIMITS.maxSteps;
 
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 /** The data sets the browser lab trains on (no CSV files in the browser). */
-export const LAB_DATASETS = ["circle", "xor", "gauss", "spiral", "mnist", "fashion-mnist"] as const;
+export const LAB_DATASETS = [
+  "circle",
+  "xor",
+  "gauss",
+  "spiral",
+  "plane",
+  "multi-gauss",
+  "mnist",
+  "fashion-mnist",
+] as const;
 /** The backends the browser lab can run (no native addon in the browser). */
 export const LAB_BACKENDS = ["auto", "wasm", "ts"] as const;
 
@@ -215,6 +233,17 @@ export const SETTINGS = {
     {
       atInit: true,
       lab: { url: "noise", label: "noise", default: 0.1 },
+    },
+  ),
+  features: nameList(
+    FEATURE_NAMES,
+    DEFAULT_FEATURES,
+    "data",
+    "2-D sets: the input features, TensorFlow Playground's x1, x2, x1sq, x2sq, x1x2, sin1, sin2 (docs/data.md)",
+    {
+      since: "0.3.0",
+      atInit: true,
+      lab: { url: "feat", label: "input features" },
     },
   ),
   hidden: setting(
@@ -337,7 +366,25 @@ export const SETTINGS = {
     lab: { url: "mom", label: "momentum", max: 0.999 },
   }),
   nesterov: bool("optimizer", "SGD: Nesterov momentum"),
-  weightDecay: real(NON_NEGATIVE, 0, "optimizer", "L2 weight decay"),
+  weightDecay: real(
+    NON_NEGATIVE,
+    0,
+    "optimizer",
+    "L2 weight decay: g += wd w on every parameter, biases included (PyTorch's SGD/Adam weight_decay)",
+    {
+      lab: { url: "l2", label: "L2 rate", max: 10 },
+    },
+  ),
+  l1: real(
+    NON_NEGATIVE,
+    0,
+    "optimizer",
+    "L1 regularization: g += l1 sign(w) on the weights only, not biases or other parameters (TensorFlow Playground's L1)",
+    {
+      since: "0.3.0",
+      lab: { url: "l1", label: "L1 rate", max: 10 },
+    },
+  ),
   beta1: real({ min: 0, max: 1, maxExclusive: true }, 0.9, "optimizer", "Adam beta1"),
   beta2: real({ min: 0, max: 1, maxExclusive: true }, 0.999, "optimizer", "Adam beta2"),
   eps: real(POSITIVE, 1e-8, "optimizer", "Adam epsilon"),

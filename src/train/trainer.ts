@@ -3,7 +3,7 @@ import type { Dataset } from "../data/index.js";
 import { UserError } from "../errors.js";
 import { applyDataDependentInit } from "../init/lsuv.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
-import { countCorrect, getLoss, type Loss } from "../nn/losses.js";
+import { countCorrect, getLoss, type Loss, rSquared } from "../nn/losses.js";
 import { Network } from "../nn/network.js";
 import { type LayerRule, parametrizationRules } from "../nn/parametrization.js";
 import { Adam, clipGradNorm, globalGradNorm, type Optimizer, Sgd } from "../optim/optimizer.js";
@@ -125,13 +125,20 @@ export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
           beta2: config.beta2,
           eps: config.eps,
           weightDecay: config.weightDecay,
+          l1: config.l1,
           lrScale,
         },
         net.backend,
       )
     : new Sgd(
         params,
-        { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay, lrScale },
+        {
+          momentum: config.momentum,
+          nesterov: config.nesterov,
+          weightDecay: config.weightDecay,
+          l1: config.l1,
+          lrScale,
+        },
         net.backend,
       );
 }
@@ -139,7 +146,8 @@ export function makeOptimizer(config: TrainConfig, net: Network): Optimizer {
 /**
  * Mean loss and accuracy over a whole split, in fixed order and fixed batches, in evaluation mode
  * (BatchNorm normalizes with its running averages, as after torch's model.eval()); the network is
- * left in "probe" mode.
+ * left in "probe" mode. With `targets` (a regression set's Dataset.targets, the loss its squared
+ * error) the accuracy is 0 and `r2` is the split's R^2 (`rSquared`).
  */
 export function evaluate(
   net: Network,
@@ -148,7 +156,8 @@ export function evaluate(
   Y: Int32Array,
   n: number,
   batchSize: number,
-): { loss: number; accuracy: number } {
+  targets?: Float32Array,
+): { loss: number; accuracy: number; r2?: number } {
   const d = net.inputDim;
   const C = net.outputDim;
   let total = 0;
@@ -159,10 +168,17 @@ export function evaluate(
     const logits = net.forward(X.subarray(s * d, (s + B) * d), B);
     const labels = Y.subarray(s, s + B);
     total += loss.forward(logits, labels, B, C, null) * B;
-    correct += countCorrect(logits, labels, B, C);
+    if (!targets) correct += countCorrect(logits, labels, B, C);
   }
   net.mode = "probe";
-  return { loss: n > 0 ? total / n : Number.NaN, accuracy: n > 0 ? correct / n : 0 };
+  const mean = n > 0 ? total / n : Number.NaN;
+  if (targets) return { loss: mean, accuracy: 0, r2: n > 0 ? rSquared(total, Y, targets, n) : Number.NaN };
+  return { loss: mean, accuracy: n > 0 ? correct / n : 0 };
+}
+
+/** The loss of a run: the config's, against the data set's targets for a regression set. */
+export function lossOf(config: TrainConfig, dataset: Dataset): Loss {
+  return getLoss(config.loss, dataset.targets);
 }
 
 /**
@@ -179,10 +195,10 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
   const net = opts.network ?? buildNetwork(config, dataset, backend);
   if (net.inputDim !== dataset.inputDim || net.outputDim !== dataset.numClasses) {
     throw new UserError(
-      `network ${net.sizes.join("-")} does not fit data set ${dataset.name} (${dataset.inputDim} inputs, ${dataset.numClasses} classes)`,
+      `network ${net.sizes.join("-")} does not fit data set ${dataset.name} (${dataset.inputDim} inputs, ${dataset.numClasses} ${dataset.targets ? "output" : "classes"})`,
     );
   }
-  const loss = getLoss(config.loss);
+  const loss = lossOf(config, dataset);
   const optimizer = makeOptimizer(config, net);
   const params = net.params();
   const d = dataset.inputDim;
@@ -300,12 +316,21 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
         samplesPerSecond: trainMs > 0 ? samples / (trainMs / 1000) : 0,
       });
     }
-    const ev = evaluate(net, loss, dataset.testX, dataset.testY, dataset.nTest, config.evalBatchSize);
+    const ev = evaluate(
+      net,
+      loss,
+      dataset.testX,
+      dataset.testY,
+      dataset.nTest,
+      config.evalBatchSize,
+      dataset.targets,
+    );
     const er: EpochRecord = {
       epoch: epoch + 1,
       trainLoss: epochCount > 0 ? finite(epochLoss / epochCount) : null,
       testLoss: finite(ev.loss),
       testAccuracy: ev.accuracy,
+      ...(ev.r2 !== undefined ? { testR2: finite(ev.r2) } : {}),
       seconds: (performance.now() - te) / 1000,
     };
     record.epochs.push(er);
@@ -317,6 +342,7 @@ export function train(config: TrainConfig, opts: TrainOptions): RunRecord {
     trainLoss: last?.trainLoss ?? finite(lastLoss),
     testLoss: last?.testLoss ?? null,
     testAccuracy: last?.testAccuracy ?? 0,
+    ...(dataset.targets ? { testR2: last?.testR2 ?? null } : {}),
     samplesPerSecond: trainMs > 0 ? samples / (trainMs / 1000) : 0,
     steps: step,
     trainSeconds: trainMs / 1000,

@@ -83,7 +83,16 @@ test("option errors name the bad value and list the choices", async () => {
     DATASET_NAMES.join(", "),
     "csv:PATH",
   );
-  assert.deepEqual(DATASET_NAMES, ["mnist", "fashion-mnist", "circle", "xor", "gauss", "spiral"]);
+  assert.deepEqual(DATASET_NAMES, [
+    "mnist",
+    "fashion-mnist",
+    "circle",
+    "xor",
+    "gauss",
+    "spiral",
+    "plane",
+    "multi-gauss",
+  ]);
   await rejectsUser(
     () => loadDataset({ data: "circle", preprocess: "minmax" as Preprocess }),
     'unknown preprocessing "minmax"; choose one of raw, unit, symmetric, standardize',

@@ -46,6 +46,8 @@ class RecordingBackend extends FastPathBackend<string> {
       shiftedSums: maybe("shiftedSums"),
       countLinearBins: maybe("countLinearBins"),
       countCellBins: maybe("countCellBins"),
+      residualForward: rec("residualForward", undefined),
+      residualBackward: rec("residualBackward", 42),
       normForward: rec("normForward", undefined),
       normBackward: rec("normBackward", undefined),
       sgdStep: (w: string, g: string, v: string | null, n: number, o: SgdStepArgs) =>
@@ -103,6 +105,9 @@ test("operands the backend reaches go to its kernels, with handles and the activ
   const [g, bt, m, s] = ["g", "bt", "m", "s"].map((t) => be.own(t, randomArray(3, t)));
   be.normForward(z, a, d, g, bt, 2, 3, "batch", 1e-5, m, s, true);
   be.normBackward(a, d, g, m, e, s, bt, 2, 3, "features");
+  be.residualForward(z, a, 0.5, d, 6);
+  assert.equal(be.residualBackward(d, null, z, 0.5, e, 6), 42);
+  assert.equal(be.residualBackward(d, a, z, 0.5, d, 6), 42);
   assert.deepEqual(be.calls, [
     "addRowVector:z,b,2,3",
     "sumRows:z,0,3,b,0.5",
@@ -118,6 +123,9 @@ test("operands the backend reaches go to its kernels, with handles and the activ
     "adamStep:z,a,d,e,6,0.01,0.25",
     "normForward:z,a,d,g,bt,2,3,0,0.00001,m,s,true",
     "normBackward:a,d,g,m,e,s,bt,2,3,1",
+    "residualForward:z,a,0.5,d,6",
+    "residualBackward:d,null,z,0.5,e,6",
+    "residualBackward:d,a,z,0.5,d,6",
   ]);
 });
 
@@ -205,6 +213,8 @@ test("empty sizes call nothing; a histogram table is checked once, before its fi
   assert.deepEqual([...out], [0, 0]);
   be.normForward(x, x, x, x, x, 0, 4, "features", 1e-5, x, x, false);
   be.normBackward(x, x, x, x, x, x, x, 4, 0, "batch");
+  be.residualForward(x, x, 1, x, 0);
+  assert.equal(be.residualBackward(x, x, x, 1, x, 0), 0);
   assert.equal(be.calls.length, 0, be.calls.join(" "));
   const bad = new Int8Array(1 << 14).fill(9);
   const edges = new Int32Array(5);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { WasmHeap } from "../../src/kernels/wasm-heap.js";
 import { Network } from "../../src/nn/network.js";
 import { executeRun } from "../../src/sweep/execute-run.js";
 import { runId } from "../../src/sweep/run-id.js";
@@ -106,6 +107,99 @@ test("train refuses with exit 2 and one line: huge networks, wasm over 4 GB, --e
   } finally {
     delete process.env.INITLAB_MAX_MEMORY;
   }
+});
+
+test("--memory-limit: train, inspect, sweep and queued tasks honour it; inspect refuses what train refuses", async () => {
+  // 2-512-512-2 with Adam: 264,706 parameters, about 4.3 MB for training (weights, gradients, moments)
+  oneLine(
+    await cli("train", "--data", "circle", "--hidden", "512,512", "--quiet", "--memory-limit", "1MB"),
+    /2-512x2-2 needs about .* over the memory limit of 1\.0 MB \(--memory-limit\)/,
+  );
+  oneLine(
+    await cli("inspect", "--data", "circle", "--hidden", "512,512", "--memory-limit", "1MB"),
+    /2-512x2-2 needs about .* over the memory limit of 1\.0 MB \(--memory-limit\)/,
+  );
+  oneLine(await cli("inspect", "--data", "circle", "--hidden", "100000x100"), /2-100000x100-2 needs about/);
+  oneLine(
+    await cli(
+      "inspect",
+      ...["--data", "circle", "--backend", "wasm", "--hidden", "24000,24000", "--memory-limit", "64GB"],
+    ),
+    /WebAssembly memory/,
+  );
+  oneLine(
+    await cli("train", "--data", "circle", "--memory-limit", "lots"),
+    /--memory-limit: "lots" is not a size/,
+  );
+  oneLine(
+    await cli("init", "sample", "he_normal", "--shape", "300,300", "--memory-limit", "100KB"),
+    /the matrix 300 x 300 \(float64\) needs about 704 KB, over the memory limit of 100 KB \(--memory-limit\)/,
+  );
+  oneLine(
+    await cli(
+      "param",
+      "coord-check",
+      "--data",
+      "xor",
+      "--train-limit",
+      "100",
+      "--widths",
+      "30000",
+      "--depth",
+      "100",
+    ),
+    /the network 2-30000x100-2 needs about/,
+  );
+  // the flag wins over the variable; a generous flag lets through what the variable would refuse
+  process.env.INITLAB_MAX_MEMORY = "1KB";
+  try {
+    const ok = await cli("inspect", "--data", "xor", "--hidden", "4", "--memory-limit", "1GB", "--json");
+    assert.equal(ok.code, 0, ok.err);
+    oneLine(
+      await cli("inspect", "--data", "xor", "--hidden", "4"),
+      /over the memory limit of 1 KB \(INITLAB_MAX_MEMORY\)/,
+    );
+  } finally {
+    delete process.env.INITLAB_MAX_MEMORY;
+  }
+  // inspect needs no optimizer state and takes no steps: what only training would exceed passes
+  const config = resolveConfig({ data: "xor", hidden: [4], optimizer: "adam", epochs: 1 });
+  const data = { inputDim: 2, numClasses: 2, nTrain: 500, nTest: 500 };
+  const trainE = estimateResources(config, data);
+  const inspectE = estimateResources(config, data, "inspect");
+  assert.equal(trainE.totalBytes - inspectE.totalBytes, 8 * trainE.params);
+  assert.equal(inspectE.steps, 0);
+  const file = join(dir, "capped.yaml");
+  writeFileSync(file, `name: capped\nbase: {data: circle}\ngrid: {hidden: ["8", "512,512"]}\n`);
+  const home = join(dir, "capped-home");
+  const r = await cli("sweep", file, "--home", home, "--memory-limit", "1MB");
+  assert.equal(r.code, 2, r.err);
+  assert.match(
+    r.err,
+    /run hidden=512,512: the network 2-512x2-2 needs about .*over the memory limit of 1\.0 MB \(--memory-limit\)/,
+  );
+  assert.doesNotMatch(r.err, /hidden=8:/, "the small run passes");
+  assert.ok(!existsSync(home));
+  // a task carries the limit of the sweep or worker that runs it
+  const c = resolveConfig({ data: "circle", hidden: [512, 512], backend: "ts" });
+  const task = await executeRun({
+    id: runId(c),
+    config: c,
+    memoryLimit: { bytes: 2 ** 20, source: "--memory-limit" },
+  });
+  assert.equal(task.errorKind, "user");
+  assert.match(task.error!, /over the memory limit of 1\.0 MB \(--memory-limit\)/);
+});
+
+test("the wasm heap above 2 GiB: addresses and the bytes in use stay positive (no 32-bit wrap)", () => {
+  // a stand-in for a 4 GiB non-shared memory: only its length is read by the allocator
+  const memory = { buffer: { byteLength: 2 ** 32 } } as unknown as WebAssembly.Memory;
+  const heap = new WasmHeap(memory, false, 3_201_886_700, 2 ** 32);
+  const p = heap.tryAlloc(1000);
+  assert.equal(p, 3_201_886_720, "the next 64-byte boundary");
+  assert.equal(heap.used, 3_201_887_720);
+  assert.equal(heap.tryAlloc(2 ** 31), -1, "over the memory");
+  assert.ok(heap.used > 0);
 });
 
 test("sweep planning refuses a run over the limits before the store is created", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -15,6 +15,27 @@ import { cli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "initlab-property-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+// The stated memory limit of every run below (train, sweep runs, queued jobs: INITLAB_MAX_MEMORY),
+// and what this process may grow by beyond it: code, the kernels' workspaces, worker threads,
+// V8's heaps (what the estimate leaves out). The last test compares the peak resident set.
+const LIMIT_MB = 64;
+const OVERHEAD_MB = 192;
+process.env.INITLAB_MAX_MEMORY = `${LIMIT_MB}MB`;
+after(() => {
+  delete process.env.INITLAB_MAX_MEMORY;
+});
+
+/** This process's peak resident set (VmHWM) in MB; NaN where /proc is missing. */
+function peakMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+const startMb = peakMb();
 
 const weird = fc.oneof(
   fc.constantFrom(
@@ -159,5 +180,15 @@ test("random queued jobs fail with a reason or succeed; executeRun never throws"
       }
     }),
     { numRuns: 60, seed: 13 },
+  );
+});
+
+test("no allocation above the stated limit: the peak resident set grew by less than the limit and a fixed overhead", (t) => {
+  const peak = peakMb();
+  if (Number.isNaN(peak)) return t.skip("no /proc/self/status here");
+  t.diagnostic(`peak resident ${peak.toFixed(0)} MB, ${(peak - startMb).toFixed(0)} MB above the start`);
+  assert.ok(
+    peak - startMb < LIMIT_MB + OVERHEAD_MB,
+    `grew by ${(peak - startMb).toFixed(0)} MB with a limit of ${LIMIT_MB} MB per run`,
   );
 });

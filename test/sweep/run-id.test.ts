@@ -7,7 +7,8 @@ import type { TrainConfig } from "../../src/train/config.js";
 // A complete resolved config written out by hand, and its canonical JSON written out by hand
 // (keys sorted by UTF-16 code units, no spaces, threads left out, and the keys added in 0.2.0 left
 // out at their defaults: warmupSteps, parametrization, baseWidth, readoutZero): the hash definition of docs/sweeps.md, computed without the
-// code under test. The id of a run stored before warmupSteps existed stays the same.
+// code under test. The id of a run stored before warmupSteps existed stays the same (likewise the
+// keys of 0.3.0 at their defaults: features, l1).
 const config: TrainConfig = {
   data: "circle",
   preprocess: "standardize",
@@ -15,6 +16,7 @@ const config: TrainConfig = {
   testLimit: 50,
   target: null,
   noise: 0.1,
+  features: "x1,x2",
   hidden: [16, 8],
   activation: "tanh",
   init: "xavier_uniform",
@@ -35,6 +37,7 @@ const config: TrainConfig = {
   momentum: 0.9,
   nesterov: false,
   weightDecay: 0,
+  l1: 0,
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,
@@ -85,6 +88,8 @@ test("the id does not depend on key order or on threads, and changes with every 
     { parametrization: "mup" },
     { baseWidth: 8 },
     { readoutZero: true },
+    { features: "x1,x2,x1x2" },
+    { l1: 0.001 },
   ];
   const ids = new Set([runId(config), ...changes.map((c) => runId({ ...config, ...c }))]);
   assert.equal(ids.size, changes.length + 1);

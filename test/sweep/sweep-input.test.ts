@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { redisOptions } from "../../src/sweep/queue-connection.js";
 import { MAX_SWEEP_FILE_BYTES } from "../../src/sweep/sweep-limits.js";
 import { cli } from "./helpers.js";
 
@@ -88,4 +89,29 @@ test("a sweep whose runs all failed exits 2 and says so", async () => {
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, /all 2 runs failed/);
   assert.ok(existsSync(join(f.home, "initlab.sqlite")), "the failures are stored");
+});
+
+test("the Redis password from the URL, INITLAB_REDIS_PASSWORD or INITLAB_REDIS_PASSWORD_FILE (never required in the URL)", () => {
+  const pw = join(dir, "redis-password");
+  writeFileSync(pw, "from-file\nsecond line ignored\n");
+  const url = "redis://127.0.0.1:6390";
+  assert.equal(redisOptions(url, false, {}).password, undefined);
+  assert.equal(redisOptions(url, false, { INITLAB_REDIS_PASSWORD: "from-env" }).password, "from-env");
+  assert.equal(redisOptions(url, false, { INITLAB_REDIS_PASSWORD_FILE: pw }).password, "from-file");
+  assert.equal(
+    redisOptions("redis://:in%40url@127.0.0.1:6390", false, { INITLAB_REDIS_PASSWORD: "from-env" }).password,
+    "in@url",
+    "the URL's password wins",
+  );
+  const missing = join(dir, "no-such-file");
+  assert.throws(
+    () => redisOptions(url, true, { INITLAB_REDIS_PASSWORD_FILE: missing }),
+    (e: Error) => e.message === `INITLAB_REDIS_PASSWORD_FILE ${missing}: cannot read it (ENOENT)`,
+  );
+  const empty = join(dir, "empty-password");
+  writeFileSync(empty, "\n");
+  assert.throws(
+    () => redisOptions(url, true, { INITLAB_REDIS_PASSWORD_FILE: empty }),
+    /INITLAB_REDIS_PASSWORD_FILE .*empty-password: its first line is empty/,
+  );
 });

@@ -45,65 +45,79 @@ function slope(x: number[], y: number[]): number {
 
 const LIMIT = 16;
 
+// The same run on a residual network with BatchNorm (1-layer blocks, ReZero scale): the
+// normalization buffers, the stream and the running averages are reused too.
+const ARCHITECTURES = [
+  { name: "plain MLP", settings: {} },
+  {
+    name: "residual + BatchNorm",
+    settings: { residual: 1, norm: "batch", branchScale: "rezero" },
+  },
+] as const;
+
 describe("memory stays flat over a long run", () => {
-  for (const b of listBackends()) {
-    test(`${b.name} backend: no growth from step 2000 to step 8000`, {
-      skip: b.reason ?? false,
-    }, async () => {
-      const backend = await createBackend(b.name, { threads: 1 });
-      // one epoch of 8000 steps: epoch records (one per epoch, by design) do not enter the measurement
-      const dataset = await loadDataset({
-        data: "spiral",
-        preprocess: "standardize",
-        seed: 1,
-        nSynthetic: 16 * 8000,
-      });
-      const config = resolveConfig({
-        data: "spiral",
-        hidden: [32, 32, 32],
-        activation: "tanh",
-        init: "xavier_uniform",
-        optimizer: "adam",
-        lr: 0.01,
-        batchSize: 16,
-        epochs: 1,
-        maxSteps: 8000,
-        lossEvery: 10_000,
-        seed: 1,
-      });
-      const samples: Sample[] = [];
-      let allocsAfterWarmup = 0;
-      let warm = false;
-      const alloc = backend.alloc.bind(backend);
-      backend.alloc = (n: number) => {
-        if (warm) allocsAfterWarmup++;
-        return alloc(n);
-      };
-      train(config, {
-        dataset,
-        backend,
-        hooks: {
-          onStep(info) {
-            if (info.step >= 2000 && info.step % 500 === 0) samples.push(sample());
-            warm = info.step >= 2000 && info.step < 8000;
+  for (const b of listBackends())
+    for (const arch of ARCHITECTURES) {
+      test(`${b.name} backend, ${arch.name}: no growth from step 2000 to step 8000`, {
+        skip: b.reason ?? false,
+      }, async () => {
+        const backend = await createBackend(b.name, { threads: 1 });
+        // one epoch of 8000 steps: epoch records (one per epoch, by design) do not enter the measurement
+        const dataset = await loadDataset({
+          data: "spiral",
+          preprocess: "standardize",
+          seed: 1,
+          nSynthetic: 16 * 8000,
+        });
+        const config = resolveConfig({
+          data: "spiral",
+          hidden: [32, 32, 32],
+          activation: "tanh",
+          init: "xavier_uniform",
+          optimizer: "adam",
+          lr: 0.01,
+          batchSize: 16,
+          epochs: 1,
+          maxSteps: 8000,
+          lossEvery: 10_000,
+          seed: 1,
+          ...arch.settings,
+        });
+        const samples: Sample[] = [];
+        let allocsAfterWarmup = 0;
+        let warm = false;
+        const alloc = backend.alloc.bind(backend);
+        backend.alloc = (n: number) => {
+          if (warm) allocsAfterWarmup++;
+          return alloc(n);
+        };
+        train(config, {
+          dataset,
+          backend,
+          hooks: {
+            onStep(info) {
+              if (info.step >= 2000 && info.step % 500 === 0) samples.push(sample());
+              warm = info.step >= 2000 && info.step < 8000;
+            },
           },
-        },
+        });
+        backend.dispose();
+        assert.equal(samples.length, 13);
+        assert.equal(allocsAfterWarmup, 0, "Backend.alloc called during training steps");
+        const steps = samples.map((_, i) => 2000 + 500 * i);
+        const heap = slope(
+          steps,
+          samples.map((s) => s.heap),
+        );
+        const buffers = slope(
+          steps,
+          samples.map((s) => s.buffers),
+        );
+        console.log(
+          `# ${b.name}, ${arch.name}: heap ${heap.toFixed(2)} B/step, array buffers ${buffers.toFixed(2)} B/step`,
+        );
+        assert.ok(heap <= LIMIT, `the JS heap grows by ${heap} bytes per step`);
+        assert.ok(buffers <= LIMIT, `array buffer memory grows by ${buffers} bytes per step`);
       });
-      backend.dispose();
-      assert.equal(samples.length, 13);
-      assert.equal(allocsAfterWarmup, 0, "Backend.alloc called during training steps");
-      const steps = samples.map((_, i) => 2000 + 500 * i);
-      const heap = slope(
-        steps,
-        samples.map((s) => s.heap),
-      );
-      const buffers = slope(
-        steps,
-        samples.map((s) => s.buffers),
-      );
-      console.log(`# ${b.name}: heap ${heap.toFixed(2)} B/step, array buffers ${buffers.toFixed(2)} B/step`);
-      assert.ok(heap <= LIMIT, `the JS heap grows by ${heap} bytes per step`);
-      assert.ok(buffers <= LIMIT, `array buffer memory grows by ${buffers} bytes per step`);
-    });
-  }
+    }
 });

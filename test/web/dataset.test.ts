@@ -35,6 +35,27 @@ test("2-D sets: the worker's data is loadDataset's, bit for bit, for every set a
   }
 });
 
+test("regression sets and input features: the worker's data set is loadDataset's, whole", async () => {
+  for (const data of ["plane", "multi-gauss", "spiral"] as const) {
+    for (const features of ["x1,x2", "x1,x2,x1sq,x2sq,x1x2,sin1,sin2"]) {
+      const s: LabState = { ...DEFAULT_STATE, data, features, noise: 0.1, samples: 200, seed: 3 };
+      const c = toTrainConfig(s);
+      const mine = buildDataset(s, c, null);
+      const ref = await loadDataset({
+        data,
+        features,
+        noise: 0.1,
+        trainLimit: c.trainLimit!,
+        testLimit: c.testLimit!,
+        seed: 3,
+      });
+      assert.deepEqual(mine, ref, `${data} ${features}`);
+      assert.equal(mine.inputDim, features.split(",").length);
+      assert.equal(mine.numClasses, data === "spiral" ? 2 : 1);
+    }
+  }
+});
+
 test("image sets: bytes from the server become loadDataset's data, bit for bit", async () => {
   const raw = await loadDataset({ data: "mnist", preprocess: "raw", trainLimit: 300, testLimit: 50 });
   const bytes = encodeDataset({

@@ -12,6 +12,13 @@ import { ROOT } from "./browser.js";
 // `initlab serve` / `initlab start` (what `npm start` runs): it prints where it listens, serves the
 // app and the API, stops cleanly on SIGTERM; a taken port is a clear error; the text demo is still there.
 
+/** The API token the served page carries. */
+function pageToken(html: string): string {
+  const m = /<meta name="initlab-api-token" content="([A-Za-z0-9._~-]+)"/.exec(html);
+  assert.ok(m, "the served page carries the API token");
+  return m[1];
+}
+
 test("initlab serve --port 0: prints the address, serves the app and the API, stops on SIGTERM", {
   timeout: 120_000,
 }, async () => {
@@ -36,6 +43,8 @@ test("initlab serve --port 0: prints the address, serves the app and the API, st
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
+      // a fixed token for scripts; the served page carries it
+      env: { ...process.env, INITLAB_API_TOKEN: "script-token-0123456789" },
     },
   );
   let out = "";
@@ -52,11 +61,15 @@ test("initlab serve --port 0: prints the address, serves the app and the API, st
   try {
     const page = await fetch(url);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /initlab/);
+    const html = await page.text();
+    assert.match(html, /initlab/);
     assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
-    const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
+    const headers = { "x-initlab-token": pageToken(html) };
+    assert.equal(headers["x-initlab-token"], "script-token-0123456789", "INITLAB_API_TOKEN");
+    assert.equal((await fetch(`${url}api/runs`)).status, 403, "no token, no API");
+    const runs = (await (await fetch(`${url}api/runs`, { headers })).json()) as { runs: unknown[] };
     assert.deepEqual(runs.runs, [], "an empty runs folder has no runs");
-    assert.equal((await fetch(`${url}api/datasets/mnist?train=100000`)).status, 400);
+    assert.equal((await fetch(`${url}api/datasets/mnist?train=100000`, { headers })).status, 400);
   } finally {
     child.kill("SIGTERM");
   }
@@ -77,6 +90,17 @@ test("a taken port is a clear error; start and demo are commands", async () => {
   }
   const io = bufferIO();
   assert.equal(await run(["serve", "--port", "70000"], io), 2);
+  const mem = bufferIO();
+  assert.equal(await run(["serve", "--memory-limit", "lots", "--port", "0", "--no-build"], mem), 2);
+  assert.match(mem.err, /--memory-limit: "lots" is not a size/);
+  process.env.INITLAB_API_TOKEN = "short";
+  try {
+    const tok = bufferIO();
+    assert.equal(await run(["serve", "--port", "0", "--no-build"], tok), 2);
+    assert.match(tok.err, /INITLAB_API_TOKEN: expected 16 to 200 characters/);
+  } finally {
+    delete process.env.INITLAB_API_TOKEN;
+  }
   const help = bufferIO();
   assert.equal(await run(["--help"], help), 0);
   assert.match(help.out, /start .*browser lab/);
@@ -98,7 +122,7 @@ test("serve --host 0.0.0.0 is refused without --allow-remote (nothing is listene
   }
 });
 
-test("30 parallel data-set requests of different sizes: every one answered (or 503), the server stays under 1 GB", {
+test("6 and then 30 parallel data-set requests of different sizes: every one answered (or 503), the server under 450 MB and 1 GB resident", {
   timeout: 240_000,
 }, async () => {
   const { readFileSync } = await import("node:fs");
@@ -118,9 +142,19 @@ test("30 parallel data-set requests of different sizes: every one answered (or 5
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  const killGroup = () => {
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {
+      // gone
+    }
+  };
+  // the whole process group goes even if this test times out
+  const guard = setTimeout(killGroup, 230_000);
   let out = "";
   let err = "";
   child.stderr.on("data", (c) => (err += c));
+  /** The server's peak resident set so far (VmHWM), in MB. */
   const peakMb = () => {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : Number.NaN;
@@ -134,27 +168,46 @@ test("30 parallel data-set requests of different sizes: every one answered (or 5
       });
       child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
     });
-    const sizes = Array.from({ length: 30 }, (_, i) => [60000 - i * 1500, 10000 - i * 200]);
-    const answers = await Promise.all(
-      sizes.map(async ([train, test]) => {
-        const r = await fetch(`${url}api/datasets/mnist?train=${train}&test=${test}`);
-        const body = new Uint8Array(await r.arrayBuffer());
-        return { status: r.status, bytes: body.length, train, test };
-      }),
+    const headers = { "x-initlab-token": pageToken(await (await fetch(url)).text()) };
+    /** Parallel requests of the given sizes; bodies counted as they stream (this process keeps none). */
+    const burst = (sizes: number[][]) =>
+      Promise.all(
+        sizes.map(async ([train, test]) => {
+          const r = await fetch(`${url}api/datasets/mnist?train=${train}&test=${test}`, { headers });
+          let bytes = 0;
+          let first: Uint8Array | null = null;
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            first ??= chunk;
+            bytes += chunk.length;
+          }
+          return { status: r.status, bytes, first, train, test };
+        }),
+      );
+    const check = (answers: Awaited<ReturnType<typeof burst>>) => {
+      for (const a of answers) {
+        assert.ok(a.status === 200 || a.status === 503, `status ${a.status}`);
+        if (a.status !== 200) continue;
+        assert.equal(a.bytes, 32 + (a.train + a.test) * 785);
+        const h = new DataView((a.first as Uint8Array).buffer, (a.first as Uint8Array).byteOffset);
+        assert.deepEqual(
+          [h.getUint32(8, true), h.getUint32(12, true)],
+          [a.train, a.test],
+          "the header's sizes",
+        );
+      }
+      assert.ok(answers.filter((a) => a.status === 200).length >= 1);
+    };
+    check(await burst(Array.from({ length: 6 }, (_, i) => [60000 - i * 7000, 10000 - i * 1000])));
+    const peak6 = peakMb();
+    check(await burst(Array.from({ length: 30 }, (_, i) => [60000 - i * 1500 - 1, 10000 - i * 200 - 1])));
+    const peak30 = peakMb();
+    console.log(
+      `# parallel data-set requests: peak resident ${peak6.toFixed(0)} MB after 6, ${peak30.toFixed(0)} MB after 30 (under load)`,
     );
-    for (const a of answers) {
-      assert.ok(a.status === 200 || a.status === 503, `status ${a.status}`);
-      if (a.status === 200) assert.equal(a.bytes, 32 + (a.train + a.test) * 785);
-    }
-    assert.ok(answers.filter((a) => a.status === 200).length >= 1);
-    const peak = peakMb();
-    assert.ok(peak < 1024, `peak resident ${peak.toFixed(0)} MB`);
-    console.log(`# 30 parallel data-set requests: peak resident ${peak.toFixed(0)} MB (under load)`);
+    assert.ok(peak6 < 450, `6 parallel: peak resident ${peak6.toFixed(0)} MB`);
+    assert.ok(peak30 < 1024, `30 parallel: peak resident ${peak30.toFixed(0)} MB`);
   } finally {
-    try {
-      process.kill(-(child.pid as number), "SIGKILL");
-    } catch {
-      // gone
-    }
+    clearTimeout(guard);
+    killGroup();
   }
 });

@@ -60,7 +60,7 @@ after(async () => {
 /** A raw HTTP request (no URL normalization, any Host header), the whole body as bytes. */
 function get(
   path: string,
-  opts: { method?: string; host?: string } = {},
+  opts: { method?: string; host?: string; headers?: Record<string, string>; token?: string | null } = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -69,7 +69,12 @@ function get(
         port: server.port,
         path,
         method: opts.method ?? "GET",
-        headers: { host: opts.host ?? `127.0.0.1:${server.port}` },
+        headers: {
+          host: opts.host ?? `127.0.0.1:${server.port}`,
+          // the API token unless a test says otherwise (null: none)
+          ...(opts.token === null ? {} : { "x-initlab-token": opts.token ?? server.token }),
+          ...opts.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -128,6 +133,83 @@ test("only GET and HEAD from a loopback Host", async () => {
   assert.equal((await get("/", { host: `localhost:${server.port}` })).status, 200);
 });
 
+test("the API answers only requests with this server's token and no foreign origin", async () => {
+  for (const path of ["/api/info", "/api/runs", "/api/runs/abc", "/api/datasets/mnist?train=3&test=2"]) {
+    const none = await get(path, { token: null });
+    assert.equal(none.status, 403, `${path} without a token`);
+    assert.match(json(none.body).error, /missing or wrong API token/);
+    assert.equal((await get(path, { token: "x".repeat(server.token.length) })).status, 403, path);
+    assert.equal((await get(path, { token: `${server.token}x` })).status, 403, path);
+    assert.equal((await get(path, { token: "" })).status, 403, path);
+    assert.equal((await get(path)).status, 200, `${path} with the token`);
+  }
+  // a page of another site (or another port of this machine) sends its Origin: refused, token or not
+  for (const origin of ["http://evil.example", `http://127.0.0.1:${server.port + 1}`, "null"]) {
+    const r = await get("/api/runs", { headers: { origin } });
+    assert.equal(r.status, 403, origin);
+    assert.match(json(r.body).error, /cross-origin request from .* refused/);
+  }
+  assert.equal((await get("/api/runs", { headers: { "sec-fetch-site": "cross-site" } })).status, 403);
+  assert.equal((await get("/api/runs", { headers: { "sec-fetch-site": "same-site" } })).status, 403);
+  // the page's own requests: same origin
+  const own = { origin: `http://127.0.0.1:${server.port}`, "sec-fetch-site": "same-origin" };
+  assert.equal((await get("/api/runs", { headers: own })).status, 200);
+  // the static app needs no token; the served page carries it
+  const page = await get("/", { token: null });
+  assert.equal(page.status, 200);
+  assert.ok(
+    page.body.toString().includes(`<meta name="initlab-api-token" content="${server.token}" />`),
+    "the page carries the token",
+  );
+  assert.equal(page.headers["cache-control"], "no-store");
+  assert.equal((await get("/assets/app-1234.js", { token: null })).status, 200);
+  assert.match(server.token, /^[A-Za-z0-9_-]{43}$/, "32 random bytes, base64url");
+  await assert.rejects(
+    startServer({ port: 0, webRoot: root, services, token: 'x" onload="alert(1)' }),
+    /API token: expected 16 to 200 characters/,
+  );
+  const other = await startServer({ port: 0, webRoot: root, services });
+  try {
+    assert.notEqual(other.token, server.token, "a fresh token per server");
+  } finally {
+    await other.close();
+  }
+});
+
+test("on a non-loopback address the pages need the token too (?token= once, then a cookie)", async () => {
+  const remote = await startServer({ port: 0, host: "0.0.0.0", webRoot: root, services });
+  const at = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: remote.port, path, headers }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  try {
+    const bare = await at("/");
+    assert.equal(bare.status, 403);
+    assert.doesNotMatch(bare.body, new RegExp(remote.token));
+    assert.equal((await at("/notes.html?token=wrong")).status, 403);
+    const first = await at(`/?token=${remote.token}&data=mnist`);
+    assert.equal(first.status, 303);
+    assert.equal(first.headers.location, "/?data=mnist", "the token leaves the address bar");
+    const cookie = String((first.headers["set-cookie"] as string[])[0]).split(";")[0];
+    assert.equal(cookie, `initlab_token=${remote.token}`);
+    assert.match(String((first.headers["set-cookie"] as string[])[0]), /HttpOnly; SameSite=Strict/);
+    const page = await at("/", { cookie });
+    assert.equal(page.status, 200);
+    assert.ok(page.body.includes(remote.token));
+    assert.equal((await at("/api/info", { cookie })).status, 403, "the API wants the header, not the cookie");
+    assert.equal((await at("/api/info", { "x-initlab-token": remote.token })).status, 200);
+    assert.equal((await at("/assets/app-1234.js")).status, 200, "the app's code is not secret");
+  } finally {
+    await remote.close();
+  }
+});
+
 test("run store routes check their parameters", async () => {
   const list = await get("/api/runs?limit=5&offset=2");
   assert.equal(list.status, 200);
@@ -150,7 +232,7 @@ test("run store routes check their parameters", async () => {
   assert.equal((await get("/api/nothing")).status, 404);
 });
 
-test("data sets: binary form, size limits, cache", async () => {
+test("data sets: binary form, size limits, HEAD", async () => {
   calls.length = 0;
   const r = await get("/api/datasets/mnist?train=30&test=7");
   assert.equal(r.status, 200);
@@ -163,8 +245,10 @@ test("data sets: binary form, size limits, cache", async () => {
   assert.equal(r.body.length, 32 + 37 * 785, "one byte per pixel and per label, 32-byte header");
   assert.deepEqual(d.trainX, want.trainX);
   assert.deepEqual(d.testY, want.testY);
-  await get("/api/datasets/mnist?train=30&test=7");
-  assert.deepEqual(calls, ["mnist:30:7"], "a second request is served from the cache");
+  const head = await get("/api/datasets/mnist?train=30&test=7", { method: "HEAD" });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers["content-length"], String(32 + 37 * 785));
+  assert.equal(head.body.length, 0);
   for (const q of [
     `train=${LAB_LIMITS.maxTrain + 1}`,
     `test=${LAB_LIMITS.maxTest + 1}`,
@@ -176,6 +260,32 @@ test("data sets: binary form, size limits, cache", async () => {
   }
   assert.equal((await get("/api/datasets/csv:%2fetc%2fpasswd")).status, 404);
   assert.equal((await get("/api/datasets/spiral")).status, 404);
+});
+
+test("the real services: views of one load per data set, and the server's memory limit", async () => {
+  const { labServices, servedDatasetBytes } = await import("../../src/server/services.js");
+  const home = mkdtempSync(join(tmpdir(), "initlab-services-"));
+  const mnist = servedDatasetBytes("mnist");
+  assert.equal(mnist, 70000 * 785);
+  const s = labServices(home, { memoryLimit: { bytes: mnist + 1000, source: "--memory-limit" } });
+  try {
+    const [a, b] = await Promise.all([s.dataset("mnist", 100, 10), s.dataset("mnist", 60000, 10000)]);
+    assert.equal(a.trainX.buffer, b.trainX.buffer, "two requests: views of the same bytes");
+    assert.equal(a.trainX.length, 100 * 784);
+    assert.deepEqual(a.trainX, b.trainX.subarray(0, 100 * 784));
+    assert.equal(b.testY.length, 10000);
+    await assert.rejects(
+      s.dataset("fashion-mnist", 10, 10),
+      (e: Error & { status?: number }) =>
+        e.status === 503 &&
+        /^the data set fashion-mnist needs 52\.4 MB \(with mnist held: 104\.8 MB\), over this server's memory limit of 52\.4 MB \(--memory-limit\)$/.test(
+          e.message,
+        ),
+    );
+    assert.equal((s.info() as { memoryLimit: number }).memoryLimit, mnist + 1000);
+  } finally {
+    s.close();
+  }
 });
 
 test("dataset codec: round trip, and corrupt input is refused", () => {

@@ -31,6 +31,7 @@ const stateArb: fc.Arbitrary<LabState> = fc
     data: fc.constantFrom(...LAB_DATASETS),
     preprocess: fc.constantFrom(...PREPROCESS_MODES),
     noise: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    features: fc.constantFrom("x1,x2", "x1,x2,x1sq,x2sq,x1x2,sin1,sin2", "x1x2,sin2"),
     samples: fc.integer({ min: 10, max: 500 }),
     hidden: fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 12 }),
     activation: fc.constantFrom(...ACTS),
@@ -39,6 +40,8 @@ const stateArb: fc.Arbitrary<LabState> = fc
     optimizer: fc.constantFrom(...OPTIMIZERS),
     lr: fc.double({ min: 1e-7, max: 100, noNaN: true }),
     momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    weightDecay: fc.double({ min: 0, max: 10, noNaN: true }),
+    l1: fc.double({ min: 0, max: 10, noNaN: true }),
     batchSize: fc.integer({ min: 1, max: 512 }),
     loss: fc.constantFrom(...LOSSES),
     seed: fc.integer({ min: 0, max: 4294967295 }),
@@ -127,6 +130,14 @@ test("specs in a link are checked by the library's parsers", () => {
   assert.match(p.problems.join("\n"), /init: unknown initializer "foo"/);
   assert.match(p.problems.join("\n"), /B: activation: unknown activation "nope"/);
   assert.equal(p.problems.length, 3);
+});
+
+test("input features in a link are checked by the settings table's rule", () => {
+  const p = parseUrl("?feat=x1,x2,x1sq&b.feat=x1,x3&cmp=1");
+  assert.equal(p.a.features, "x1,x2,x1sq");
+  assert.equal(p.b?.features, "x1,x2,x1sq", "B falls back to A's value");
+  assert.match(p.problems.join("\n"), /B: input features: unknown feature "x3"; valid: x1, x2, x1sq/);
+  assert.equal(p.problems.length, 1);
 });
 
 test("a link cannot ask for a network over the size limits", () => {

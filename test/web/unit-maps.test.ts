@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Network } from "../../src/nn/network.js";
 import { NEURON_VIEW, neuronViewFits } from "../../web/src/protocol.js";
-import { boundaryGrid, planeGrid } from "../../web/src/worker/boundary-grid.js";
+import { boundaryGrid } from "../../web/src/worker/boundary-grid.js";
 import { unitMaps } from "../../web/src/worker/unit-maps.js";
 
 // The neuron-level view's numbers: what each unit computes over the plane, read from the caches
@@ -17,7 +17,7 @@ test("unit maps: the inputs' coordinates, each hidden unit's tanh(W x + b), the 
   const box: [number, number, number, number] = [-2, 2, -1, 3];
   const n = 64;
   boundaryGrid(net, box, n);
-  const u = unitMaps(net, planeGrid(box, n), n, 5, 16);
+  const u = unitMaps(net, n, 5, 16);
   assert.equal(u.step, 5);
   assert.equal(u.m, 16);
   assert.deepEqual(

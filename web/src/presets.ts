@@ -160,6 +160,55 @@ export const PRESETS: readonly Preset[] = [
     },
     compare: { init: "he_normal" },
   }),
+  preset({
+    id: "residual-branch-scale",
+    title: "Residual ReLU at depth 30: alpha = 1 vs 1/sqrt(L)",
+    claim:
+      "With He ReLU branches the residual stream doubles its variance at every block (Var(x_{l+1}) = 2 Var(x_l)); " +
+      "scaling each branch by 1/sqrt(L) keeps it below e times its start (src/theory/residual.ts).",
+    lookFor:
+      "A (alpha = 1): each block's branch sees the whole stream, so its Var(z) grows 2x per layer, about 10^9 at " +
+      "block 30; the logits start huge and the first steps are violent. B (alpha = 1/sqrt(30)): Var(z) grows by " +
+      "(1 + 1/30) per block and ends below e times the first layer's; it trains at the same rate.",
+    tryNext: [
+      { label: "ReZero (alpha learnable from 0)", change: { branchScale: "rezero" } },
+      { label: "Fixup", change: { branchInit: "fixup" } },
+      { label: "BatchNorm before ReLU", change: { norm: "batch" } },
+    ],
+    state: {
+      ...mnist,
+      hidden: layers(31, 64),
+      activation: "relu",
+      init: "he_normal",
+      residual: 1,
+      lr: 0.01,
+      steps: 500,
+      probeEvery: 10,
+    },
+    compare: { branchScale: "inv_sqrt_depth" },
+  }),
+  preset({
+    id: "batchnorm-sigmoid",
+    title: "BatchNorm rescues a deep sigmoid network with a bad init",
+    claim:
+      "Ioffe & Szegedy 2015: normalizing every layer's pre-activations makes training insensitive to the weights' " +
+      "scale, so a deep sigmoid MLP with tiny initial weights trains with BatchNorm and stalls without it.",
+    lookFor:
+      "A (no normalization): with N(0, 0.01^2) weights Var(z) shrinks by orders of magnitude per layer, the " +
+      "gradient vanishes toward the input and the loss stays near ln 10. B (BatchNorm before the sigmoid): every " +
+      "layer's input is rescaled to mean 0, variance 1 over the batch, and it learns.",
+    tryNext: [{ label: "LayerNorm instead", change: { norm: "layer" } }],
+    state: {
+      ...mnist,
+      hidden: layers(10, 64),
+      activation: "sigmoid",
+      init: "normal(std=0.01)",
+      lr: 0.05,
+      steps: 1000,
+      probeEvery: 20,
+    },
+    compare: { norm: "batch" },
+  }),
 ];
 
 export function findPreset(id: string | null): Preset | null {

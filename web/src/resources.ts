@@ -2,6 +2,7 @@ import plainWasmUrl from "../../build/wasm/kernels.wasm?url";
 import plainRelaxedWasmUrl from "../../build/wasm/kernels-relaxed.wasm?url";
 import sharedWasmUrl from "../../build/wasm/kernels-shared.wasm?url";
 import sharedRelaxedWasmUrl from "../../build/wasm/kernels-shared-relaxed.wasm?url";
+import { apiFetch } from "./api.js";
 import { isTwoD, type LabState, testSamples } from "./state.js";
 
 /**
@@ -16,7 +17,7 @@ const cache = new Map<string, Promise<ArrayBuffer>>();
 function fetchBytes(url: string): Promise<ArrayBuffer> {
   let p = cache.get(url);
   if (!p) {
-    p = fetch(url).then(async (r) => {
+    p = apiFetch(url).then(async (r) => {
       if (!r.ok) {
         const text = await r.text();
         let msg = text;

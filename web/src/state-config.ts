@@ -15,6 +15,7 @@ import {
   LAB_DATASETS,
   type LabDataset,
   type LabState,
+  REGRESSION_DATASETS,
   SYNTHETIC_SIZE,
   testSamples,
 } from "./state.js";
@@ -41,6 +42,9 @@ export function toTrainConfig(s: LabState): TrainConfig {
   return resolveConfig({
     ...fromState,
     noise: isTwoD(s.data) ? s.noise : 0,
+    features: isTwoD(s.data) ? s.features : TRAIN_DEFAULTS.features,
+    // a regression set's loss is the squared error against its targets
+    loss: REGRESSION_DATASETS.includes(s.data) ? "mse" : s.loss,
     testLimit: testSamples(s),
     epochs: 1_000_000,
     lossEvery: 100,

@@ -1,7 +1,7 @@
 import { UserError } from "../../src/errors.js";
 import { type SettingKey, specProblem } from "../../src/train/config.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
-import { parseSizesText, sizesText } from "../../src/train/setting-kinds.js";
+import { kindProblem, parseSizesText, sizesText } from "../../src/train/setting-kinds.js";
 import {
   LAB_BACKENDS,
   type LAB_DATASETS,
@@ -27,7 +27,16 @@ export { LAB_DATASETS, OPTIMIZERS } from "../../src/train/settings.js";
  * per hidden layer ("16,16,8" or "16x4" in a link; the older `depth` and `width` keys still read).
  */
 export type LabDataset = (typeof LAB_DATASETS)[number];
-export const TWO_D_DATASETS: readonly LabDataset[] = ["circle", "xor", "gauss", "spiral"];
+export const TWO_D_DATASETS: readonly LabDataset[] = [
+  "circle",
+  "xor",
+  "gauss",
+  "spiral",
+  "plane",
+  "multi-gauss",
+];
+/** The 2-D regression sets (one real target per point; the loss is mse). */
+export const REGRESSION_DATASETS: readonly LabDataset[] = ["plane", "multi-gauss"];
 export const BACKENDS = LAB_BACKENDS;
 
 /**
@@ -69,7 +78,7 @@ function fieldOf(key: LabSettingKey): Field {
     kind = { type: "enum", values: lab.values ?? (k.type === "choice" ? k.values : k.names) };
   else if (k.type === "int" || k.type === "number")
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
-  else if (k.type === "spec") kind = { type: "spec" };
+  else if (k.type === "spec" || k.type === "list") kind = { type: "spec" };
   else if (k.type === "sizes")
     kind = {
       type: "sizes",
@@ -141,6 +150,11 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
         !/^[A-Za-z0-9_.,=()+\- ]+$/.test(raw)
       ) {
         throw new UserError(`${f.label}: "${raw.slice(0, 60)}" is not a valid spec`);
+      }
+      if (f.setting && settingOf(f.setting).kind.type === "list") {
+        // a name list (input features): the table's own rule and message
+        const problem = kindProblem(settingOf(f.setting).kind, raw, false);
+        if (problem) throw new UserError(`${f.label}: ${problem}`);
       }
       return raw;
     case "sizes": {
@@ -257,7 +271,8 @@ export const IMAGE_TEST_SIZE = 2000;
 
 /** Input size and classes of a lab data set. */
 export function dataShape(data: LabDataset): { inputDim: number; numClasses: number } {
-  return isTwoD(data) ? { inputDim: 2, numClasses: 2 } : { inputDim: 784, numClasses: 10 };
+  if (!isTwoD(data)) return { inputDim: 784, numClasses: 10 };
+  return { inputDim: 2, numClasses: REGRESSION_DATASETS.includes(data) ? 1 : 2 };
 }
 
 /** Test examples used with a state. */

@@ -2,8 +2,10 @@ import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { type InitDescription, type Initializer, listInitializers, parseInit } from "../../init/index.js";
 import { GAIN_ACTIVATIONS, type GainReport, gainReport } from "../../nn/gain-report.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { formatTable } from "../../sweep/text-table.js";
 import { Rng } from "../../tensor/rng.js";
+import { checkBytes } from "../../train/resources.js";
 import { type CliIO, printJson } from "../io.js";
 import { MATRIX_FORMATS, writeMatrixFile } from "../matrix-file.js";
 import { parseInteger, parseSizes } from "../parse.js";
@@ -87,11 +89,18 @@ export function initCommand(io: CliIO): Command {
       'also write the matrix: FILE.npy (NumPy float64), FILE.csv (one row per line) or FILE.safetensors (an F64 tensor "weight")',
     )
     .option("--json", "print one JSON document")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP)
     .action((spec: string, opts) => {
       const shape: number[] = opts.shape;
       if (shape.length !== 2)
         throw new UserError(`--shape: expected OUT,IN (two sizes), got ${shape.join(",")}`);
       const [rows, cols] = shape;
+      // checked before allocating (src/train/resources.ts): 8 bytes per float64 entry
+      checkBytes(
+        `the matrix ${rows} x ${cols} (float64)`,
+        8 * rows * cols,
+        machineMemoryLimit(opts.memoryLimit),
+      );
       const init = parseInit(spec);
       if (opts.out !== undefined && !MATRIX_FORMATS.some((e) => opts.out.toLowerCase().endsWith(e))) {
         throw new UserError(`--out ${opts.out}: unknown extension; valid: ${MATRIX_FORMATS.join(", ")}`);

@@ -5,6 +5,7 @@ import { dataInitText } from "../../init/lsuv.js";
 import { loadWeightsFile } from "../../interop/weights-file.js";
 import { getLoss } from "../../nn/losses.js";
 import { loadNetworkFile } from "../../nn/network-file.js";
+import { blocksText, normsText } from "../../probe/block-format.js";
 import {
   depthSweep,
   depthSweepText,
@@ -17,7 +18,9 @@ import {
   probeBatch,
   recommendationText,
 } from "../../probe/index.js";
-import { dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
+import { architectureOf, dataOptionsOf, resolveConfig, TRAIN_DEFAULTS } from "../../train/config.js";
+import { checkResources, knownDataSize } from "../../train/resources.js";
 import { buildNetwork } from "../../train/trainer.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
@@ -60,7 +63,8 @@ export function inspectCommand(io: CliIO): Command {
       "--weights-prefix <prefix>",
       'with --weights: read the tensors under this prefix (e.g. "initial.")',
     )
-    .option("--json", "print one JSON document: config, layers, diagnosis, recommendation");
+    .option("--json", "print one JSON document: config, layers, diagnosis, recommendation")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP);
   addTrainOptions(cmd, { atInitOnly: true });
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
@@ -68,9 +72,14 @@ export function inspectCommand(io: CliIO): Command {
       throw new UserError(
         "--instances initializes K networks; it cannot be combined with --load (one saved network)",
       );
+    // The network's memory is checked before anything is allocated, as train does (src/train/resources.ts).
+    const memory = machineMemoryLimit(opts.memoryLimit);
+    const known = knownDataSize(config);
+    if (known) checkResources(config, known, memory, "inspect");
     const backend = await chooseBackend(config.backend, config.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(config));
+      checkResources(config, dataset, memory, "inspect");
       if (opts.load && opts.weights) throw new UserError("give --load or --weights, not both");
       const net = opts.load
         ? loadNetworkFile(opts.load, backend)
@@ -79,6 +88,7 @@ export function inspectCommand(io: CliIO): Command {
               backend,
               prefix: opts.weightsPrefix,
               init: config.init,
+              architecture: architectureOf(config),
               fit: dataset,
             })
           : buildNetwork(config, dataset, backend);
@@ -86,7 +96,7 @@ export function inspectCommand(io: CliIO): Command {
         throw new UserError(`--batch ${opts.batch} and --probe-batch ${opts.probeBatch} disagree; give one`);
       }
       const batch = probeBatch(dataset, opts.batch ?? config.probeBatch, config.seed);
-      const loss = getLoss(config.loss);
+      const loss = getLoss(config.loss, dataset.targets);
       const instances =
         opts.instances !== undefined
           ? inspectInstances(net, batch, loss, { instances: opts.instances, seed: config.seed })
@@ -116,6 +126,8 @@ export function inspectCommand(io: CliIO): Command {
           inputSecond: snapshot.inputSecond,
           nonFinite: snapshot.nonFinite,
           layers: snapshot.layers,
+          ...(snapshot.blocks ? { blocks: snapshot.blocks } : {}),
+          ...(snapshot.norms ? { norms: snapshot.norms } : {}),
           diagnosis,
           recommendation,
           phase,
@@ -136,6 +148,8 @@ export function inspectCommand(io: CliIO): Command {
         "",
         layerTable(snapshot.layers),
         "",
+        ...(snapshot.blocks ? [blocksText(snapshot.blocks), ""] : []),
+        ...(snapshot.norms ? [normsText(snapshot.norms), ""] : []),
         ...(instances
           ? [
               `(the table above is instance 0, seed ${instances.report.seeds[0]})`,

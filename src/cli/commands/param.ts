@@ -6,9 +6,11 @@ import {
   type ParametrizationName,
   parametrizationRules,
 } from "../../nn/parametrization.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { formatTable } from "../../sweep/text-table.js";
 import { dataOptionsOf, resolveConfig } from "../../train/config.js";
 import { coordCheck, coordVerdicts } from "../../train/coord-check.js";
+import { checkResources } from "../../train/resources.js";
 import { chooseBackend } from "../backend-choice.js";
 import { type CliIO, printJson } from "../io.js";
 import { parseChoice, parseInteger, parseSizes } from "../parse.js";
@@ -121,7 +123,8 @@ export function paramCommand(io: CliIO): Command {
     .option("--steps <n>", "training steps (default 5)", parseInteger("--steps", 1), 5)
     .option("--seeds <n>", "seeds per width, from --seed (default 3)", parseInteger("--seeds", 2), 3)
     .option("--parametrizations <list>", "sp,ntk,mup (default sp,mup)", "sp,mup")
-    .option("--json", "print one JSON document (every series and every fitted exponent)");
+    .option("--json", "print one JSON document (every series and every fitted exponent)")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP);
   addTrainOptions(cc, { only: COORD_KEYS });
   cc.action(async (opts) => {
     const names = String(opts.parametrizations)
@@ -142,6 +145,13 @@ export function paramCommand(io: CliIO): Command {
     const backend = await chooseBackend(base.backend, base.threads, io);
     try {
       const dataset = await loadDataset(dataOptionsOf(base));
+      // the widest network, checked before anything is allocated (src/train/resources.ts)
+      const widest = {
+        ...base,
+        hidden: Array(opts.depth).fill(Math.max(...opts.widths)),
+        maxSteps: opts.steps,
+      };
+      checkResources(widest, dataset, machineMemoryLimit(opts.memoryLimit));
       const seeds = Array.from({ length: opts.seeds }, (_, i) => base.seed + i);
       const r = coordCheck({
         base,

@@ -168,7 +168,7 @@ function showRun(io: CliIO, store: RunStore, idText: string, json: boolean) {
   );
   const f = rec.final;
   io.stdout(
-    `final: test accuracy ${f.testAccuracy}, test loss ${f.testLoss ?? "NaN"}, train loss ${f.trainLoss ?? "NaN"}, ` +
+    `final: ${f.testR2 !== undefined ? `test R^2 ${f.testR2 ?? "NaN"}` : `test accuracy ${f.testAccuracy}`}, test loss ${f.testLoss ?? "NaN"}, train loss ${f.trainLoss ?? "NaN"}, ` +
       `${f.steps} steps${f.diverged ? `, diverged at step ${f.divergedAtStep}` : ""}, ` +
       `${Math.round(f.samplesPerSecond)} samples/s, ${f.totalSeconds.toFixed(2)} s (${rec.meta.backend}, initlab ${rec.meta.initlab})\n`,
   );

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { packageRoot } from "../../kernels/node-env.js";
+import { API_TOKEN_PATTERN } from "../../server/api-token.js";
 import { startServer } from "../../server/server.js";
+import { machineMemoryLimit } from "../../sweep/machine-memory.js";
 import type { CliIO } from "../io.js";
 import { parseInteger } from "../parse.js";
 
@@ -18,7 +20,13 @@ export interface ServeOptions {
   build?: boolean;
   /** Listen on an address other machines can reach (--host other than the loopback). */
   allowRemote?: boolean;
+  /** --memory-limit: the most the server's data sets may take (default INITLAB_MAX_MEMORY, else half the machine's memory). */
+  memoryLimit?: string;
 }
+
+/** The help text of `serve/start --memory-limit`. */
+export const SERVER_MEMORY_HELP =
+  "refuse (HTTP 503) a data set that would take the server's data sets above this size, e.g. 200MB (default $INITLAB_MAX_MEMORY, else half of this machine's memory)";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
@@ -46,6 +54,7 @@ export function checkRemoteHost(host: string | undefined, allowRemote: boolean, 
  */
 export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   checkRemoteHost(opts.host, Boolean(opts.allowRemote), io);
+  const memoryLimit = machineMemoryLimit(opts.memoryLimit);
   const root = packageRoot();
   if (!root) throw new Error("cannot find the initlab package folder");
   const webRoot = join(root, "web", "dist");
@@ -70,7 +79,7 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   const { labServices } = await import("../../server/services.js");
   const { runsHome } = await import("../../store/index.js");
   const home = runsHome(opts.home);
-  const services = labServices(home);
+  const services = labServices(home, { memoryLimit });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -78,6 +87,7 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
       host: opts.host,
       webRoot,
       services,
+      token: apiTokenFromEnv(),
       log: (l) => io.stderr(`initlab serve: ${l}\n`),
     });
   } catch (e) {
@@ -88,7 +98,10 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
       throw new UserError(`no permission to listen on port ${port}; pass --port N above 1023`);
     throw e;
   }
-  io.stdout(`initlab lab: ${server.url}  (runs from ${home}; Ctrl-C to stop)\n`);
+  // other machines need the token to load the page (a cookie keeps it after the first visit)
+  const remote = opts.host !== undefined && !LOOPBACK_HOSTS.has(opts.host.toLowerCase());
+  const shown = remote ? `${server.url}?token=${server.token}` : server.url;
+  io.stdout(`initlab lab: ${shown}  (runs from ${home}; Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -100,6 +113,20 @@ export async function serveLab(opts: ServeOptions, io: CliIO): Promise<void> {
   });
   await server.close();
   services.close();
+}
+
+/**
+ * INITLAB_API_TOKEN: a fixed API token (for scripts that call the API with
+ * `X-Initlab-Token`); unset, the server makes a fresh random one per process.
+ */
+export function apiTokenFromEnv(): string | undefined {
+  const t = process.env.INITLAB_API_TOKEN;
+  if (t === undefined || t === "") return undefined;
+  if (!API_TOKEN_PATTERN.test(t))
+    throw new UserError(
+      `INITLAB_API_TOKEN: expected 16 to 200 characters from A-Z a-z 0-9 . _ ~ -, got ${t.length} characters`,
+    );
+  return t;
 }
 
 export function serveCommand(io: CliIO): Command {
@@ -114,6 +141,12 @@ export function serveCommand(io: CliIO): Command {
     .option("--allow-remote", "allow a --host that other machines can reach (prints a warning)")
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
     .option("--no-build", "serve web/dist as it is, without rebuilding")
+    .option("--memory-limit <size>", SERVER_MEMORY_HELP)
+    .addHelpText(
+      "after",
+      "\nThe API (/api/...) answers only requests with this process's token in the X-Initlab-Token header;\n" +
+        "the served page carries it. INITLAB_API_TOKEN sets a fixed one for scripts (docs/reliability.md).\n",
+    )
     .action(async (opts) => {
       if (opts.port !== undefined && opts.port > 65535)
         throw new UserError(`--port: ${opts.port} is above 65535`);

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { UserError } from "../../errors.js";
 import type { CliIO } from "../io.js";
 import { parseInteger } from "../parse.js";
-import { DEFAULT_PORT, serveLab } from "./serve.js";
+import { DEFAULT_PORT, SERVER_MEMORY_HELP, serveLab } from "./serve.js";
 
 /**
  * What `npm start` runs: the browser lab (the same as `initlab serve`). The text demonstration
@@ -17,6 +17,7 @@ export function startCommand(io: CliIO): Command {
       parseInteger("--port", 0),
     )
     .option("--home <dir>", "runs folder to browse (default $INITLAB_HOME or ./runs)")
+    .option("--memory-limit <size>", SERVER_MEMORY_HELP)
     .action(async (opts) => {
       if (opts.port !== undefined && opts.port > 65535)
         throw new UserError(`--port: ${opts.port} is above 65535`);

@@ -3,6 +3,7 @@ import { UserError } from "../../errors.js";
 import { ProgressLine } from "../../report/progress-line.js";
 import { openRunStore, runsHome } from "../../store/index.js";
 import { defaultPoolSize } from "../../sweep/local-pool.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { redactUrl, redisOptions } from "../../sweep/queue-connection.js";
 import { shortId } from "../../sweep/run-id.js";
 import { runSweep, type SweepReport } from "../../sweep/run-sweep.js";
@@ -43,6 +44,7 @@ export function sweepCommand(io: CliIO): Command {
       "queue: stop with exit 2 when Redis stays unreachable this long, at the start or during the sweep (default 30)",
       parseInteger("--redis-timeout", 1),
     )
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP)
     .option("--home <dir>", "runs folder (default $INITLAB_HOME or ./runs)")
     .option("--dry-run", "validate and list the runs without running them")
     .option("--json", "print a summary (one JSON document) on stdout")
@@ -50,7 +52,8 @@ export function sweepCommand(io: CliIO): Command {
     .action(async (file: string, opts) => {
       // Everything about the input is checked before the store is created or touched.
       checkSweepFileSize(file);
-      const plan = planSweep(readSweepFile(file), { maxRuns: opts.maxRuns });
+      const memoryLimit = machineMemoryLimit(opts.memoryLimit);
+      const plan = planSweep(readSweepFile(file), { maxRuns: opts.maxRuns, memoryLimit });
       if (opts.queue) redisOptions(opts.queue, false);
       const home = runsHome(opts.home);
       if (opts.dryRun) return dryRun(io, plan, opts.json);
@@ -64,6 +67,7 @@ export function sweepCommand(io: CliIO): Command {
           source: file,
           resume: Boolean(opts.resume),
           workers,
+          memoryLimit,
           queue: opts.queue
             ? {
                 url: opts.queue,

@@ -13,7 +13,7 @@ import { loadNetworkFile } from "../../nn/network-file.js";
 import { networkToJSON } from "../../nn/serialize.js";
 import { compactLayerLines, type ProbeSnapshot } from "../../probe/index.js";
 import { ProgressLine } from "../../report/progress-line.js";
-import { machineMemoryLimit } from "../../sweep/machine-memory.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { architectureOf, dataOptionsOf, resolveConfig, type TrainConfig } from "../../train/config.js";
 import type { RunRecord } from "../../train/record.js";
 import { checkResources, knownDataSize } from "../../train/resources.js";
@@ -42,12 +42,13 @@ export function trainCommand(io: CliIO): Command {
     )
     .option("--out <file>", "write the full run record (JSON) to this file")
     .option("--json", "print the run record as one JSON document on stdout")
-    .option("--quiet", "no progress on stderr");
+    .option("--quiet", "no progress on stderr")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP);
   addTrainOptions(cmd);
   cmd.action(async (opts) => {
     const config = resolveConfig(configFromOptions(opts));
     // Steps and memory are checked before anything is allocated (src/train/resources.ts).
-    const memory = machineMemoryLimit();
+    const memory = machineMemoryLimit(opts.memoryLimit);
     const known = knownDataSize(config);
     if (known) checkResources(config, known, memory);
     const progress = new ProgressLine((t) => io.stderr(t), io.isTTY, Boolean(opts.quiet));
@@ -96,7 +97,7 @@ export function trainCommand(io: CliIO): Command {
           onEpoch: (e) => {
             progress.log(
               `epoch ${e.epoch}: train loss ${formatFixed(e.trainLoss ?? Number.NaN, 4)}, test loss ${formatFixed(e.testLoss ?? Number.NaN, 4)}, ` +
-                `test accuracy ${formatPercent(e.testAccuracy, 2)} (${e.seconds.toFixed(1)}s)`,
+                `${testMetric(e)} (${e.seconds.toFixed(1)}s)`,
             );
             if (lastProbe) for (const line of compactLayerLines(lastProbe)) progress.log(line);
           },
@@ -113,7 +114,7 @@ export function trainCommand(io: CliIO): Command {
         );
       }
       progress.log(
-        `final: test accuracy ${formatPercent(f.testAccuracy, 2)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
+        `final: ${testMetric(f)}, test loss ${formatFixed(f.testLoss ?? Number.NaN, 4)}, ` +
           `${Math.round(f.samplesPerSecond)} samples/s over ${f.steps} steps`,
       );
       if (saveSafetensors) {
@@ -150,4 +151,11 @@ function weightsMetadata(config: TrainConfig, net: Network, record: RunRecord): 
     activations: JSON.stringify(net.layers.slice(0, -1).map((l) => l.activation.spec)),
     steps: String(record.final.steps),
   };
+}
+
+/** "test accuracy 97.12%", or for a regression run (its losses are mean squared errors) "test R^2 0.9731". */
+function testMetric(r: { testAccuracy: number; testR2?: number | null }): string {
+  return r.testR2 !== undefined
+    ? `test R^2 ${formatFixed(r.testR2 ?? Number.NaN, 4)}`
+    : `test accuracy ${formatPercent(r.testAccuracy, 2)}`;
 }

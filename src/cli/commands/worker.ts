@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { UserError } from "../../errors.js";
+import { MEMORY_LIMIT_HELP, machineMemoryLimit } from "../../sweep/machine-memory.js";
 import { redactUrl } from "../../sweep/queue-connection.js";
 import { shortId } from "../../sweep/run-id.js";
 import type { CliIO } from "../io.js";
@@ -36,6 +37,7 @@ export function workerCommand(io: CliIO): Command {
       parseInteger("--max-stalled", 0),
     )
     .option("--data-root <dir>", "read csv:PATH data only inside this folder (jobs naming other files fail)")
+    .option("--memory-limit <size>", MEMORY_LIMIT_HELP)
     .option("--quiet", "no log lines on stderr")
     .action(async (opts) => {
       const log = (s: string) => {
@@ -53,6 +55,7 @@ export function workerCommand(io: CliIO): Command {
         stalledInterval: opts.stalledInterval,
         maxStalledCount: opts.maxStalled,
         dataRoot: opts.dataRoot ? checkDataRoot(opts.dataRoot) : null,
+        memoryLimit: opts.memoryLimit !== undefined ? machineMemoryLimit(opts.memoryLimit) : null,
         onEvent: (e) => {
           if (e.kind === "start") log(`start ${shortId(e.id)} (sweep ${e.sweep}, attempt ${e.attempt})`);
           else if (e.kind === "done") log(`done ${shortId(e.id)}: ${e.status} in ${e.seconds.toFixed(1)}s`);

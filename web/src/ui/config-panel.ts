@@ -9,6 +9,7 @@ import {
   isTwoD,
   type LabState,
   parseField,
+  REGRESSION_DATASETS,
   sameValue,
 } from "../state.js";
 import { toTrainConfig } from "../state-config.js";
@@ -224,7 +225,11 @@ function relevant(key: keyof LabState, s: LabState): boolean {
   const v = s as unknown as Record<string, unknown>;
   switch (key as string) {
     case "noise":
+    case "features":
       return isTwoD(s.data);
+    case "loss":
+      // a regression set's loss is mse (state-config.ts)
+      return !REGRESSION_DATASETS.includes(s.data);
     case "momentum":
       return s.optimizer === "sgd";
     case "branchScale":

@@ -1,6 +1,7 @@
 import uPlot from "uplot";
 import type { ProbeSnapshot } from "../../../src/probe/types.js";
 import type { RunSummary, StoredRun, SweepListing } from "../../../src/store/run-store.js";
+import { apiFetch } from "../api.js";
 import { toProbeView } from "../probe-convert.js";
 import { RunSeries } from "../series.js";
 import { toUrl } from "../state.js";
@@ -41,7 +42,7 @@ export class RunsBrowser {
   async refresh(): Promise<void> {
     replace(this.list, h("p", { class: "muted" }, "loading…"));
     try {
-      const r = await fetch(`api/runs?limit=1000`);
+      const r = await apiFetch(`api/runs?limit=1000`);
       const data = (await r.json()) as RunList & { error?: string };
       if (!r.ok) throw new Error(data.error ?? `HTTP ${r.status}`);
       this.renderList(data);
@@ -133,7 +134,7 @@ export class RunsBrowser {
       for (const tr of rows) tr.hidden = false;
       return;
     }
-    const r = await fetch(`api/sweeps/${encodeURIComponent(this.sweep)}`);
+    const r = await apiFetch(`api/sweeps/${encodeURIComponent(this.sweep)}`);
     if (!r.ok) return;
     const sweep = (await r.json()) as { runs: { id: string }[] };
     const members = new Set(sweep.runs.map((x) => x.id));
@@ -148,7 +149,7 @@ export class RunsBrowser {
       this.detail,
       h("div", { class: "panel" }, h("p", { class: "muted" }, `loading ${id.slice(0, 12)}…`)),
     );
-    const r = await fetch(`api/runs/${encodeURIComponent(id)}`);
+    const r = await apiFetch(`api/runs/${encodeURIComponent(id)}`);
     const run = (await r.json()) as StoredRun & { error?: string };
     if (!r.ok) {
       replace(

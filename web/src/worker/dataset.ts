@@ -1,5 +1,12 @@
 import { assembleDataset, type DatasetParts } from "../../../src/data/assemble.js";
 import { decodeDataset } from "../../../src/data/dataset-codec.js";
+import { parseFeatures } from "../../../src/data/features.js";
+import {
+  REGRESSION_NAMES,
+  type RegressionName,
+  regression2D,
+  regressionParts,
+} from "../../../src/data/regression.js";
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_FEATURE_NAMES,
@@ -20,7 +27,10 @@ import { isTwoD, type LabState, SYNTHETIC_SIZE } from "../state.js";
  */
 export function buildDataset(s: LabState, config: TrainConfig, bytes: ArrayBuffer | null): Dataset {
   let parts: DatasetParts;
-  if (isTwoD(s.data)) {
+  if (REGRESSION_NAMES.includes(s.data as RegressionName)) {
+    const r = regression2D(s.data as RegressionName, SYNTHETIC_SIZE, config.noise, config.seed);
+    parts = regressionParts(s.data, r, parseFeatures(config.features));
+  } else if (isTwoD(s.data)) {
     const g = synthetic2D(s.data as SyntheticName, SYNTHETIC_SIZE, config.noise, config.seed);
     parts = {
       name: s.data,
@@ -30,6 +40,8 @@ export function buildDataset(s: LabState, config: TrainConfig, bytes: ArrayBuffe
       featureNames: SYNTHETIC_FEATURE_NAMES,
       train: { x: g.trainX, y: g.trainY },
       test: { x: g.testX, y: g.testY },
+      features: parseFeatures(config.features),
+      plane: true,
     };
   } else {
     if (!bytes) throw new Error(`no data was handed over for ${s.data}`);

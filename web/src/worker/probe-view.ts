@@ -19,7 +19,7 @@ export class ProbeViewer {
     if (snapshot.step === 0) this.initial = snapshot.layers.map((l) => l.predicted);
     const view = toProbeView(snapshot, {
       testLoss: test && Number.isFinite(test.loss) ? test.loss : null,
-      testAccuracy: test ? test.accuracy : null,
+      testAccuracy: test && Number.isFinite(test.accuracy) ? test.accuracy : null,
       diagnosis: diagnosis.length
         ? diagnosis.map((f) => f.message)
         : [diagnosisText([], snapshot).replace(/^diagnosis: /, "")],

@@ -14,7 +14,7 @@ import {
 } from "../protocol.js";
 import { toTrainConfig } from "../state-config.js";
 import { keptBackend, keptBackendUsed } from "./backend.js";
-import { boundaryGrid, planeGrid, pointsOf } from "./boundary-grid.js";
+import { boundaryGrid, pointsOf } from "./boundary-grid.js";
 import { buildDataset } from "./dataset.js";
 import { LossStream } from "./loss-stream.js";
 import { ProbeViewer } from "./probe-view.js";
@@ -73,21 +73,21 @@ async function run(msg: StartMessage): Promise<void> {
   }
   const params = net.params().reduce((a, p) => a + p.value.length, 0);
   keptBackendUsed(params);
-  const loss = getLoss(config.loss);
+  const loss = getLoss(config.loss, dataset.targets);
   const viewer = new ProbeViewer();
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
-  const points = dataset.inputDim === 2 ? pointsOf(dataset) : null;
+  const points = dataset.plane || dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
   // a plain MLP only: in residual blocks and normalized layers a layer's cache is not its unit's output
   const small = points !== null && neuronViewFits(net.sizes) && isPlain(net.architecture);
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
-    const g = boundaryGrid(net, points.box, BOUNDARY_N);
+    const g = boundaryGrid(net, points.box, BOUNDARY_N, dataset);
     post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
     if (small) {
       // the boundary's forward pass left every layer's activations on the grid in its cache
-      const units = unitMaps(net, planeGrid(points.box, BOUNDARY_N), BOUNDARY_N, step);
+      const units = unitMaps(net, BOUNDARY_N, step);
       post(
         { type: "units", units },
         [...units.maps, ...units.weights, ...units.biases].map((a) => a.buffer),
@@ -149,8 +149,9 @@ async function run(msg: StartMessage): Promise<void> {
         // the page keeps what it needs; the worker's record would otherwise grow without bound
         rec.probes.length = 0;
         rec.findings.length = 0;
-        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval);
-        const view = viewer.view(inspection, ev);
+        const ev = evaluate(ctx.net, loss, dataset.testX, dataset.testY, nEval, nEval, dataset.targets);
+        // a regression run has no accuracy (its test loss is the MSE)
+        const view = viewer.view(inspection, dataset.targets ? { loss: ev.loss, accuracy: Number.NaN } : ev);
         stream.flush();
         post({ type: "probe", probe: view });
         if (performance.now() - lastBoundary > 150 || ctx.step >= config.maxSteps! || ctx.step === 0)

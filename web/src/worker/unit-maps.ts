@@ -7,17 +7,12 @@ export const UNIT_MAP_SIDE = 16;
 /**
  * Every unit's map over the plane, read from the layer caches that the decision boundary's
  * forward pass over an n x n grid (boundary-grid.ts) has just filled: no second forward pass.
- * The grid is subsampled to m x m (m divides n). Inputs are the grid's coordinates, hidden units
+ * The grid is subsampled to m x m (m divides n). Inputs are what the network was given (the
+ * grid's coordinates, or the data set's input features of them, preprocessed), hidden units
  * their activations a = phi(z), and the output column is the class probabilities of the softmax
  * rescaled to [-1, 1] (2p - 1; one output: its value). Call right after boundaryGrid.
  */
-export function unitMaps(
-  net: Network,
-  grid: Float32Array,
-  n: number,
-  step: number,
-  m = UNIT_MAP_SIDE,
-): UnitsView {
+export function unitMaps(net: Network, n: number, step: number, m = UNIT_MAP_SIDE): UnitsView {
   const stride = Math.max(1, Math.floor(n / m));
   const off = Math.floor(stride / 2);
   const rows = new Int32Array(m * m);
@@ -37,7 +32,8 @@ export function unitMaps(
   };
   const maps: Float32Array[] = [];
   const scales: number[] = [];
-  const input = column(grid, net.inputDim);
+  // the network's own input rows: the grid's coordinates, or their input features
+  const input = column(net.inputBuffer(n * n), net.inputDim);
   maps.push(input.out);
   scales.push(input.scale);
   const L = net.layers.length;
