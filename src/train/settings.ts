@@ -246,13 +246,17 @@ export const SETTINGS = {
       lab: { url: "feat", label: "input features" },
     },
   ),
-  hidden: setting<number[]>(
+  hidden: setting(
     { type: "sizes", maxWidth: 100_000, maxLayers: 1000 },
     false,
-    [256, 256],
+    [256, 256] as number[],
     "model",
     "hidden layer widths, e.g. 256,256 or 100x8 (none: no hidden layer)",
-    { arg: "<sizes>", atInit: true },
+    {
+      arg: "<sizes>",
+      atInit: true,
+      lab: { url: "hidden", label: "hidden layers", default: [16, 16, 16, 16] },
+    },
   ),
   activation: spec("activation", true, "relu", "model", "hidden activation, or one per hidden layer", {
     lab: { url: "act", label: "activation", default: "tanh" },

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { type LabServer, startServer } from "../../src/server/server.js";
 import { labServices } from "../../src/server/services.js";
 
@@ -61,6 +62,124 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     },
   };
 }
+
+/** One browser test file's lab: its server, its Chromium and the one page its tests drive. */
+export interface LabSession {
+  lab: Awaited<ReturnType<typeof serveLab>>;
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  page: Page;
+  /** Uncaught errors of the page (a test asserts the list is empty). */
+  pageErrors: string[];
+  /** Every URL the page requested (requests to other hosts are aborted: the lab works offline). */
+  requests: string[];
+  /** Closes the browser and the server, deletes the profile, releases the lock. */
+  close(): Promise<void>;
+}
+
+/**
+ * The setup every browser test file shares: the lock (one browser test file at a time), the lab
+ * built and served with a run store in `home` (default: a fresh temporary folder), a fresh
+ * headless Chromium and one page that may load nothing from outside this machine.
+ */
+export async function openLab(home?: string): Promise<LabSession> {
+  const release = await browserLock();
+  try {
+    const lab = await serveLab(home ?? mkdtempSync(join(tmpdir(), "initlab-runs-")));
+    const browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    const requests: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      requests.push(url.href);
+      if (url.hostname !== "127.0.0.1") return route.abort();
+      return route.continue();
+    });
+    return {
+      lab,
+      browser,
+      page,
+      pageErrors,
+      requests,
+      async close() {
+        try {
+          await browser.close();
+          await lab.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** Waits until every run shown is ready or paused (loaded, nothing running). */
+export async function ready(p: Page, timeout = 60_000): Promise<void> {
+  await waitStatus(p, /^(ready|paused)(,(ready|paused))*$/, timeout);
+}
+
+/** Waits until the status line's data-status (the runs' states, comma-separated) matches `re`. */
+export async function waitStatus(p: Page, re: RegExp, timeout = 120_000): Promise<void> {
+  await p.waitForFunction(
+    (src) => new RegExp(src).test(document.querySelector<HTMLElement>("#status")?.dataset.status ?? ""),
+    re.source,
+    { timeout },
+  );
+}
+
+// Strings, not functions: tsx would wrap a function's inner closures in a helper the page lacks.
+const START_FRAMES = `(() => {
+  window.__frames = [];
+  window.__recording = true;
+  const loop = (t) => {
+    if (!window.__recording) return;
+    window.__frames.push(t);
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+})()`;
+const STOP_FRAMES = "window.__recording = false, window.__frames";
+
+/**
+ * Starts training and records the gaps between animation frames until the run is done, and, as
+ * a canary for the machine, the longest delay of this (mostly idle) Node process's event loop over
+ * the same time: when it is long, other processes held the CPU and no page could have drawn.
+ */
+export async function trainToEnd(p: Page): Promise<{ ms: number; gaps: number[]; canaryMs: number }> {
+  await ready(p, 120_000);
+  await p.evaluate(START_FRAMES);
+  const canary = monitorEventLoopDelay({ resolution: 10 });
+  canary.enable();
+  const t0 = Date.now();
+  await p.click("#btn-play");
+  await waitStatus(p, /^done(,done)*$/);
+  const ms = Date.now() - t0;
+  canary.disable();
+  const frames = (await p.evaluate(STOP_FRAMES)) as number[];
+  return { ms, gaps: frames.slice(1).map((t, i) => t - frames[i]), canaryMs: canary.max / 1e6 };
+}
+
+/**
+ * Whether other processes held the CPU while a page was measured: this idle Node process's event
+ * loop stalled over 50 ms (`canaryMs`), or the load average is over twice the cores. Frame gaps
+ * then measure the machine, not the page; a test checks a measure that stalls do not move (the
+ * median) instead, and says so.
+ */
+export function machineBusy(canaryMs: number): string | null {
+  const load = loadavg()[0];
+  if (canaryMs > 50) return `Node stalled ${canaryMs.toFixed(0)} ms`;
+  if (load > 2 * availableParallelism())
+    return `load average ${load.toFixed(1)} on ${availableParallelism()} cores`;
+  return null;
+}
+
+/** The q-quantile of xs (the element at floor(q n) of the sorted values). */
+export const quantile = (xs: number[], q: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });

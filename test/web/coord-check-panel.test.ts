@@ -45,7 +45,14 @@ test("the coordinate-check panel shows the exponents the CLI's check computes fo
   skip: missing ?? false,
   timeout: 180_000,
 }, async () => {
-  const state = { ...DEFAULT_STATE, data: "spiral" as const, depth: 2, activation: "tanh", lr: 0.1, seed: 4 };
+  const state = {
+    ...DEFAULT_STATE,
+    data: "spiral" as const,
+    hidden: [16, 16],
+    activation: "tanh",
+    lr: 0.1,
+    seed: 4,
+  };
   await page.goto(`${lab.server.url}?${toUrl(state, null, null)}`);
   await page.click("[data-testid=coord-check] summary");
   await page.click("[data-testid=coord-run]");
@@ -54,7 +61,11 @@ test("the coordinate-check panel shows the exponents the CLI's check computes fo
     rows.slice(1).map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent ?? "")),
   );
   // The same check in Node: the lab's config at the smallest width, as the worker makes it.
-  const lab0 = toTrainConfig({ ...state, samples: Math.min(state.samples, LAB_COORD.maxSamples), width: 32 });
+  const lab0 = toTrainConfig({
+    ...state,
+    samples: Math.min(state.samples, LAB_COORD.maxSamples),
+    hidden: [32, 32],
+  });
   const base = { ...lab0, momentum: 0, readoutZero: true, baseWidth: 32, probeBatch: LAB_COORD.probeBatch };
   const r = coordCheck({
     base,
@@ -83,7 +94,7 @@ test("the muP preset compares SP with muP at width 512 and the base width 64", (
   assert.ok(p);
   assert.equal(p.state.parametrization, "sp");
   assert.equal(p.compare?.parametrization, "mup");
-  assert.equal(p.state.width, 512);
+  assert.deepEqual(p.state.hidden, [512, 512]);
   assert.equal(p.state.baseWidth, 64);
   // What the lab trains: muP's base width reaches the config, SP's is left unset (SP unchanged).
   assert.equal(toTrainConfig({ ...p.state, ...p.compare }).baseWidth, 64);

@@ -1,61 +1,34 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { findPreset } from "../../web/src/presets.js";
 import { FIELDS, toUrl } from "../../web/src/state.js";
-import { artifactPath, browserLock, browserMissing, launchBrowser, serveLab } from "./browser.js";
+import { artifactPath, browserMissing, type LabSession, openLab, ready } from "./browser.js";
 
 // The lab for everyone (issue 17), in real headless Chromium: links cannot inject markup, the
 // page fits a phone, every control has a name and axe-core finds no serious violation, keys on a
 // focused control belong to it, a refused value is explained next to its field.
 
 const missing = browserMissing();
-let lab: Awaited<ReturnType<typeof serveLab>>;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: LabSession;
+let lab: LabSession["lab"];
 let page: Page;
-const pageErrors: string[] = [];
-const requests: string[] = [];
+let pageErrors: string[] = [];
+let requests: string[] = [];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-let release: (() => void) | null = null;
 
 before(async () => {
   if (missing) return;
-  release = await browserLock();
-  lab = await serveLab(mkdtempSync(join(tmpdir(), "initlab-runs-")));
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await page.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    requests.push(url.href);
-    if (url.hostname !== "127.0.0.1") return route.abort();
-    return route.continue();
-  });
+  session = await openLab();
+  ({ lab, page, pageErrors, requests } = session);
 });
 
 after(async () => {
-  if (missing) return;
-  await browser?.close();
-  await lab?.close();
-  release?.();
+  await session?.close();
 });
-
-async function ready(p: Page): Promise<void> {
-  await p.waitForFunction(
-    () =>
-      /^(ready|paused)(,(ready|paused))*$/.test(
-        document.querySelector<HTMLElement>("#status")?.dataset.status ?? "",
-      ),
-    null,
-    { timeout: 60_000 },
-  );
-}
 
 /** The URL query of a preset (its settings, and B's when it compares). */
 function presetQuery(id: string): string {
@@ -185,7 +158,7 @@ test("phones and wide screens: no horizontal overflow at 412 px, every panel at 
         // the settings are folded behind their summary, which opens them
         assert.equal(await page.$eval("#settings", (d) => (d as HTMLDetailsElement).open), false);
         await page.click("#settings > summary");
-        assert.equal(await page.isVisible('[data-testid="cfg-depth"]'), true);
+        assert.equal(await page.isVisible('[data-testid="cfg-hidden"]'), true);
       }
     }
   }
@@ -299,24 +272,23 @@ test("a refused value is explained next to its field, which shows the value in u
 }, async () => {
   await page.goto(lab.server.url);
   await ready(page);
-  await page.fill('[data-testid="cfg-depth"]', "500");
-  await page.press('[data-testid="cfg-depth"]', "Enter");
-  await page.locator('[data-testid="cfg-depth"]').blur();
-  const err = page.locator('[data-testid="err-depth"]');
+  const field = page.locator('[data-testid="cfg-hidden"]');
+  await field.fill("16x500");
+  await field.press("Enter");
+  await field.blur();
+  const err = page.locator('[data-testid="err-hidden"]');
   await err.waitFor({ state: "visible" });
-  assert.match((await err.textContent()) ?? "", /500/);
-  assert.match((await err.textContent()) ?? "", /still using 4/);
-  assert.equal(await page.inputValue('[data-testid="cfg-depth"]'), "4");
-  assert.equal(await page.getAttribute('[data-testid="cfg-depth"]', "aria-describedby"), "f-depth-error");
-  // the error sits in the same row as its field, right under it
-  const [field, msg] = await Promise.all([
-    page.locator('[data-testid="cfg-depth"]').boundingBox(),
+  assert.match((await err.textContent()) ?? "", /500 layers, over the lab's limit of 100/);
+  assert.match((await err.textContent()) ?? "", /still using 16x4/);
+  assert.equal(await field.inputValue(), "16x4");
+  assert.equal(await field.getAttribute("aria-describedby"), "f-hidden-error");
+  // the error sits in the same row as its field, under it (below the per-layer buttons)
+  const [box, msg, row] = await Promise.all([
+    field.boundingBox(),
     err.boundingBox(),
+    page.locator('[data-field="hidden"]').boundingBox(),
   ]);
-  assert.ok(
-    field && msg && msg.y >= field.y && msg.y - (field.y + field.height) < 30,
-    "the message is under its field",
-  );
+  assert.ok(box && msg && row && msg.y >= box.y && msg.y + msg.height <= row.y + row.height + 1);
   // a second bad value elsewhere keeps the first message
   await page.fill('[data-testid="cfg-lr"]', "-1");
   await page.press('[data-testid="cfg-lr"]', "Enter");
@@ -324,11 +296,83 @@ test("a refused value is explained next to its field, which shows the value in u
   assert.match((await err.textContent()) ?? "", /500/);
   assert.equal(await page.inputValue('[data-testid="cfg-lr"]'), "0.03");
   // a good value clears its message
-  await page.fill('[data-testid="cfg-depth"]', "3");
-  await page.press('[data-testid="cfg-depth"]', "Enter");
-  await page.locator('[data-testid="cfg-depth"]').blur();
+  await field.fill("16,8,4");
+  await field.press("Enter");
+  await field.blur();
   await err.waitFor({ state: "hidden" });
-  assert.match(page.url(), /depth=3/);
+  assert.match(page.url(), /hidden=16%2C8%2C4/);
+});
+
+test("per-layer widths with +/- buttons, from the keyboard, within the limits", {
+  skip: missing ?? false,
+  timeout: 120_000,
+}, async () => {
+  await page.goto(`${lab.server.url}?data=xor&hidden=3,2`);
+  await ready(page);
+  const hidden = () => new URL(page.url()).searchParams.get("hidden");
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+  // + layer: a new last layer of the last one's width; the focus stays on the button
+  await page.focus('[aria-label="add a hidden layer"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "3,2x2");
+  assert.equal(await focused(), "add a hidden layer");
+  await page.keyboard.press("Space");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "3,2x3");
+  // one unit more in layer 1, one fewer in layer 2: Tab reaches the buttons
+  await page.focus('[aria-label="more units in layer 1"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "4,2x3");
+  assert.equal(await focused(), "more units in layer 1");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(), "fewer units in layer 1");
+  await page.focus('[aria-label="fewer units in layer 2"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "4,1,2x2");
+  // a width of 1 cannot lose a unit; the status line says the shape
+  assert.equal(await page.isDisabled('[aria-label="fewer units in layer 2"]'), true);
+  assert.match((await page.textContent(".layers-editor [aria-live]")) ?? "", /4 hidden layers: 4, 1, 2, 2/);
+  // the network the run trains has those layers (the layer table: 4 hidden layers and the output)
+  await ready(page);
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="lab"] .layer-table tbody tr').length === 5,
+  );
+  // - layer down to none, then the button is disabled
+  for (let i = 0; i < 4; i++) await page.click('[aria-label="remove the last hidden layer"]');
+  assert.equal(hidden(), "none");
+  assert.equal(await page.isDisabled('[aria-label="remove the last hidden layer"]'), true);
+  // limits: at the widest layer + is disabled; a layer that breaks the parameter limit is refused
+  // (batch 1900 x 4100 units fit in the 8M cached values; a third layer of 2048 does not)
+  await page.goto(`${lab.server.url}?data=xor&hidden=2048x2&batch=1900`);
+  await ready(page);
+  assert.equal(await page.isDisabled('[aria-label="more units in layer 1"]'), true);
+  await page.click('[aria-label="add a hidden layer"]');
+  await page.waitForSelector('[data-testid="err-hidden"]:has-text("cached values, over the limit")');
+  assert.equal(hidden(), "2048x2");
+  assert.equal(await page.inputValue('[data-testid="cfg-hidden"]'), "2048x2");
+  // residual blocks of 2: a block at a time, one width for every layer; a shape they cannot take is refused
+  await page.goto(`${lab.server.url}?data=xor&hidden=8x3&res=2`);
+  await ready(page);
+  await page.click('[aria-label="add a residual block (2 layers)"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "8x5");
+  await page.click('[data-action="more-1"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "9x5");
+  await page.click('[aria-label="remove the last residual block (2 layers)"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("hidden") === "9x3");
+  assert.equal(await page.isDisabled('[aria-label="remove the last residual block (2 layers)"]'), true);
+  await page.fill('[data-testid="cfg-hidden"]', "9,9,8");
+  await page.press('[data-testid="cfg-hidden"]', "Enter");
+  await page.waitForSelector('[data-testid="err-hidden"]:has-text("equal hidden widths")');
+  assert.equal(hidden(), "9x3");
+  await page.fill('[data-testid="cfg-res"]', "1");
+  await page.press('[data-testid="cfg-res"]', "Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("res") === "1");
+  assert.equal(await page.isEnabled('[aria-label="add a residual block (1 layer)"]'), true);
+  // a deep network is edited as a list
+  await page.goto(`${lab.server.url}?data=xor&hidden=8x20`);
+  await ready(page);
+  assert.equal(await page.locator(".layer-widths button").count(), 0);
+  assert.match((await page.textContent(".layer-widths")) ?? "", /edit the list/);
+  assert.deepEqual(pageErrors, []);
 });
 
 test("the CLI notice can be closed and leaves the probe slider usable", {

@@ -33,8 +33,7 @@ const stateArb: fc.Arbitrary<LabState> = fc
     noise: fc.double({ min: 0, max: 0.5, noNaN: true }),
     features: fc.constantFrom("x1,x2", "x1,x2,x1sq,x2sq,x1x2,sin1,sin2", "x1x2,sin2"),
     samples: fc.integer({ min: 10, max: 500 }),
-    depth: fc.integer({ min: 0, max: 12 }),
-    width: fc.integer({ min: 1, max: 256 }),
+    hidden: fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 12 }),
     activation: fc.constantFrom(...ACTS),
     init: fc.constantFrom(...SPECS),
     biasInit: fc.constantFrom(...SPECS),
@@ -61,9 +60,12 @@ const stateArb: fc.Arbitrary<LabState> = fc
     norm: fc.constantFrom("none", "batch", "layer"),
     normPlace: fc.constantFrom("pre", "post"),
   })
-  // a residual network needs 1 + m k hidden layers; branch scale and Fixup need residual blocks
+  // a residual network needs equal widths and 1 + m k hidden layers; branch scale and Fixup need residual blocks
   .map((s) =>
-    s.residual > 0 && (s.depth < 1 + s.residual || (s.depth - 1) % s.residual !== 0)
+    s.residual > 0 &&
+    (s.hidden.length < 1 + s.residual ||
+      (s.hidden.length - 1) % s.residual !== 0 ||
+      s.hidden.some((w) => w !== s.hidden[0]))
       ? { ...s, residual: 0, branchScale: "one" as const, branchInit: "standard" as const }
       : s.residual === 0
         ? { ...s, branchScale: "one" as const, branchInit: "standard" as const }
@@ -91,14 +93,33 @@ test("the default state gives an empty query; the preset id survives", () => {
 
 test("bad values in a link are reported and replaced by defaults", () => {
   const p = parseUrl("?depth=-3&lr=abc&act=relu;alert(1)&data=imagenet&width=12");
-  assert.equal(p.a.depth, DEFAULT_STATE.depth);
+  assert.deepEqual(p.a.hidden, [12, 12, 12, 12], "the old keys: a bad depth keeps the default's");
   assert.equal(p.a.lr, DEFAULT_STATE.lr);
   assert.equal(p.a.activation, DEFAULT_STATE.activation);
   assert.equal(p.a.data, DEFAULT_STATE.data);
-  assert.equal(p.a.width, 12);
   assert.equal(p.problems.length, 4);
   assert.match(p.problems.join("\n"), /hidden layers: "-3"/);
   assert.match(p.problems.join("\n"), /data set: "imagenet" is not one of/);
+});
+
+test("per-layer widths in a link: a list or runs, the old depth and width keys, bad lists named", () => {
+  assert.deepEqual(parseUrl("?hidden=8,4x2,3").a.hidden, [8, 4, 4, 3]);
+  assert.deepEqual(parseUrl("?hidden=none").a.hidden, []);
+  assert.equal(toUrl({ ...DEFAULT_STATE, hidden: [8, 4, 4, 3] }, null, null), "hidden=8%2C4x2%2C3");
+  assert.deepEqual(parseUrl("?depth=3&width=8").a.hidden, [8, 8, 8], "a link made before per-layer widths");
+  assert.deepEqual(parseUrl("?depth=2&width=8&hidden=5,6").a.hidden, [5, 6], "hidden wins");
+  for (const [raw, why] of [
+    ["8,,4", /is not a list of widths/],
+    ["0,4", /is not a list of widths/],
+    ["4096", /width 4096 is over the lab's limit of 2048/],
+    ["2x101", /101 layers, over the lab's limit of 100/],
+    ["<b>x</b>", /is not a list of widths/],
+  ] as const) {
+    const p = parseUrl(`?hidden=${encodeURIComponent(raw)}`);
+    assert.deepEqual(p.a.hidden, DEFAULT_STATE.hidden, raw);
+    assert.equal(p.problems.length, 1, raw);
+    assert.match(p.problems[0], why);
+  }
 });
 
 test("specs in a link are checked by the library's parsers", () => {
@@ -121,10 +142,11 @@ test("input features in a link are checked by the settings table's rule", () => 
 });
 
 test("a link cannot ask for a network over the size limits", () => {
-  const p = parseUrl("?data=mnist&depth=100&width=2048&batch=4096");
-  assert.equal(p.a.depth, DEFAULT_STATE.depth);
-  assert.equal(p.a.width, DEFAULT_STATE.width);
-  assert.match(p.problems.join("\n"), /over the limit/);
+  for (const shape of ["depth=100&width=2048", "hidden=2048x100"]) {
+    const p = parseUrl(`?data=mnist&${shape}&batch=4096`);
+    assert.deepEqual(p.a.hidden, DEFAULT_STATE.hidden, shape);
+    assert.match(p.problems.join("\n"), /over the limit/, shape);
+  }
 });
 
 test("every field has a distinct URL key, and every state resolves to a TrainConfig", () => {
@@ -133,7 +155,7 @@ test("every field has a distinct URL key, and every state resolves to a TrainCon
   fc.assert(
     fc.property(stateArb, (s) => {
       const c = toTrainConfig(s);
-      assert.deepEqual(c.hidden, Array(s.depth).fill(s.width));
+      assert.deepEqual(c.hidden, s.hidden);
       assert.equal(c.maxSteps, s.steps);
       assert.equal(c.trainLimit, s.samples);
     }),

@@ -7,6 +7,7 @@ import {
   type ReadyInfo,
   type StartMessage,
   UNLIMITED_STEPS,
+  type UnitsView,
 } from "./protocol.js";
 import { datasetBytes, wasmBytes } from "./resources.js";
 import { RunSeries } from "./series.js";
@@ -34,6 +35,8 @@ export class LabRun implements SlotOwner {
   boundary: { step: number; n: number; classes: Uint8Array; confidence: Float32Array } | null = null;
   /** The latest Jacobian spectrum from the worker (web/src/ui/jacobian-panel.ts), or null. */
   jacobian: JacobianView | null = null;
+  /** Small networks on 2-D data: every unit's map over the plane and the weights, the latest. */
+  units: UnitsView | null = null;
   /** Bumped on every message; views compare it to redraw only on change. */
   version = 0;
   readonly runId = ++runs;
@@ -193,6 +196,9 @@ export class LabRun implements SlotOwner {
         break;
       case "boundary":
         this.boundary = { step: m.step, n: m.n, classes: m.classes, confidence: m.confidence };
+        break;
+      case "units":
+        this.units = m.units;
         break;
       case "paused":
         this.step = m.step;

@@ -1,4 +1,4 @@
-import { DEFAULT_STATE, type LabState } from "./state.js";
+import { DEFAULT_STATE, type LabState, layers } from "./state.js";
 
 /**
  * One preset per experiment of the study notes: it sets every setting (and, for comparisons,
@@ -49,8 +49,7 @@ export const PRESETS: readonly Preset[] = [
     state: {
       ...mnist,
       preprocess: "raw",
-      depth: 2,
-      width: 128,
+      hidden: layers(2, 128),
       activation: "relu",
       init: "he_normal",
       lr: 0.05,
@@ -77,8 +76,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     state: {
       ...mnist,
-      depth: 8,
-      width: 64,
+      hidden: layers(8, 64),
       activation: "sigmoid",
       init: "xavier_uniform",
       lr: 0.05,
@@ -104,8 +102,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     state: {
       ...mnist,
-      depth: 6,
-      width: 64,
+      hidden: layers(6, 64),
       activation: "relu",
       init: "normal(std=1)",
       lr: 0.5,
@@ -129,8 +126,7 @@ export const PRESETS: readonly Preset[] = [
       preprocess: "standardize",
       noise: 0.1,
       samples: 500,
-      depth: 6,
-      width: 32,
+      hidden: layers(6, 32),
       activation: "relu",
       init: "he_normal",
       biasInit: "constant(-1)",
@@ -155,8 +151,7 @@ export const PRESETS: readonly Preset[] = [
     tryNext: [{ label: "both tanh", change: { activation: "tanh" } }],
     state: {
       ...mnist,
-      depth: 30,
-      width: 64,
+      hidden: layers(30, 64),
       activation: "relu",
       init: "xavier_normal",
       lr: 0.01,
@@ -181,12 +176,11 @@ export const PRESETS: readonly Preset[] = [
         label: "ReLU, orthogonal gain sqrt 2",
         change: { activation: "relu", init: "orthogonal(gain=1.4142135623730951)", biasInit: "zeros" },
       },
-      { label: "depth 64", change: { depth: 64 } },
+      { label: "depth 64", change: { hidden: layers(64, 64) } },
     ],
     state: {
       ...mnist,
-      depth: 32,
-      width: 64,
+      hidden: layers(32, 64),
       activation: "tanh",
       init: "orthogonal(gain=1.0152)",
       biasInit: "normal(std=0.0022)",
@@ -209,12 +203,11 @@ export const PRESETS: readonly Preset[] = [
       "settings shows the same at initialization: SP's logits climb with width, muP's lines are flat.",
     tryNext: [
       { label: "A at a 4x smaller rate", change: { lr: 0.001 } },
-      { label: "width 64 (A = B)", change: { width: 64 } },
+      { label: "width 64 (A = B)", change: { hidden: layers(2, 64) } },
     ],
     state: {
       ...mnist,
-      depth: 2,
-      width: 512,
+      hidden: layers(2, 512),
       activation: "relu",
       init: "he_normal",
       optimizer: "adam",
@@ -243,8 +236,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     state: {
       ...mnist,
-      depth: 31,
-      width: 64,
+      hidden: layers(31, 64),
       activation: "relu",
       init: "he_normal",
       residual: 1,
@@ -267,8 +259,7 @@ export const PRESETS: readonly Preset[] = [
     tryNext: [{ label: "LayerNorm instead", change: { norm: "layer" } }],
     state: {
       ...mnist,
-      depth: 10,
-      width: 64,
+      hidden: layers(10, 64),
       activation: "sigmoid",
       init: "normal(std=0.01)",
       lr: 0.05,

@@ -129,8 +129,49 @@ export interface ReadyInfo {
   /** 2-D sets: test points for the decision-boundary plot, and the plotted box. */
   points: { x: Float32Array; y: Int32Array; box: [number, number, number, number] } | null;
   paused: boolean;
+  /** The network is drawn unit by unit (neuronViewFits, 2-D data, a plain MLP): "units" messages follow. */
+  neuronView: boolean;
   /** How many runs this worker has started, this one included (1: a new worker). */
   runInWorker: number;
+}
+
+/**
+ * The neuron-level network view (TensorFlow Playground's) is drawn for small networks on 2-D
+ * data only: at most NEURON_VIEW.maxUnits units in every hidden layer and NEURON_VIEW.maxLayers
+ * hidden layers (Playground's own limits: 8 and 6), plain MLPs. Wider or deeper networks, image
+ * data and residual or normalized networks get the per-layer view.
+ */
+export const NEURON_VIEW = { maxUnits: 8, maxLayers: 6, maxInputs: 8 } as const;
+
+/** Whether a network of these sizes (input, hidden..., output) gets the neuron-level view. */
+export function neuronViewFits(sizes: readonly number[]): boolean {
+  const hidden = sizes.slice(1, -1);
+  return (
+    sizes.length >= 2 &&
+    sizes[0] <= NEURON_VIEW.maxInputs &&
+    sizes[sizes.length - 1] <= NEURON_VIEW.maxUnits &&
+    hidden.length <= NEURON_VIEW.maxLayers &&
+    hidden.every((w) => w <= NEURON_VIEW.maxUnits)
+  );
+}
+
+/**
+ * What every unit of a small network computes over the 2-D data's plane: for each column
+ * (the inputs, each hidden layer, the output) units x m x m values (row 0 at the box's bottom,
+ * as the decision boundary), the column's colour scale, and every layer's weights.
+ */
+export interface UnitsView {
+  step: number;
+  /** Side of each unit's map. */
+  m: number;
+  /** Per column: units x m x m values (inputs: the coordinates; hidden: activations; output: see `output`). */
+  maps: Float32Array[];
+  /** Per column: the largest |value| of its maps (the colours run from -scale to +scale). */
+  scales: number[];
+  /** Per layer l = 0..L-1: W [out][in] row-major (PyTorch's layout). */
+  weights: Float32Array[];
+  /** Per layer: its bias vector. */
+  biases: Float32Array[];
 }
 
 export type FromWorker =
@@ -147,6 +188,8 @@ export type FromWorker =
   | { type: "jacobian"; view: JacobianView }
   /** Class-1 probability (2 classes) or predicted class + confidence, on an n x n grid over `box`. */
   | { type: "boundary"; step: number; n: number; classes: Uint8Array; confidence: Float32Array }
+  /** Small networks on 2-D data (neuronViewFits): every unit's map over the plane, the weights. */
+  | { type: "units"; units: UnitsView }
   | { type: "paused"; step: number }
   | { type: "done"; step: number; diverged: boolean; divergedAtStep: number | null; samplesPerSecond: number }
   | { type: "error"; message: string };

@@ -11,7 +11,6 @@ import {
   BACKENDS,
   checkLabState,
   DEFAULT_STATE,
-  hiddenOf,
   isTwoD,
   LAB_DATASETS,
   type LabDataset,
@@ -34,7 +33,7 @@ function labName(key: LabSettingKey): keyof LabState {
 
 /**
  * The TrainConfig the worker trains with (the same object the CLI's flags resolve to): every
- * setting with a lab view from the state, the hidden sizes from depth x width, and what the lab
+ * setting with a lab view from the state (the hidden widths among them), and what the lab
  * fixes (the test split's size, no epoch limit, a sparse loss curve: the page reads every step's
  * loss from the trainer's onStep hook).
  */
@@ -47,7 +46,6 @@ export function toTrainConfig(s: LabState): TrainConfig {
     // a regression set's loss is the squared error against its targets
     loss: REGRESSION_DATASETS.includes(s.data) ? "mse" : s.loss,
     testLimit: testSamples(s),
-    hidden: hiddenOf(s),
     epochs: 1_000_000,
     lossEvery: 100,
     // the base width means nothing to SP: left unset, so an SP run is the run it always was
@@ -111,8 +109,6 @@ export function toCliCommand(s: LabState): string {
 export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: string[] } | null {
   if (!(LAB_DATASETS as readonly string[]).includes(c.data)) return null;
   const dropped: string[] = [];
-  const widths = new Set(c.hidden);
-  if (widths.size > 1) dropped.push(`hidden widths ${c.hidden.join(",")} (the lab uses one width)`);
   // settings the lab has no field for, at a value other than the default, are dropped (and said)
   for (const k of SETTING_KEYS) {
     if (settingOf(k).lab || !settingOf(k).result || IMPLIED.has(k)) continue;
@@ -122,8 +118,6 @@ export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: str
   const s = { ...DEFAULT_STATE } as Record<string, unknown>;
   for (const k of LAB_SETTING_KEYS) if (c[k] !== null) s[labName(k)] = c[k];
   s.samples = c.trainLimit ?? (isTwoD(c.data as LabDataset) ? SYNTHETIC_SIZE : 10000);
-  s.depth = c.hidden.length;
-  s.width = c.hidden[0] ?? DEFAULT_STATE.width;
   if (c.probeEvery === 0) s.probeEvery = DEFAULT_STATE.probeEvery;
   if ((BACKENDS as readonly string[]).includes(c.backend) === false) s.backend = DEFAULT_STATE.backend;
   const state = s as LabState;
@@ -134,8 +128,7 @@ export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: str
     return {
       state: {
         ...state,
-        depth: DEFAULT_STATE.depth,
-        width: DEFAULT_STATE.width,
+        hidden: DEFAULT_STATE.hidden,
         batchSize: DEFAULT_STATE.batchSize,
       },
       dropped,
@@ -145,10 +138,4 @@ export function fromTrainConfig(c: TrainConfig): { state: LabState; dropped: str
 }
 
 /** Settings the lab sets itself (from its own fields or fixed values), never "dropped". */
-const IMPLIED: ReadonlySet<SettingKey> = new Set([
-  "hidden",
-  "testLimit",
-  "epochs",
-  "lossEvery",
-  "evalBatchSize",
-]);
+const IMPLIED: ReadonlySet<SettingKey> = new Set(["testLimit", "epochs", "lossEvery", "evalBatchSize"]);

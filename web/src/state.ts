@@ -1,7 +1,7 @@
 import { UserError } from "../../src/errors.js";
 import { type SettingKey, specProblem } from "../../src/train/config.js";
 import { checkNetworkShape, LAB_LIMITS } from "../../src/train/limits.js";
-import { kindProblem } from "../../src/train/setting-kinds.js";
+import { kindProblem, parseSizesText, sizesText } from "../../src/train/setting-kinds.js";
 import {
   LAB_BACKENDS,
   type LAB_DATASETS,
@@ -23,8 +23,8 @@ export { LAB_DATASETS, OPTIMIZERS } from "../../src/train/settings.js";
  * declarative table (FIELDS) lists every setting with its URL key, type and range; parsing and
  * serializing both walk that table, so a link reproduces the same (seeded) run. The fields come
  * from the settings table (src/train/settings.ts: each setting's `lab` view gives the URL key,
- * the label and the lab's tighter range); only the network's shape is the lab's own (a depth and
- * one width for the table's `hidden`).
+ * the label and the lab's tighter range). The network's shape is the table's `hidden`, one width
+ * per hidden layer ("16,16,8" or "16x4" in a link; the older `depth` and `width` keys still read).
  */
 export type LabDataset = (typeof LAB_DATASETS)[number];
 export const TWO_D_DATASETS: readonly LabDataset[] = [
@@ -41,27 +41,24 @@ export const BACKENDS = LAB_BACKENDS;
 
 /**
  * The whole lab state: the settings with a lab view in the settings table (keyed by the lab's
- * names: trainLimit is `samples`, maxSteps is `steps`), and the network's shape as a depth and one
- * width (the table's `hidden`). A setting that gains a lab view in the table appears here, in the
- * URL and in the form without another edit.
+ * names: trainLimit is `samples`, maxSteps is `steps`; `hidden` lists the hidden layers' widths).
+ * A setting that gains a lab view in the table appears here, in the URL and in the form without
+ * another edit.
  */
-export type LabState = LabSettings & {
-  /** Hidden layers and their common width: the setting hidden. */
-  depth: number;
-  width: number;
-};
+export type LabState = LabSettings;
 
 type Kind =
   | { type: "enum"; values: readonly string[] }
   | { type: "int"; min: number; max: number }
   | { type: "number"; min: number; max: number }
   | { type: "bool" }
-  | { type: "spec" };
+  | { type: "spec" }
+  | { type: "sizes"; maxWidth: number; maxLayers: number };
 
 export interface Field {
   key: keyof LabState;
-  /** The settings-table key this field sets (null: the lab's own, depth and width). */
-  setting: SettingKey | null;
+  /** The settings-table key this field sets. */
+  setting: SettingKey;
   /** Name in the URL. */
   url: string;
   label: string;
@@ -84,51 +81,50 @@ function fieldOf(key: LabSettingKey): Field {
     kind = { type: k.type, min: lab.min ?? k.min, max: lab.max ?? k.max };
   else if (k.type === "spec" || k.type === "list") kind = { type: "spec" };
   else if (k.type === "bool") kind = { type: "bool" };
+  else if (k.type === "sizes")
+    kind = {
+      type: "sizes",
+      maxWidth: Math.min(k.maxWidth, LAB_LIMITS.maxWidth),
+      maxLayers: Math.min(k.maxLayers, LAB_LIMITS.maxDepth),
+    };
   else throw new Error(`setting ${key}: the lab has no field for kind ${k.type}`);
   const name = (lab.name ?? key) as keyof LabState;
   return { key: name, setting: key, url: lab.url, label: lab.label, doc: s.doc, group: s.group, kind };
 }
 
-/** The lab's own fields: the shape of the table's `hidden`, placed right after the data fields. */
-const SHAPE_FIELDS: Field[] = [
-  {
-    key: "depth",
-    setting: null,
-    url: "depth",
-    label: "hidden layers",
-    doc: "hidden layers (the setting hidden: depth x width)",
-    group: "model",
-    kind: { type: "int", min: 0, max: LAB_LIMITS.maxDepth },
-  },
-  {
-    key: "width",
-    setting: null,
-    url: "width",
-    label: "width",
-    doc: "units per hidden layer (the setting hidden: depth x width)",
-    group: "model",
-    kind: { type: "int", min: 1, max: LAB_LIMITS.maxWidth },
-  },
-];
+/** Every field of the lab, in the table's order. */
+export const FIELDS: readonly Field[] = LAB_SETTING_KEYS.map(fieldOf);
 
-/** Every field of the lab, in the table's order (the shape first among the model's fields). */
-export const FIELDS: readonly Field[] = (() => {
-  const table = LAB_SETTING_KEYS.map(fieldOf);
-  const firstModel = table.findIndex((f) => f.group === "model");
-  return [...table.slice(0, firstModel), ...SHAPE_FIELDS, ...table.slice(firstModel)];
-})();
+/** The field of a state key. */
+export function fieldByKey(key: keyof LabState): Field {
+  const f = FIELDS.find((x) => x.key === key);
+  if (!f) throw new Error(`the lab has no field ${String(key)}`);
+  return f;
+}
 
-/** The lab's defaults: each lab view's default, else the run default; a 4 x 16 network. */
-export const DEFAULT_STATE: LabState = {
-  ...(Object.fromEntries(
-    LAB_SETTING_KEYS.map((k) => {
-      const lab = settingOf(k).lab as LabView;
-      return [lab.name ?? k, lab.default ?? TRAIN_DEFAULTS[k]];
-    }),
-  ) as LabSettings),
-  depth: 4,
-  width: 16,
-};
+/** The lab's defaults: each lab view's default (a 4 x 16 network), else the run default. */
+export const DEFAULT_STATE: LabState = Object.fromEntries(
+  LAB_SETTING_KEYS.map((k) => {
+    const lab = settingOf(k).lab as LabView;
+    return [lab.name ?? k, structuredClone(lab.default ?? TRAIN_DEFAULTS[k])];
+  }),
+) as LabSettings;
+
+/** n hidden layers of one width (a preset's shape). */
+export function layers(n: number, width: number): number[] {
+  return Array.from({ length: n }, () => width);
+}
+
+/** Two values of a field are the same (the widths compare element by element). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/** A field's value as a link and the form write it ("16x4" for four layers of 16). */
+export function fieldText(f: Field, value: unknown): string {
+  return f.kind.type === "sizes" ? sizesText(value as number[]) : String(value);
+}
 
 /** Parses one field's URL text; a UserError names the field, the bad value and the rule. */
 export function parseField(f: Field, raw: string): LabState[keyof LabState] {
@@ -166,6 +162,19 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
         if (problem) throw new UserError(`${f.label}: ${problem}`);
       }
       return raw;
+    case "sizes": {
+      const sizes = parseSizesText(raw, 1000);
+      if (sizes === null)
+        throw new UserError(
+          `${f.label}: "${raw.slice(0, 60)}" is not a list of widths like 16,16,8 or 16x4 (none: no hidden layer)`,
+        );
+      if (sizes.length > k.maxLayers)
+        throw new UserError(`${f.label}: ${sizes.length} layers, over the lab's limit of ${k.maxLayers}`);
+      const bad = sizes.find((w) => w > k.maxWidth);
+      if (bad !== undefined)
+        throw new UserError(`${f.label}: width ${bad} is over the lab's limit of ${k.maxWidth}`);
+      return sizes;
+    }
   }
 }
 
@@ -180,6 +189,7 @@ export interface ParsedUrl {
 
 function parseInto(base: LabState, q: URLSearchParams, prefix: string, problems: string[]): LabState {
   const s: LabState = { ...base };
+  legacyShape(s, q, prefix, problems);
   for (const f of FIELDS) {
     const raw = q.get(prefix + f.url);
     if (raw === null) continue;
@@ -191,7 +201,7 @@ function parseInto(base: LabState, q: URLSearchParams, prefix: string, problems:
   }
   for (const key of ["activation", "init", "biasInit"] as const) {
     // the message every surface gives for this spec (src/train/config.ts)
-    const problem = specProblem(key, s[key], s.depth);
+    const problem = specProblem(key, s[key], s.hidden.length);
     if (problem) {
       problems.push(`${prefix ? "B: " : ""}${problem}; using ${base[key]}`);
       s[key] = base[key];
@@ -201,12 +211,31 @@ function parseInto(base: LabState, q: URLSearchParams, prefix: string, problems:
     checkLabState(s);
   } catch (e) {
     problems.push(`${prefix ? "B: " : ""}${(e as Error).message}; using the default network`);
-    s.depth = base.depth;
-    s.width = base.width;
+    s.hidden = base.hidden;
     s.batchSize = base.batchSize;
     s.samples = Math.min(s.samples, base.samples);
   }
   return s;
+}
+
+/**
+ * Links made before per-layer widths say `depth=3&width=8`: read as three layers of 8 (a
+ * `hidden` key in the same link wins). A missing half takes the base's first width or depth.
+ */
+function legacyShape(s: LabState, q: URLSearchParams, prefix: string, problems: string[]): void {
+  const depth = q.get(`${prefix}depth`);
+  const width = q.get(`${prefix}width`);
+  if (depth === null && width === null) return;
+  const int = (raw: string | null, what: string, max: number, min: number, fallback: number) => {
+    if (raw === null) return fallback;
+    const v = Number(raw);
+    if (raw.trim() !== "" && Number.isInteger(v) && v >= min && v <= max) return v;
+    problems.push(`${prefix ? "B: " : ""}${what}: "${raw.slice(0, 60)}" is not an integer in ${min}..${max}`);
+    return fallback;
+  };
+  const d = int(depth, "hidden layers", LAB_LIMITS.maxDepth, 0, s.hidden.length);
+  const w = int(width, "width", LAB_LIMITS.maxWidth, 1, s.hidden[0] ?? 16);
+  s.hidden = layers(d, w);
 }
 
 /** The state of a URL query; B is given as overrides of A prefixed with "b." (cmp=1 turns comparing on). */
@@ -223,10 +252,11 @@ export function parseUrl(search: string): ParsedUrl {
 export function toUrl(a: LabState, b: LabState | null, preset: string | null): string {
   const q = new URLSearchParams();
   if (preset) q.set("preset", preset);
-  for (const f of FIELDS) if (a[f.key] !== DEFAULT_STATE[f.key]) q.set(f.url, String(a[f.key]));
+  for (const f of FIELDS)
+    if (!sameValue(a[f.key], DEFAULT_STATE[f.key])) q.set(f.url, fieldText(f, a[f.key]));
   if (b) {
     q.set("cmp", "1");
-    for (const f of FIELDS) if (b[f.key] !== a[f.key]) q.set(`b.${f.url}`, String(b[f.key]));
+    for (const f of FIELDS) if (!sameValue(b[f.key], a[f.key])) q.set(`b.${f.url}`, fieldText(f, b[f.key]));
   }
   return q.toString();
 }
@@ -264,6 +294,7 @@ export function checkLabState(s: LabState): void {
   }
 }
 
+/** The hidden layers' widths of a state (a copy). */
 export function hiddenOf(s: LabState): number[] {
-  return Array.from({ length: s.depth }, () => s.width);
+  return [...s.hidden];
 }

@@ -2,7 +2,7 @@ import { Rng } from "../../../src/tensor/rng.js";
 import { findPreset } from "../presets.js";
 import type { ProbeView } from "../protocol.js";
 import { datasetBytes, wasmBytes } from "../resources.js";
-import { DEFAULT_STATE, type LabState } from "../state.js";
+import { DEFAULT_STATE, type LabState, layers } from "../state.js";
 import { fmt } from "../ui/theme.js";
 import { type RunResult, runToEnd } from "./run.js";
 
@@ -74,7 +74,7 @@ export const LABS: readonly LiveLab[] = [
       const base = {
         ...preset("relu-raw-pixels"),
         samples: MNIST_EXAMPLES,
-        width: 64,
+        hidden: layers(2, 64),
         steps: 80,
         probeEvery: 40,
       };
@@ -105,7 +105,7 @@ export const LABS: readonly LiveLab[] = [
     async run(_input, col) {
       const base = { ...preset("sigmoid-8-layers"), samples: MNIST_EXAMPLES };
       const [five, eight] = await Promise.all([
-        runToEnd({ ...base, depth: 5 }, column(col, 0), 0),
+        runToEnd({ ...base, hidden: base.hidden.slice(0, 5) }, column(col, 0), 0),
         runToEnd(base, column(col, 1), 0),
       ]);
       const r5 = gradRatio(five.first);
@@ -201,11 +201,11 @@ export const LABS: readonly LiveLab[] = [
     what: "Spiral, 10 tanh layers of the width you choose (fan-in = fan-out = n), at initialization: Xavier normal, Var(w) = 2/(n + n) = 1/n, against N(0, 0.01^2).",
     rule: "Reproduced when with Xavier Var(z) of the last hidden layer is within a factor 10 of the second layer's (the flow holds) while N(0, 0.01^2) loses more than a factor 100; and the measured Var(z) of every hidden Xavier layer of width n (layers 1 to 9) is within a factor 2 of the theory's.",
     preset: null,
-    state: { ...DEFAULT_STATE, depth: 10, width: 64, init: "xavier_normal", steps: 300 },
+    state: { ...DEFAULT_STATE, hidden: layers(10, 64), init: "xavier_normal", steps: 300 },
     experiment: "variance-flow",
     input: { label: "fan-in = fan-out n", min: 4, max: 512, value: 64 },
     async run(n, col) {
-      const base: LabState = { ...DEFAULT_STATE, depth: 10, width: n, activation: "tanh", probeBatch: 256 };
+      const base: LabState = { ...DEFAULT_STATE, hidden: layers(10, n), activation: "tanh", probeBatch: 256 };
       const [xavier, small] = await Promise.all([
         runToEnd({ ...base, init: "xavier_normal" }, column(col, 0), 0),
         runToEnd({ ...base, init: "normal(std=0.01)" }, column(col, 1), 0),

@@ -1,8 +1,9 @@
 import { torchScript } from "../../../src/interop/torch-export.js";
+import { sizesText } from "../../../src/train/setting-kinds.js";
 import { LabRun } from "../lab-run.js";
 import { findPreset, PRESETS, type Preset } from "../presets.js";
 import { UNLIMITED_STEPS } from "../protocol.js";
-import { dataShape, type LabState, parseUrl, toUrl } from "../state.js";
+import { dataShape, type LabState, parseUrl, sameValue, toUrl } from "../state.js";
 import { toCliCommand, toTrainConfig } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
 import { CoordCheckPanel } from "./coord-check-panel.js";
@@ -187,7 +188,7 @@ export class App {
       if (this.b) {
         const prev = this.a;
         const b = { ...this.b } as Record<string, unknown>;
-        for (const k of Object.keys(s) as (keyof LabState)[]) if (this.b[k] === prev[k]) b[k] = s[k];
+        for (const k of Object.keys(s) as (keyof LabState)[]) if (sameValue(this.b[k], prev[k])) b[k] = s[k];
         this.b = b as unknown as LabState;
       }
       this.a = s;
@@ -355,5 +356,5 @@ export class App {
 }
 
 function summary(s: LabState): string {
-  return `${s.data} · ${s.depth}×${s.width} ${s.activation} · ${s.init} · ${s.optimizer} lr ${s.lr}`;
+  return `${s.data} · ${sizesText(s.hidden)} ${s.activation} · ${s.init} · ${s.optimizer} lr ${s.lr}`;
 }

@@ -5,13 +5,17 @@ import {
   dataShape,
   FIELDS,
   type Field,
+  fieldText,
   isTwoD,
   type LabState,
   parseField,
   REGRESSION_DATASETS,
+  sameValue,
 } from "../state.js";
+import { toTrainConfig } from "../state-config.js";
 import { h, options } from "./dom.js";
 import { InitEditor } from "./init-editor.js";
+import { LayersEditor } from "./layers-editor.js";
 
 /** The form's fieldsets: the settings table's groups, each with its fields in table order. */
 const GROUPS: { title: string; keys: (keyof LabState)[] }[] = Object.entries(SETTING_GROUPS)
@@ -29,6 +33,7 @@ export class ConfigPanel {
   readonly el = document.createElement("form");
   private state: LabState;
   private readonly editors = new Map<string, InitEditor>();
+  private layers: LayersEditor | null = null;
   /** The error line of each field shown. */
   private readonly errors = new Map<keyof LabState, HTMLElement>();
 
@@ -53,14 +58,12 @@ export class ConfigPanel {
   private render(): void {
     this.el.replaceChildren();
     this.editors.clear();
+    this.layers = null;
     this.errors.clear();
     for (const g of GROUPS) {
       const fs = h("fieldset", {}, h("legend", {}, g.title));
       for (const key of g.keys) {
-        if ((key === "noise" || key === "features") && !isTwoD(this.state.data)) continue;
-        // a regression set's loss is mse (state-config.ts)
-        if (key === "loss" && REGRESSION_DATASETS.includes(this.state.data)) continue;
-        if (key === "momentum" && this.state.optimizer !== "sgd") continue;
+        if (!relevant(key, this.state)) continue;
         fs.append(this.row(FIELDS.find((f) => f.key === key)!));
       }
       this.el.append(fs);
@@ -76,7 +79,7 @@ export class ConfigPanel {
     const id = `f-${f.url}`;
     const errorId = `${id}-error`;
     const row = h("div", { class: "row", "data-field": f.url });
-    if (this.reference && this.reference[f.key] !== this.state[f.key]) row.classList.add("differs");
+    if (this.reference && !sameValue(this.reference[f.key], this.state[f.key])) row.classList.add("differs");
     const label = h("label", { for: id }, f.label);
     const error = h("div", {
       class: "field-error",
@@ -92,6 +95,13 @@ export class ConfigPanel {
       this.editors.set(f.key, ed);
       row.classList.add("wide");
       row.append(ed.el, error);
+      return row;
+    }
+    if (f.kind.type === "sizes") {
+      this.layers = new LayersEditor(this.state.hidden, id, errorId, f.kind, (text) => this.apply(f, text));
+      this.layers.setBlock(residualOf(this.state));
+      row.classList.add("wide", "layers");
+      row.append(this.layers.el, error);
       return row;
     }
     if (f.key === "activation") {
@@ -163,29 +173,80 @@ export class ConfigPanel {
       const next = { ...this.state, [f.key]: parseField(f, raw) } as LabState;
       if (f.key === "activation") parseActivation(next.activation);
       checkLabState(next);
+      // what only the whole configuration can say (a residual network's shape, ...): the table's message
+      try {
+        toTrainConfig(next);
+      } catch (e) {
+        const lines = (e as Error).message.split("\n").slice(1);
+        throw new Error(lines.length ? lines.map((l) => l.trim()).join("; ") : (e as Error).message);
+      }
       if (error) error.textContent = "";
       error?.closest(".row")?.classList.remove("invalid");
-      const rerender = f.key === "data" || f.key === "optimizer" || f.key === "activation";
+      const rerender = RERENDER.has(f.key);
       this.state = next;
       if (rerender) this.render();
       else this.updateFans();
+      this.layers?.setBlock(residualOf(next));
       this.onChange({ ...next });
       return true;
     } catch (e) {
       if (error) {
-        error.textContent = `${(e as Error).message}; still using ${String(this.state[f.key])}`;
+        error.textContent = `${(e as Error).message}; still using ${fieldText(f, this.state[f.key])}`;
         error.closest(".row")?.classList.add("invalid");
       }
       this.editors.get(f.key)?.set(String(this.state[f.key]));
+      if (f.kind.type === "sizes") this.layers?.set(this.state.hidden);
       return false;
     }
   }
 
   private updateFans(): void {
     const { inputDim } = dataShape(this.state.data);
-    const fanIn = this.state.depth >= 2 ? this.state.width : inputDim;
-    for (const ed of this.editors.values()) ed.setFans(fanIn, this.state.width);
+    // the fans of the first hidden-to-hidden layer (else the input layer's)
+    const [w0, w1] = this.state.hidden;
+    const fanIn = w1 !== undefined ? w0 : inputDim;
+    for (const ed of this.editors.values())
+      ed.setFans(fanIn, w1 ?? w0 ?? dataShape(this.state.data).numClasses);
   }
+}
+
+/** The fields whose value shows or hides others (see `relevant`), or changes the form's text. */
+const RERENDER: ReadonlySet<string> = new Set([
+  "data",
+  "optimizer",
+  "activation",
+  "residual",
+  "branchScale",
+  "norm",
+]);
+
+/** Whether a field means anything for this state (a field that does not is left out of the form). */
+function relevant(key: keyof LabState, s: LabState): boolean {
+  const v = s as unknown as Record<string, unknown>;
+  switch (key as string) {
+    case "noise":
+    case "features":
+      return isTwoD(s.data);
+    case "loss":
+      // a regression set's loss is mse (state-config.ts)
+      return !REGRESSION_DATASETS.includes(s.data);
+    case "momentum":
+      return s.optimizer === "sgd";
+    case "branchScale":
+    case "branchInit":
+      return residualOf(s) > 0;
+    case "branchConst":
+      return residualOf(s) > 0 && v.branchScale === "const";
+    case "normPlace":
+      return v.norm !== undefined && v.norm !== "none";
+    default:
+      return true;
+  }
+}
+
+/** Layers per residual block of a state (0: a plain MLP, or a lab without the setting). */
+function residualOf(s: LabState): number {
+  return Number((s as { residual?: number }).residual ?? 0);
 }
 
 function safeActivation(spec: string) {

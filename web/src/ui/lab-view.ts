@@ -116,7 +116,7 @@ export class LabView {
     );
     const every = (ms: number, paint: (p: ProbeView | null) => void) => ({ paint, every: ms, last: -1e9 });
     this.painters = [
-      every(200, (p) => this.network.update(p)),
+      every(200, (p) => this.network.update(p, this.run.units)),
       every(100, () => this.loss.update()),
       every(200, (p) => this.variance.update(p)),
       every(250, (p) => this.actHist.update(p)),
@@ -163,7 +163,7 @@ export class LabView {
       this.drawnVersion = run.version;
       if (run.info && !this.sized) {
         this.sized = true;
-        this.network.setSizes(run.info.sizes);
+        this.network.setSizes(run.info.sizes, run.info.neuronView, run.state.activation);
       }
       this.dirty.fill(true);
     }

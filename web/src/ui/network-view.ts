@@ -1,10 +1,13 @@
-import type { ProbeView } from "../protocol.js";
+import { NEURON_VIEW, type ProbeView, type UnitsView } from "../protocol.js";
 import { h } from "./dom.js";
+import { NeuronView } from "./neuron-view.js";
 import { css, describeChart, fitCanvas, fmt, MUTED, scaleColor, textOn } from "./theme.js";
 import { WidthWatch } from "./width-watch.js";
 
 /**
- * The network as a row of layers. Each layer has a blue tile coloured by its forward scale,
+ * The network. A small network on 2-D data (protocol.ts NEURON_VIEW: at most 8 units in each of
+ * at most 6 hidden layers) is drawn unit by unit (neuron-view.ts); any other as a row of layers.
+ * The per-layer view: a row of layers. Each layer has a blue tile coloured by its forward scale,
  * log10 Var(z) (healthy near 1: full blue; vanishing fades to white; exploding darkens to red),
  * and an orange tile coloured by its backward scale, log10 of Var(dL/dz) relative to the output
  * layer's. A grey bar under each layer shows the fraction of dead (or saturated) units.
@@ -14,15 +17,19 @@ export class NetworkView {
   private shown: ProbeView | null = null;
   private sizes: number[] = [];
   private readonly size: WidthWatch;
+  private readonly perLayer: HTMLElement;
+  private neurons: NeuronView | null = null;
 
   constructor(
-    parent: HTMLElement,
+    private readonly parent: HTMLElement,
     private readonly height = 150,
   ) {
     this.canvas.className = "network-canvas";
     describeChart(this.canvas, "Network: waiting for the first probe");
     // the legend is text under the canvas, so it wraps on a narrow screen
-    parent.append(
+    this.perLayer = h(
+      "div",
+      { class: "per-layer-view" },
       this.canvas,
       h(
         "div",
@@ -30,23 +37,38 @@ export class NetworkView {
         h("span", { class: "fwd" }, "■ Var(z) forward"),
         h("span", { class: "bwd" }, "■ Var(dL/dz) ÷ output layer's"),
         h("span", {}, "▬ dead or saturated"),
+        h(
+          "span",
+          {},
+          `unit by unit for up to ${NEURON_VIEW.maxUnits} units in each of up to ${NEURON_VIEW.maxLayers} hidden layers on 2-D data`,
+        ),
       ),
     );
+    parent.append(this.perLayer);
     this.size = new WidthWatch(parent, () => this.draw());
   }
 
-  setSizes(sizes: number[]): void {
+  /** The network's sizes (input, hidden..., output); `unitByUnit` (the worker's choice): drawn unit by unit. */
+  setSizes(sizes: number[], unitByUnit = false, activation = ""): void {
     this.sizes = sizes;
+    if (unitByUnit && !this.neurons) {
+      this.neurons = new NeuronView(this.parent, sizes, activation);
+      this.perLayer.hidden = true;
+      const hint = this.parent.parentElement?.querySelector("h3 small");
+      if (hint) hint.textContent = "unit by unit · blue > 0 > orange";
+    }
     this.draw();
   }
 
-  update(p: ProbeView | null): void {
+  update(p: ProbeView | null, units: UnitsView | null = null): void {
+    this.neurons?.update(units);
     if (p === this.shown) return;
     this.shown = p;
     this.draw();
   }
 
   private draw(): void {
+    if (this.neurons) return;
     const W = Math.max(200, this.size.width);
     const H = this.height;
     const ctx = fitCanvas(this.canvas, W, H);

@@ -39,6 +39,23 @@ export function pointsOf(d: TwoD): NonNullable<ReadyInfo["points"]> {
 
 const grids = new Map<string, Float32Array>();
 
+/** The n x n cell centres over box = [x0, x1, y0, y1], row 0 at y0, as n^2 rows of (x, y); cached. */
+function planeGrid(box: [number, number, number, number], n: number): Float32Array {
+  const key = `${n}:${box.join(",")}`;
+  let grid = grids.get(key);
+  if (!grid) {
+    grid = new Float32Array(2 * n * n);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        grid[2 * (r * n + c)] = box[0] + ((c + 0.5) / n) * (box[1] - box[0]);
+        grid[2 * (r * n + c) + 1] = box[2] + ((r + 0.5) / n) * (box[3] - box[2]);
+      }
+    }
+    grids.set(key, grid);
+  }
+  return grid;
+}
+
 /**
  * The network's predicted class and its softmax probability on an n x n grid over box = [x0, x1,
  * y0, y1] (row 0 at y0), from one forward pass of n^2 rows. A regression network (one output y)
@@ -52,18 +69,7 @@ export function boundaryGrid(
   n: number,
   d?: TwoD,
 ): { classes: Uint8Array; confidence: Float32Array } {
-  const key = `${n}:${box.join(",")}`;
-  let grid = grids.get(key);
-  if (!grid) {
-    grid = new Float32Array(2 * n * n);
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        grid[2 * (r * n + c)] = box[0] + ((c + 0.5) / n) * (box[1] - box[0]);
-        grid[2 * (r * n + c) + 1] = box[2] + ((r + 0.5) / n) * (box[3] - box[2]);
-      }
-    }
-    grids.set(key, grid);
-  }
+  const grid = planeGrid(box, n);
   const plane = d ? featured(d) : null;
   const logits = net.forward(plane ? planeInputs(plane, grid, n * n) : grid, n * n);
   const C = net.outputDim;

@@ -19,14 +19,13 @@ scope.onmessage = (ev: MessageEvent<CoordRequest>) => {
   const post = (m: CoordAnswer) => scope.postMessage(m);
   try {
     const t0 = performance.now();
-    const depth = Math.max(1, Math.min(LAB_COORD.maxDepth, msg.state.depth));
+    const depth = Math.max(1, Math.min(LAB_COORD.maxDepth, msg.state.hidden.length));
     const samples = Math.min(LAB_COORD.maxSamples, msg.state.samples);
     // A plain MLP: the check is about width (residual blocks and normalization are left out).
     const lab = toTrainConfig({
       ...msg.state,
       samples,
-      depth,
-      width: LAB_COORD.widths[0],
+      hidden: Array.from({ length: depth }, () => LAB_COORD.widths[0]),
       residual: 0,
       branchScale: "one",
       branchInit: "standard",

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { isPlain } from "../../../src/nn/architecture.js";
 import { getLoss } from "../../../src/nn/losses.js";
 import { networkPhase } from "../../../src/probe/inspect.js";
 import { buildNetwork, evaluate, train } from "../../../src/train/trainer.js";
@@ -6,6 +7,7 @@ import {
   CTRL_STOP,
   CTRL_TARGET,
   type FromWorker,
+  neuronViewFits,
   type StartMessage,
   type ToWorker,
   UNLIMITED_STEPS,
@@ -17,6 +19,7 @@ import { buildDataset } from "./dataset.js";
 import { JacobianViewer } from "./jacobian-view.js";
 import { LossStream } from "./loss-stream.js";
 import { ProbeViewer } from "./probe-view.js";
+import { unitMaps } from "./unit-maps.js";
 
 /**
  * The training worker: the same engine as the CLI (`train` from src/train, the same network,
@@ -77,11 +80,21 @@ async function run(msg: StartMessage): Promise<void> {
   const nEval = Math.min(EVAL_EXAMPLES, dataset.nTest);
   const points = dataset.plane || dataset.inputDim === 2 ? pointsOf(dataset) : null;
   let lastBoundary = -1e9;
+  // a plain MLP only: in residual blocks and normalized layers a layer's cache is not its unit's output
+  const small = points !== null && neuronViewFits(net.sizes) && isPlain(net.architecture);
   const postBoundary = (step: number) => {
     if (!points) return;
     lastBoundary = performance.now();
     const g = boundaryGrid(net, points.box, BOUNDARY_N, dataset);
     post({ type: "boundary", step, n: BOUNDARY_N, ...g }, [g.classes.buffer, g.confidence.buffer]);
+    if (small) {
+      // the boundary's forward pass left every layer's activations on the grid in its cache
+      const units = unitMaps(net, BOUNDARY_N, step);
+      post(
+        { type: "units", units },
+        [...units.maps, ...units.weights, ...units.biases].map((a) => a.buffer),
+      );
+    }
   };
   post({
     type: "ready",
@@ -95,6 +108,7 @@ async function run(msg: StartMessage): Promise<void> {
       meanField: networkPhase(net),
       points,
       paused: ctrl !== null,
+      neuronView: small,
       runInWorker: ++runsHere,
     },
   });
