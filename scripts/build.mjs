@@ -1,5 +1,5 @@
 // Build everything `npm start` and `npm test` need: the TypeScript sources (tsc -> dist/)
-// and, once they exist, the WebAssembly kernels and the browser app. Each step is skipped
+// and, once they exist, the WebAssembly and native kernels and the browser app. Each step is skipped
 // when its outputs are newer than its inputs.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -37,6 +37,11 @@ const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" 
 
 if (existsSync(join(root, "asc", "build.mjs"))) {
   sh(process.execPath, [join(root, "asc", "build.mjs")]);
+}
+// The native addon (built by npm install; rebuilt here when its C sources changed since, e.g. after
+// a merge: a stale addon would run old kernels). It skips itself when up to date and never fails.
+if (existsSync(join(root, "native", "build.mjs"))) {
+  sh(process.execPath, [join(root, "native", "build.mjs")]);
 }
 step(
   "typescript",
