@@ -256,7 +256,8 @@ export class WasmBackend extends FastPathBackend<number> {
     const put = (x: Float32Array, len: number, copy: boolean): number => {
       const p = at;
       if (copy) heap.f32(p, len).set(x.subarray(0, len));
-      at = (at + 4 * len + 63) & ~63;
+      // float arithmetic: a 32-bit `& ~63` would wrap addresses above 2 GiB to negative ones
+      at = Math.ceil((at + 4 * len) / 64) * 64;
       return p;
     };
     if (pa < 0) pa = put(a, m * k, true);
