@@ -109,7 +109,8 @@ test("parametrization, base width and zero readout are lab fields: in links, in 
   assert.equal(c.baseWidth, 32);
   assert.equal(c.readoutZero, true);
   assert.match(toCliCommand(p.a), /--parametrization mup .*--base-width 32 --readout-zero/);
-  assert.equal(toUrl(p.a, null, null), "width=128&param=mup&base=32&rz=true");
+  // the old width key reads as that width at the default depth; links now write the hidden list
+  assert.equal(toUrl(p.a, null, null), "hidden=128x4&param=mup&base=32&rz=true");
   const bad = parseUrl("?rz=yes");
   assert.equal(bad.a.readoutZero, false);
   assert.deepEqual(bad.problems, ['zero readout: "yes" is not true or false']);
