@@ -314,7 +314,7 @@ export const SETTINGS = {
     BRANCH_SCALES,
     "one",
     "model",
-    "residual branch scale alpha: one | const (--branch-const) | inv_sqrt_depth (1/sqrt(blocks)) | rezero | skipinit (learnable, from 0)",
+    "residual branch scale alpha (const: --branch-const; inv_sqrt_depth: 1/sqrt(blocks); rezero, skipinit: learnable, from 0)",
     { arg: "<scale>", since: "0.3.0", atInit: true, lab: { url: "alpha", label: "branch scale" } },
   ),
   branchConst: real({ min: 0, max: 1000 }, 1, "model", "the branch scale alpha of --branch-scale const", {
@@ -326,14 +326,14 @@ export const SETTINGS = {
     BRANCH_INITS,
     "standard",
     "model",
-    "residual branches' initialization: standard (--init as is) | fixup (Zhang et al. 2019; src/init/fixup.ts)",
+    "residual branches' initialization (standard: --init as is; fixup: Zhang et al. 2019, src/init/fixup.ts)",
     { arg: "<name>", since: "0.3.0", atInit: true, lab: { url: "binit", label: "branch init" } },
   ),
   norm: choice(
     NORM_KINDS,
     "none",
     "model",
-    "normalization of every hidden layer: none | batch (BatchNorm) | layer (LayerNorm)",
+    "normalization of every hidden layer (batch: BatchNorm, layer: LayerNorm)",
     {
       arg: "<kind>",
       since: "0.3.0",

@@ -73,8 +73,8 @@ export function trainCommand(io: CliIO): Command {
       const source = opts.load ?? opts.weights;
       progress.log(
         `initlab train: ${dataset.name} (${dataset.nTrain} train, ${dataset.nTest} test, ${config.preprocess}), ` +
-          `net ${network.sizes.join("-")} ${config.activation} ${source ? `loaded from ${source}` : config.init}, ` +
-          `${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, backend ${backend.name}`,
+          `net ${network.sizes.join("-")} ${config.activation} ${source ? `loaded from ${source}` : config.init}` +
+          `${architectureText(config)}, ${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, backend ${backend.name}`,
       );
       let lastProbe: ProbeSnapshot | null = null;
       let findingsShown = 0;
@@ -158,4 +158,16 @@ function testMetric(r: { testAccuracy: number; testR2?: number | null }): string
   return r.testR2 !== undefined
     ? `test R^2 ${formatFixed(r.testR2 ?? Number.NaN, 4)}`
     : `test accuracy ${formatPercent(r.testAccuracy, 2)}`;
+}
+
+/** ", residual blocks of 2 (alpha rezero), fixup, layer norm pre": what the header adds for a non-plain network. */
+function architectureText(config: TrainConfig): string {
+  let t = "";
+  if (config.residual > 0) {
+    const alpha = config.branchScale === "const" ? `const ${config.branchConst}` : config.branchScale;
+    t += `, residual blocks of ${config.residual} (alpha ${alpha})`;
+    if (config.branchInit !== "standard") t += `, ${config.branchInit}`;
+  }
+  if (config.norm !== "none") t += `, ${config.norm} norm ${config.normPlace}`;
+  return t;
 }
