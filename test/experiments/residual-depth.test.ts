@@ -6,15 +6,13 @@ import { test } from "node:test";
 import { bufferIO } from "../../src/cli/io.js";
 import { run } from "../../src/cli/main.js";
 import {
-  CONFIGS,
-  measureInit,
   PLANS,
   type ResidualDepthMeasures,
   type ResidualDepthPlan,
   residualDepthChecks,
   searchRates,
-  theoryGrowth,
 } from "../../src/experiments/catalogue/residual-depth.js";
+import { CONFIGS, measureInit, theoryGrowth } from "../../src/experiments/catalogue/residual-streams.js";
 import { combineCheck } from "../../src/experiments/harness/statistics.js";
 import { datasetFor } from "../../src/experiments/harness/train-run.js";
 import { verdict } from "../../src/experiments/harness/verdict.js";
