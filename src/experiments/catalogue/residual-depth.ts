@@ -353,6 +353,12 @@ export async function runResidualDepth(
     })),
   ];
 
+  const measuredLine = (c: (typeof CONFIGS)[number]): LineSeries => ({
+    name: c.key === "rezero" ? "ReZero" : c.label,
+    role: "measured",
+    markers: false,
+    points: s(c.key).growth.map((g, b) => [b, g] as [number, number]),
+  });
   const theoryLine = (name: string, key: ConfigKey): LineSeries => ({
     name,
     role: "theory",
@@ -367,13 +373,23 @@ export async function runResidualDepth(
       x: { label: "block b" },
       y: { label: "E[x_b^2] / E[x_0^2]", log: true },
       series: [
-        ...CONFIGS.map((c) => ({
-          name: c.key === "rezero" ? "ReZero" : c.label,
-          role: "measured" as const,
-          markers: false,
-          points: s(c.key).growth.map((g, b) => [b, g] as [number, number]),
-        })),
+        ...CONFIGS.map(measuredLine),
         theoryLine("theory 2^b (alpha = 1)", "one"),
+        theoryLine("theory (1 + 1/L)^b (1/sqrt(L))", "invSqrt"),
+        theoryLine("theory 1 (identity; plain He)", "fixup"),
+      ],
+      markLines: [{ axis: "y", value: Math.E, label: "e" }],
+    },
+    {
+      kind: "line",
+      id: "stream-bounded",
+      title: "The same without alpha = 1: the configurations whose stream stays bounded",
+      caption:
+        "1/sqrt(L) climbs to (1 + 1/L)^L < e; Fixup, ReZero and SkipInit stay exactly at 1; the plain He network keeps E[z^2] only in expectation: its geometric mean over networks drifts down (finite width, Hanin & Rolnick 2018).",
+      x: { label: "block b" },
+      y: { label: "E[x_b^2] / E[x_0^2]", log: true },
+      series: [
+        ...CONFIGS.filter((c) => c.key !== "one").map(measuredLine),
         theoryLine("theory (1 + 1/L)^b (1/sqrt(L))", "invSqrt"),
         theoryLine("theory 1 (identity; plain He)", "fixup"),
       ],
