@@ -87,6 +87,7 @@ test("dynamical-isometry: a tiny run end to end gives spectra, losses and a verd
       width: 16,
       depths: [2, 6],
       inputs: 2,
+      instances: 2,
       trainDepth: 3,
       trainWidth: 16,
       steps: 8,
