@@ -60,11 +60,21 @@ export interface BatchnormPlan {
 
 export const BN_PLANS: Record<"quick" | "full", BatchnormPlan> = {
   quick: {
-    train: { hidden: 10, width: 100, ...mnistSize(true, 300, 1), log2Lr: [-6, -5, -4, -3, -2, -1, 0, 1] },
+    train: {
+      hidden: 10,
+      width: 100,
+      ...mnistSize(true, 300, 1),
+      log2Lr: [-9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1],
+    },
     gradient: { hidden: 17, width: 256, batch: 256, batches: [32, 256] },
   },
   full: {
-    train: { hidden: 20, width: 100, ...mnistSize(false, 0, 2), log2Lr: [-6, -5, -4, -3, -2, -1, 0, 1] },
+    train: {
+      hidden: 20,
+      width: 100,
+      ...mnistSize(false, 0, 2),
+      log2Lr: [-9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1],
+    },
     gradient: { hidden: 33, width: 512, batch: 256, batches: [32, 128, 256, 512] },
   },
 };
