@@ -287,7 +287,7 @@ export const PRESETS: readonly Preset[] = [
       "Step 0, the gradient-norm bars: A (plain, BatchNorm) grows layer after layer toward the input, about " +
       "1.2x per layer in ||dL/dW|| (about 1.5x in its square at the lab's batch of 64; pi/(pi-1) is the large-batch " +
       "limit), hundreds of times in the square from the last hidden layer to the second; B (the same layers in " +
-      "residual blocks) grows far less. Without normalization (try it) He init keeps the gradient about level.",
+      "residual blocks) grows far less. Without normalization (try it) He init keeps it from growing toward the input.",
     tryNext: [
       { label: "no normalization", change: { norm: "none" } },
       { label: "LayerNorm instead", change: { norm: "layer" } },

@@ -255,7 +255,7 @@ export async function runBatchnormDepth(
     kind: "line",
     id: "grad-per-layer",
     title: `||dL/dW_l||^2 per hidden layer at initialization, ReLU ${H} x ${g.width}, batch ${g.batch}`,
-    caption: `Plain BatchNorm: the squared gradient grows toward the input (layer 1) by about pi/(pi-1) = ${fmt(lam, 4)} per layer (dashed: Yang et al. 2019's rate, anchored at the last hidden layer); residual blocks around the same layers flatten it; without normalization (He init) it stays level.`,
+    caption: `Plain BatchNorm: the squared gradient grows toward the input (layer 1) by about pi/(pi-1) = ${fmt(lam, 4)} per layer (dashed: Yang et al. 2019's rate, anchored at the last hidden layer); residual blocks around the same layers flatten it; without normalization (He init) it does not grow toward the input (it shrinks slightly, about 0.9 per layer).`,
     x: { label: "hidden layer (1 = nearest the input)" },
     y: { label: "||dL/dW_l||^2", log: true },
     series: [
