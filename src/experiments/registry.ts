@@ -16,6 +16,7 @@ import { momentsExperiment } from "./catalogue/moments.js";
 import { mupDepthExperiment } from "./catalogue/mup-depth.js";
 import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
 import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
+import { residualDepthExperiment } from "./catalogue/residual-depth.js";
 import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
 import { vanishingDepthExperiment } from "./catalogue/vanishing-depth.js";
 import { varianceFlowExperiment } from "./catalogue/variance-flow.js";
@@ -38,6 +39,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   mupTransferExperiment,
   lazyTrainingExperiment,
   mupDepthExperiment,
+  residualDepthExperiment,
   batchnormDepthExperiment,
 ].sort((a, b) => a.order - b.order);
 
