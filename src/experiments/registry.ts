@@ -2,6 +2,7 @@
  * The named experiments, in the issue's order. Adding one is one import and one entry here.
  */
 import { UserError } from "../errors.js";
+import { batchnormDepthExperiment } from "./catalogue/batchnorm-depth.js";
 import { dyingReluExperiment } from "./catalogue/dying-relu.js";
 import { dynamicalIsometryExperiment } from "./catalogue/dynamical-isometry.js";
 import { edgeOfChaosExperiment } from "./catalogue/edge-of-chaos.js";
@@ -39,6 +40,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lazyTrainingExperiment,
   mupDepthExperiment,
   residualDepthExperiment,
+  batchnormDepthExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

@@ -25,6 +25,7 @@ export {
   phaseText,
   recommendationText,
 } from "./format.js";
+export { type GradientGrowth, type GradientGrowthOptions, gradientGrowth } from "./gradient-growth.js";
 export { BOUNDED_BINS, GRAD_BINS, HIST_BINS, histogram, niceCeil, symmetricBins } from "./histogram.js";
 export {
   assess,

@@ -6,6 +6,7 @@
  */
 
 export { erf, erfc, normalCdf, normalPdf } from "../math/special.js";
+export { BN_RELU_GRADIENT_FACTOR } from "./batchnorm-gradient.js";
 export { BIVARIATE_DEFAULTS, type CorrelatedMoments, correlatedMoments, jumpPoints } from "./bivariate.js";
 export { closedForms, SELU_ALPHA, SELU_LAMBDA, truncatedMoments } from "./closed-forms.js";
 export {

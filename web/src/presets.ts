@@ -17,6 +17,9 @@ export interface Preset {
   compare: Partial<LabState> | null;
 }
 
+/** The best rate of sigmoid + BatchNorm in experiment batchnorm-depth's quick runs (docs/experiments.md). */
+const LR_BN_SIGMOID = 2 ** -5;
+
 const mnist: Partial<LabState> = {
   data: "mnist",
   preprocess: "standardize",
@@ -284,22 +287,55 @@ export const PRESETS: readonly Preset[] = [
     title: "BatchNorm rescues a deep sigmoid network with a bad init",
     claim:
       "Ioffe & Szegedy 2015: normalizing every layer's pre-activations makes training insensitive to the weights' " +
-      "scale, so a deep sigmoid MLP with tiny initial weights trains with BatchNorm and stalls without it.",
+      "scale, so a deep sigmoid MLP with small initial weights trains with BatchNorm and stalls without it " +
+      "(experiment batchnorm-depth, part a: the same 10 x 100 network and N(0, 0.05^2) init).",
     lookFor:
-      "A (no normalization): with N(0, 0.01^2) weights Var(z) shrinks by orders of magnitude per layer, the " +
-      "gradient vanishes toward the input and the loss stays near ln 10. B (BatchNorm before the sigmoid): every " +
-      "layer's input is rescaled to mean 0, variance 1 over the batch, and it learns.",
-    tryNext: [{ label: "LayerNorm instead", change: { norm: "layer" } }],
+      "A (no normalization): with N(0, 0.05^2) weights and 100 units each sigmoid layer multiplies the signal and " +
+      "the gradient by about sqrt(100 * 0.05^2) / 4 = 1/8, so the gradient vanishes toward the input and the loss " +
+      "stays near ln 10 at any rate. B (BatchNorm before the sigmoid): every layer's input is rescaled to mean 0, " +
+      "variance 1 over the batch, and it learns.",
+    tryNext: [
+      { label: "LayerNorm instead", change: { norm: "layer" } },
+      { label: "A at a 16x larger rate", change: { lr: LR_BN_SIGMOID * 16 } },
+    ],
     state: {
       ...mnist,
-      hidden: layers(10, 64),
+      hidden: layers(10, 100),
       activation: "sigmoid",
-      init: "normal(std=0.01)",
-      lr: 0.05,
+      init: "normal(std=0.05)",
+      lr: LR_BN_SIGMOID,
       steps: 1000,
       probeEvery: 20,
     },
     compare: { norm: "batch" },
+  }),
+  preset({
+    id: "batchnorm-gradient",
+    title: "BatchNorm makes a deep plain ReLU network's gradients explode at init; residual blocks remove it",
+    claim:
+      "Yang et al. 2019 (arXiv:1902.08129): with BatchNorm before every ReLU, a plain network's squared gradient " +
+      "norm grows by pi/(pi-1) = 1.467 per layer toward the input at initialization, whatever the init; residual " +
+      "connections around the same layers remove the explosion (experiment batchnorm-depth, parts b and c).",
+    lookFor:
+      "Step 0, the gradient-norm bars: A (plain, BatchNorm) grows layer after layer toward the input, about " +
+      "1.2x per layer in ||dL/dW|| (about 1.5x in its square at the lab's batch of 64; pi/(pi-1) is the large-batch " +
+      "limit), hundreds of times in the square from the last hidden layer to the second; B (the same layers in " +
+      "residual blocks) grows far less. Without normalization (try it) He init keeps it from growing toward the input.",
+    tryNext: [
+      { label: "no normalization", change: { norm: "none" } },
+      { label: "LayerNorm instead", change: { norm: "layer" } },
+    ],
+    state: {
+      ...mnist,
+      hidden: layers(17, 256),
+      activation: "relu",
+      init: "he_normal",
+      norm: "batch",
+      lr: 0.01,
+      steps: 300,
+      probeEvery: 10,
+    },
+    compare: { residual: 1 },
   }),
 ];
 
