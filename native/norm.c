@@ -19,6 +19,8 @@
  */
 #include "norm.h"
 
+#include "elementwise.h"
+
 #include <math.h>
 
 /* ---- scalar code: the reference's loops, for tails and non-x86 builds ------------------------- */
@@ -95,6 +97,10 @@ static void group_backward(const float *dy, const float *xhat, const float *gamm
 }
 
 #if INITLAB_X86
+
+/* The widest row the "features" kernels stage gamma (and beta, and the column sums) for in double on
+ * the stack (48 KiB at most); wider rows run the scalar code. */
+#define NORM_ROW_MAX 1024
 
 #define LD4(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
 #define ST4(p, v) _mm_storeu_ps((p), _mm256_cvtpd_ps(v))
@@ -218,7 +224,7 @@ TARGET_AVX2 static inline __m256d column4(const float *const p[4], size_t k) {
   return _mm256_set_pd(p[3][k], p[2][k], p[1][k], p[0][k]);
 }
 
-TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t n,
+TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
                                 double mu, double inv);
 
 /* Mean and 1 / sqrt(var + eps) of the rows p[0 .. 4B) (n columns each), lane r of vector b for row
@@ -257,8 +263,8 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_stats(const f
 
 /* Forward of the 4B rows from r (statistics computed or read, then each row's outputs). */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
-    const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t cols, size_t r, double eps,
-    float *mean, float *inv_std, int given, const int B) {
+    const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t cols, size_t r, double eps,
+    float *mean, float *inv_std, int given, float *h, int act, double param, const int B) {
   double mu[8], inv[8];
   if (given) {
     for (int q = 0; q < 4 * B; q++) {
@@ -279,21 +285,27 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
   }
   for (int q = 0; q < 4 * B; q++) {
     size_t o = (r + q) * cols;
-    row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu[q], inv[q]);
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu[q], inv[q]);
+    if (h) ew_activation_span(y + o, h + o, cols, act, param);
   }
 }
 
-/* The outputs of one row (n columns) with its statistics, 4 columns at a time. */
-TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t n,
+/* The outputs of one row (n columns) with its statistics, 4 columns at a time; gd and bd are gamma
+ * and beta as doubles (the same values: float -> double is exact). */
+TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
                                 double mu, double inv) {
   const __m256d vm = _mm256_set1_pd(mu), vi = _mm256_set1_pd(inv);
   size_t k = 0;
   for (; k + 4 <= n; k += 4) {
     __m128 h = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(LD4(x + k), vm), vi));
     _mm_storeu_ps(xhat + k, h);
-    ST4(y + k, _mm256_add_pd(_mm256_mul_pd(LD4(gamma + k), _mm256_cvtps_pd(h)), LD4(beta + k)));
+    ST4(y + k, _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(gd + k), _mm256_cvtps_pd(h)), _mm256_loadu_pd(bd + k)));
   }
-  group_out(x + k, y + k, xhat + k, gamma + k, beta + k, n - k, 1, 1, mu, inv);
+  for (; k < n; k++) {
+    float h = (float)(((double)x[k] - mu) * inv);
+    xhat[k] = h;
+    y[k] = (float)(gd[k] * (double)h + bd[k]);
+  }
 }
 
 /* Sums of dxhat = dy gamma and of dxhat xhat over the rows pd[0 .. 4B) / ph[0 .. 4B), lane r of
@@ -367,6 +379,37 @@ TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *
   }
 }
 
+/* The "features" axis of norm_forward, and h = phi(y) row by row when h is not NULL (each row's
+ * outputs are still in L1). */
+TARGET_AVX2 static void features_forward(const float *x, float *y, float *xhat, const float *gamma,
+                                         const float *beta, size_t rows, size_t cols, double eps, float *mean,
+                                         float *inv_std, int given, float *h, int act, double param) {
+  double gd[NORM_ROW_MAX], bd[NORM_ROW_MAX];
+  for (size_t k = 0; k < cols; k++) {
+    gd[k] = gamma[k];
+    bd[k] = beta[k];
+  }
+  size_t r = 0;
+  for (; r + 8 <= rows; r += 8)
+    rows_forward(x, y, xhat, gd, bd, cols, r, eps, mean, inv_std, given, h, act, param, 2);
+  for (; r + 4 <= rows; r += 4)
+    rows_forward(x, y, xhat, gd, bd, cols, r, eps, mean, inv_std, given, h, act, param, 1);
+  for (; r < rows; r++) {
+    size_t o = r * cols;
+    double mu, inv;
+    if (given) {
+      mu = mean[r];
+      inv = inv_std[r];
+    } else {
+      group_stats(x + o, cols, 1, eps, &mu, &inv);
+      mean[r] = (float)mu;
+      inv_std[r] = (float)inv;
+    }
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu, inv);
+    if (h) ew_activation_span(y + o, h + o, cols, act, param);
+  }
+}
+
 TARGET_AVX2 void norm_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta,
                               size_t rows, size_t cols, int axis, double eps, float *mean, float *inv_std,
                               int given) {
@@ -380,22 +423,25 @@ TARGET_AVX2 void norm_forward(const float *x, float *y, float *xhat, const float
       group_forward(x + j, y + j, xhat + j, gamma + j, beta + j, rows, cols, 0, eps, mean, inv_std, j, given);
     return;
   }
-  size_t r = 0;
-  for (; r + 8 <= rows; r += 8) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 2);
-  for (; r + 4 <= rows; r += 4) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 1);
-  for (; r < rows; r++) {
-    size_t o = r * cols;
-    double mu, inv;
-    if (given) {
-      mu = mean[r];
-      inv = inv_std[r];
-    } else {
-      group_stats(x + o, cols, 1, eps, &mu, &inv);
-      mean[r] = (float)mu;
-      inv_std[r] = (float)inv;
+  if (cols > NORM_ROW_MAX) {
+    for (size_t r = 0; r < rows; r++) {
+      size_t o = r * cols;
+      group_forward(x + o, y + o, xhat + o, gamma, beta, cols, 1, 1, eps, mean, inv_std, r, given);
     }
-    row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu, inv);
+    return;
   }
+  features_forward(x, y, xhat, gamma, beta, rows, cols, eps, mean, inv_std, given, NULL, 0, 0);
+}
+
+TARGET_AVX2 void norm_activation_forward(const float *x, float *y, float *xhat, const float *gamma,
+                                         const float *beta, size_t rows, size_t cols, int axis, double eps,
+                                         float *mean, float *inv_std, int given, float *h, int act, double param) {
+  if (axis == NORM_BATCH || cols > NORM_ROW_MAX) {
+    norm_forward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, inv_std, given);
+    ew_activation_span(y, h, rows * cols, act, param);
+    return;
+  }
+  features_forward(x, y, xhat, gamma, beta, rows, cols, eps, mean, inv_std, given, h, act, param);
 }
 
 TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *gamma, const float *inv_std,
@@ -427,6 +473,13 @@ TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *
 }
 
 #else
+
+void norm_activation_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta,
+                             size_t rows, size_t cols, int axis, double eps, float *mean, float *inv_std, int given,
+                             float *h, int act, double param) {
+  norm_forward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, inv_std, given);
+  ew_activation_span(y, h, rows * cols, act, param);
+}
 
 void norm_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t rows,
                   size_t cols, int axis, double eps, float *mean, float *inv_std, int given) {

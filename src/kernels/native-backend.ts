@@ -123,6 +123,32 @@ interface Addon {
     invStd: Float32Array,
     given: boolean,
   ): void;
+  normActivationForward(
+    x: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    given: boolean,
+    h: Float32Array,
+    act: number,
+    param: number,
+  ): void;
+  biasResidualForward(
+    src: Float32Array,
+    z: Float32Array,
+    b: Float32Array,
+    alpha: number,
+    s: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
   normBackward(
     dy: Float32Array,
     xhat: Float32Array,
@@ -173,6 +199,8 @@ export class NativeBackend extends FastPathBackend<Float32Array> {
       residualBackward: addon.residualBackward,
       normForward: addon.normForward,
       normBackward: addon.normBackward,
+      normActivationForward: addon.normActivationForward,
+      biasResidualForward: addon.biasResidualForward,
       sgdStep: (w, g, v, n, o) =>
         addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first, o.l1 ?? 0),
       adamStep: (w, g, m, v, n, o) =>

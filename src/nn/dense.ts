@@ -177,7 +177,6 @@ export class Dense {
 
   /** Forward with residual add and normalization (see the field docs); Z = X W^T is computed. */
   private forwardStructured(B: number): FloatArray {
-    const n = B * this.outDim;
     const out = this.outDim;
     const norm = this.norm;
     const k = this.activation.kernel;
@@ -186,10 +185,16 @@ export class Dense {
       // Z + b and phi in one kernel: U = S = Z here.
       this.backend.biasActivation(this.Z, this.b, this.H, B, out, k.op, k.param);
     } else {
-      this.backend.addRowVector(this.Z, this.b, B, out);
-      if (this.skipFrom) this.backend.residualForward(this.skipFrom.S, this.Z, this.alpha[0], this.S, n);
-      if (norm && this.normPlace === "pre") norm.forward(this.S, B);
-      this.activate(B);
+      // Z + b and the stream's add in one kernel; the normalization and phi in one kernel.
+      if (this.skipFrom)
+        this.backend.biasResidualForward(this.skipFrom.S, this.Z, this.b, this.alpha[0], this.S, B, out);
+      else this.backend.addRowVector(this.Z, this.b, B, out);
+      if (norm && this.normPlace === "pre" && k !== null && !this.slopes && this.H !== this.U)
+        norm.forward(this.S, B, this.H, k.op, k.param);
+      else {
+        if (norm && this.normPlace === "pre") norm.forward(this.S, B);
+        this.activate(B);
+      }
     }
     if (norm && this.normPlace === "post") norm.forward(this.H, B);
     return this.A;
