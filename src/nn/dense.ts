@@ -50,6 +50,8 @@ export class Dense {
   /** The activation's input U (S, or N(S) before "pre" normalization) and output H (A, or the input of "post" normalization). */
   U: FloatArray;
   H: FloatArray;
+  /** dZ's own buffer (dZ shares dS's when alpha is fixed at 1, see backwardStructured). */
+  private dZOwn: FloatArray;
   private dU: FloatArray;
   private dH: FloatArray;
   private zeroBias: FloatArray;
@@ -79,7 +81,7 @@ export class Dense {
       this.dSlopes = null;
     }
     this.X = this.Z = this.A = this.dZ = this.dX = alloc(0);
-    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.X;
+    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.dZOwn = this.X;
     this.alpha = alloc(1).fill(1);
     this.dAlpha = alloc(1);
     this.zeroBias = this.X;
@@ -96,7 +98,7 @@ export class Dense {
     this.capacity = B;
     this.Z = this.alloc(B * this.outDim);
     this.A = this.activation.name === "identity" ? this.Z : this.alloc(B * this.outDim);
-    this.dZ = this.alloc(B * this.outDim);
+    this.dZ = this.dZOwn = this.alloc(B * this.outDim);
     this.dX = this.alloc(B * this.inDim);
     this.S = this.dS = this.U = this.H = this.dU = this.dH = this.Z;
     this.dS = this.dZ;
@@ -211,7 +213,11 @@ export class Dense {
     } else this.activation.forward(this.U, this.H, n);
   }
 
-  /** Backward with normalization and residual add: fills dS, dZ (and dAlpha). */
+  /**
+   * Backward with normalization and residual add: fills dS, dZ (and dAlpha). With alpha fixed at 1
+   * (not learnable), dZ = 1 dS is dS bit for bit: dZ then names dS's buffer and dAlpha (no
+   * parameter's gradient) is not computed.
+   */
   private backwardStructured(dA: FloatArray, n: number): void {
     const norm = this.norm;
     let dH = dA;
@@ -226,7 +232,11 @@ export class Dense {
     if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
     // dS += the gradient through the next block's skip; then dZ = alpha dS and dL/dalpha (kernels).
     const skipGrad = this.skipTo ? this.skipTo.dS : null;
-    if (this.skipFrom) {
+    if (this.skipFrom && !this.alphaLearnable && this.alpha[0] === 1) {
+      if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
+      this.dZ = this.dS;
+    } else if (this.skipFrom) {
+      this.dZ = this.dZOwn;
       this.dAlpha[0] = this.backend.residualBackward(this.dS, skipGrad, this.Z, this.alpha[0], this.dZ, n);
     } else if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
   }
