@@ -15,4 +15,4 @@ export {
   shiftedSums,
   sumSquares,
 } from "./elementwise";
-export { normActivationForward, normBackward, normForward } from "./norm";
+export { normActivationBackward, normActivationForward, normBackward, normForward } from "./norm";

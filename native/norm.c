@@ -187,26 +187,6 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void batch_backward_blo
     }
 }
 
-/* dGamma and dBeta of the columns j .. j + 4V (V = 1 or 4), a column per lane. */
-TARGET_AVX2 static inline __attribute__((always_inline)) void column_grads_block(const float *dy, const float *xhat,
-                                                                                float *dgamma, float *dbeta,
-                                                                                size_t rows, size_t cols, size_t j,
-                                                                                const int V) {
-  __m256d sg[4], sb[4];
-  for (int v = 0; v < V; v++) sg[v] = sb[v] = _mm256_setzero_pd();
-  for (size_t i = 0; i < rows; i++)
-    for (int v = 0; v < V; v++) {
-      size_t o = i * cols + j + 4 * v;
-      __m256d d = LD4(dy + o);
-      sg[v] = _mm256_add_pd(sg[v], _mm256_mul_pd(d, LD4(xhat + o)));
-      sb[v] = _mm256_add_pd(sb[v], d);
-    }
-  for (int v = 0; v < V; v++) {
-    ST4(dgamma + j + 4 * v, sg[v]);
-    ST4(dbeta + j + 4 * v, sb[v]);
-  }
-}
-
 /* ---- features axis: 4 rows side by side, lane r = row r ------------------------------------- */
 
 /* The k-th elements of rows p[0..3] for k in [k, k + 4): out[q] = {p0[k+q], p1[k+q], p2[k+q], p3[k+q]}. */
@@ -309,10 +289,10 @@ TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const dou
 }
 
 /* Sums of dxhat = dy gamma and of dxhat xhat over the rows pd[0 .. 4B) / ph[0 .. 4B), lane r of
- * vector b for row 4b + r (B = 1 or 2, inlined with a constant B). */
+ * vector b for row 4b + r (B = 1 or 2, inlined with a constant B); gd is gamma in double. */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_grad_sums(const float *const pd[8],
                                                                             const float *const ph[8],
-                                                                            const float *gamma, size_t n,
+                                                                            const double *gd, size_t n,
                                                                             __m256d s1[2], __m256d s2[2],
                                                                             const int B) {
   __m256d d[4], h[4];
@@ -323,26 +303,54 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_grad_sums(con
       gather4x4(pd + 4 * b, k, d);
       gather4x4(ph + 4 * b, k, h);
       for (int q = 0; q < 4; q++) {
-        __m256d dh = _mm256_mul_pd(d[q], _mm256_set1_pd((double)gamma[k + q]));
+        __m256d dh = _mm256_mul_pd(d[q], _mm256_broadcast_sd(gd + k + q));
         s1[b] = _mm256_add_pd(s1[b], dh);
         s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, h[q]));
       }
     }
   for (; k < n; k++)
     for (int b = 0; b < B; b++) {
-      __m256d dh = _mm256_mul_pd(column4(pd + 4 * b, k), _mm256_set1_pd((double)gamma[k]));
+      __m256d dh = _mm256_mul_pd(column4(pd + 4 * b, k), _mm256_broadcast_sd(gd + k));
       s1[b] = _mm256_add_pd(s1[b], dh);
       s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, column4(ph + 4 * b, k)));
     }
 }
 
-TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *gamma, float *dx, size_t n, double m1,
-                               double m2, double inv);
+/*
+ * dx of one row (n columns) from its means m1, m2 and invStd, 4 columns at a time, and the column
+ * sums of the same row added to sg (dy xhat) and sb (dy): the rows arrive in order, so every column
+ * sum runs over the rows in the reference's order. Each dy element is read before the dx element
+ * at its place is written (dx may be dy). skip (may be NULL) is added to dx in float32 (the
+ * correctly rounded sum, as residualForward(dx, skip, 1, dx)).
+ */
+TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const double *gd, float *dx, double *sg, double *sb,
+                               const float *skip, size_t n, double m1, double m2, double inv) {
+  const __m256d v1 = _mm256_set1_pd(m1), v2 = _mm256_set1_pd(m2), vi = _mm256_set1_pd(inv);
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    __m256d d = LD4(dy + k), h = LD4(xhat + k);
+    _mm256_storeu_pd(sg + k, _mm256_add_pd(_mm256_loadu_pd(sg + k), _mm256_mul_pd(d, h)));
+    _mm256_storeu_pd(sb + k, _mm256_add_pd(_mm256_loadu_pd(sb + k), d));
+    __m256d dh = _mm256_mul_pd(d, _mm256_loadu_pd(gd + k));
+    __m256d t = _mm256_sub_pd(_mm256_sub_pd(dh, v1), _mm256_mul_pd(h, v2));
+    __m128 r = _mm256_cvtpd_ps(_mm256_mul_pd(vi, t));
+    if (skip) r = _mm_add_ps(r, _mm_loadu_ps(skip + k));
+    _mm_storeu_ps(dx + k, r);
+  }
+  for (; k < n; k++) {
+    double d = dy[k], h = xhat[k];
+    sg[k] += d * h;
+    sb[k] += d;
+    float r = (float)(inv * (d * gd[k] - m1 - h * m2));
+    dx[k] = skip ? r + skip[k] : r;
+  }
+}
 
-/* Backward (dx) of the 4B rows from r. */
+/* Backward (dx and the column sums) of the 4B rows from r. */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(const float *dy, const float *xhat,
-                                                                           const float *gamma, const float *inv_std,
-                                                                           float *dx, size_t cols, size_t r,
+                                                                           const double *gd, const float *inv_std,
+                                                                           float *dx, double *sg, double *sb,
+                                                                           const float *skip, size_t cols, size_t r,
                                                                            const int B) {
   const float *pd[8], *ph[8];
   for (int q = 0; q < 4 * B; q++) {
@@ -350,7 +358,7 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(cons
     ph[q] = xhat + (r + q) * cols;
   }
   __m256d s1[2], s2[2];
-  rows_grad_sums(pd, ph, gamma, cols, s1, s2, B);
+  rows_grad_sums(pd, ph, gd, cols, s1, s2, B);
   const __m256d nn = _mm256_set1_pd((double)cols);
   double m1[8], m2[8];
   for (int b = 0; b < B; b++) {
@@ -359,23 +367,50 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(cons
   }
   for (int q = 0; q < 4 * B; q++) {
     size_t o = (r + q) * cols;
-    row_dx(dy + o, xhat + o, gamma, dx + o, cols, m1[q], m2[q], (double)inv_std[r + q]);
+    row_dx(dy + o, xhat + o, gd, dx + o, sg, sb, skip ? skip + o : NULL, cols, m1[q], m2[q],
+           (double)inv_std[r + q]);
   }
 }
 
-/* dx of one row (n columns) from its means m1, m2 and invStd, 4 columns at a time. */
-TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *gamma, float *dx, size_t n, double m1,
-                               double m2, double inv) {
-  const __m256d v1 = _mm256_set1_pd(m1), v2 = _mm256_set1_pd(m2), vi = _mm256_set1_pd(inv);
-  size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    __m256d dh = _mm256_mul_pd(LD4(dy + k), LD4(gamma + k));
-    __m256d t = _mm256_sub_pd(_mm256_sub_pd(dh, v1), _mm256_mul_pd(LD4(xhat + k), v2));
-    ST4(dx + k, _mm256_mul_pd(vi, t));
+/*
+ * The "features" axis of the backward in one pass over blocks of 8 rows (each block's rows stay in
+ * L1 between its steps): with du, first du = dh phi' (ew_activation_backward, row by row) and dy =
+ * du, else dy = dh; then the rows' sums, dx (+ skip) and the column sums. cols <= NORM_ROW_MAX.
+ */
+TARGET_AVX2 static void features_backward(const float *dh, const float *u, const float *h, int act, double param,
+                                          float *du, const float *xhat, const float *gamma, const float *inv_std,
+                                          float *dx, float *dgamma, float *dbeta, const float *skip, size_t rows,
+                                          size_t cols) {
+  double gd[NORM_ROW_MAX], sg[NORM_ROW_MAX], sb[NORM_ROW_MAX];
+  for (size_t k = 0; k < cols; k++) {
+    gd[k] = gamma[k];
+    sg[k] = sb[k] = 0;
   }
-  for (; k < n; k++) {
-    double dh = (double)dy[k] * (double)gamma[k];
-    dx[k] = (float)(inv * (dh - m1 - (double)xhat[k] * m2));
+  const float *dy = du ? du : dh;
+  size_t r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    if (du) ew_activation_backward(u + r * cols, h + r * cols, dh + r * cols, du + r * cols, 8 * cols, act, param);
+    rows_backward(dy, xhat, gd, inv_std, dx, sg, sb, skip, cols, r, 2);
+  }
+  for (; r + 4 <= rows; r += 4) {
+    if (du) ew_activation_backward(u + r * cols, h + r * cols, dh + r * cols, du + r * cols, 4 * cols, act, param);
+    rows_backward(dy, xhat, gd, inv_std, dx, sg, sb, skip, cols, r, 1);
+  }
+  for (; r < rows; r++) {
+    size_t o = r * cols;
+    if (du) ew_activation_backward(u + o, h + o, dh + o, du + o, cols, act, param);
+    double s1 = 0, s2 = 0;
+    for (size_t k = 0; k < cols; k++) {
+      double d = (double)dy[o + k] * gd[k];
+      s1 += d;
+      s2 += d * (double)xhat[o + k];
+    }
+    row_dx(dy + o, xhat + o, gd, dx + o, sg, sb, skip ? skip + o : NULL, cols, s1 / (double)cols, s2 / (double)cols,
+           (double)inv_std[r]);
+  }
+  for (size_t k = 0; k < cols; k++) {
+    dgamma[k] = (float)sg[k];
+    dbeta[k] = (float)sb[k];
   }
 }
 
@@ -458,21 +493,46 @@ TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *
     }
     return;
   }
-  /* dGamma and dBeta read every row of dy before dx (which may be dy) is written. */
-  size_t j = 0;
-  for (; j + 16 <= cols; j += 16) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 4);
-  for (; j + 4 <= cols; j += 4) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 1);
-  column_grads(dy, xhat, dgamma, dbeta, rows, cols, j, cols);
-  size_t r = 0;
-  for (; r + 8 <= rows; r += 8) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 2);
-  for (; r + 4 <= rows; r += 4) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 1);
-  for (; r < rows; r++) {
-    size_t o = r * cols;
-    group_backward(dy + o, xhat + o, gamma, (double)inv_std[r], dx + o, cols, 1, 1);
+  if (cols > NORM_ROW_MAX) {
+    /* dGamma and dBeta read every row of dy before dx (which may be dy) is written. */
+    column_grads(dy, xhat, dgamma, dbeta, rows, cols, 0, cols);
+    for (size_t r = 0; r < rows; r++) {
+      size_t o = r * cols;
+      group_backward(dy + o, xhat + o, gamma, (double)inv_std[r], dx + o, cols, 1, 1);
+    }
+    return;
   }
+  features_backward(dy, NULL, NULL, 0, 0, NULL, xhat, gamma, inv_std, dx, dgamma, dbeta, NULL, rows, cols);
+}
+
+/* skip added to dx in float32 (residualForward(dx, skip, 1, dx)). */
+static void add_skip(float *dx, const float *skip, size_t n) {
+  for (size_t i = 0; i < n; i++) dx[i] += skip[i];
+}
+
+TARGET_AVX2 void norm_activation_backward(const float *dh, const float *u, const float *h, int act, double param,
+                                          float *du, const float *xhat, const float *gamma, const float *inv_std,
+                                          float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols, int axis,
+                                          const float *skip) {
+  if (axis == NORM_BATCH || cols > NORM_ROW_MAX) {
+    ew_activation_backward(u, h, dh, du, rows * cols, act, param);
+    norm_backward(du, xhat, gamma, inv_std, dx, dgamma, dbeta, rows, cols, axis);
+    if (skip) add_skip(dx, skip, rows * cols);
+    return;
+  }
+  features_backward(dh, u, h, act, param, du, xhat, gamma, inv_std, dx, dgamma, dbeta, skip, rows, cols);
 }
 
 #else
+
+void norm_activation_backward(const float *dh, const float *u, const float *h, int act, double param, float *du,
+                              const float *xhat, const float *gamma, const float *inv_std, float *dx, float *dgamma,
+                              float *dbeta, size_t rows, size_t cols, int axis, const float *skip) {
+  ew_activation_backward(u, h, dh, du, rows * cols, act, param);
+  norm_backward(du, xhat, gamma, inv_std, dx, dgamma, dbeta, rows, cols, axis);
+  if (skip)
+    for (size_t i = 0; i < rows * cols; i++) dx[i] += skip[i];
+}
 
 void norm_activation_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta,
                              size_t rows, size_t cols, int axis, double eps, float *mean, float *inv_std, int given,

@@ -30,4 +30,12 @@ INITLAB_INTERNAL void norm_activation_forward(const float *x, float *y, float *x
 INITLAB_INTERNAL void norm_backward(const float *dy, const float *xhat, const float *gamma, const float *inv_std,
                                     float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols, int axis);
 
+/* du = dh phi'(u, h) (ew_activation_backward), then norm_backward(du, ..., dx), then dx += skip in
+ * float32 when skip is not NULL (the gradient arriving through a residual skip). du, dx, dh, skip
+ * distinct. */
+INITLAB_INTERNAL void norm_activation_backward(const float *dh, const float *u, const float *h, int act, double param,
+                                               float *du, const float *xhat, const float *gamma,
+                                               const float *inv_std, float *dx, float *dgamma, float *dbeta,
+                                               size_t rows, size_t cols, int axis, const float *skip);
+
 #endif

@@ -225,6 +225,31 @@ export interface Backend {
     axis: NormAxis,
   ): void;
   /**
+   * The backward of normActivationForward, with the gradient of a residual skip, in one call:
+   *   du = dh phi'(u, h)  (activationBackward: u the activation's input, h its output);
+   *   normBackward(du, xhat, gamma, invStd, dx, dGamma, dBeta) (batch statistics);
+   *   dx[i] += skipGrad[i] when skipGrad is not null (in float32: residualForward(dx, skipGrad, 1, dx)).
+   * Bit for bit those three calls. du, dx, dh and skipGrad are distinct arrays.
+   */
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void;
+  /**
    * The add of a residual stream (x_{l+1} = x_l + alpha F(x_l), docs/architectures.md):
    * s[i] = src[i] + alpha z[i] for i < n, in double, rounded once (s may be src or z).
    */

@@ -341,6 +341,31 @@ export function biasResidualForward(
   }
 }
 
+/** activationBackward, normBackward, then dx += skipGrad (Backend.normActivationBackward). */
+export function normActivationBackward(
+  dh: FloatArray,
+  u: FloatArray,
+  h: FloatArray,
+  act: KernelActivation,
+  param: number,
+  du: FloatArray,
+  xhat: FloatArray,
+  gamma: FloatArray,
+  invStd: FloatArray,
+  dx: FloatArray,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  rows: number,
+  cols: number,
+  axis: NormAxis,
+  skipGrad: FloatArray | null,
+): void {
+  const n = rows * cols;
+  activationBackward(u, h, dh, du, n, act, param);
+  normBackward(du, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
+  if (skipGrad) residualForward(dx, skipGrad, 1, dx, n);
+}
+
 /** The residual add (Backend.residualForward): s = src + alpha z, in double, one rounding. */
 export function residualForward(
   src: FloatArray,

@@ -84,6 +84,25 @@ export interface FastKernels<H> {
     axis: number,
   ): void;
   residualForward(src: H, z: H, alpha: number, s: H, n: number): void;
+  /** act: KERNEL_ACTIVATION_CODE, axis: NORM_AXIS_CODE; rows, cols > 0; skipGrad null: none. */
+  normActivationBackward(
+    dh: H,
+    u: H,
+    h: H,
+    act: number,
+    param: number,
+    du: H,
+    xhat: H,
+    gamma: H,
+    invStd: H,
+    dx: H,
+    dGamma: H,
+    dBeta: H,
+    rows: number,
+    cols: number,
+    axis: number,
+    skipGrad: H | null,
+  ): void;
   /** rows, cols > 0. */
   biasResidualForward(src: H, z: H, b: H, alpha: number, s: H, rows: number, cols: number): void;
   /** skipGrad is null when nothing arrives through a skip. */
@@ -390,6 +409,84 @@ export abstract class FastPathBackend<H> implements Backend {
     const ps = this.reach(s, n, "s");
     if (pSrc === null || pz === null || ps === null) ew.residualForward(src, z, alpha, s, n);
     else this.kernels.residualForward(pSrc, pz, alpha, ps, n);
+  }
+
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void {
+    if (rows > 0 && cols > 0) {
+      const n = rows * cols;
+      const groups = axis === "batch" ? cols : rows;
+      const p = [
+        this.reach(dh, n, "dh"),
+        this.reach(u, n, "u"),
+        this.reach(h, n, "h"),
+        this.reach(du, n, "du"),
+        this.reach(xhat, n, "xhat"),
+        this.reach(gamma, cols, "gamma"),
+        this.reach(invStd, groups, "invStd"),
+        this.reach(dx, n, "dx"),
+        this.reach(dGamma, cols, "dGamma"),
+        this.reach(dBeta, cols, "dBeta"),
+      ];
+      const pt = skipGrad === null ? null : this.reach(skipGrad, n, "skipGrad");
+      if (!p.includes(null) && (skipGrad === null || pt !== null)) {
+        const [a, b, c, d, e, f, g, i, j, k] = p as H[];
+        const code = KERNEL_ACTIVATION_CODE[act];
+        this.kernels.normActivationBackward(
+          a,
+          b,
+          c,
+          code,
+          param,
+          d,
+          e,
+          f,
+          g,
+          i,
+          j,
+          k,
+          rows,
+          cols,
+          NORM_AXIS_CODE[axis],
+          pt,
+        );
+        return;
+      }
+    }
+    ew.normActivationBackward(
+      dh,
+      u,
+      h,
+      act,
+      param,
+      du,
+      xhat,
+      gamma,
+      invStd,
+      dx,
+      dGamma,
+      dBeta,
+      rows,
+      cols,
+      axis,
+      skipGrad,
+    );
   }
 
   biasResidualForward(

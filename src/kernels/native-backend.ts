@@ -140,6 +140,24 @@ interface Addon {
     act: number,
     param: number,
   ): void;
+  normActivationBackward(
+    dh: Float32Array,
+    u: Float32Array,
+    h: Float32Array,
+    act: number,
+    param: number,
+    du: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+    skipGrad: Float32Array | null,
+  ): void;
   biasResidualForward(
     src: Float32Array,
     z: Float32Array,
@@ -201,6 +219,7 @@ export class NativeBackend extends FastPathBackend<Float32Array> {
       normBackward: addon.normBackward,
       normActivationForward: addon.normActivationForward,
       biasResidualForward: addon.biasResidualForward,
+      normActivationBackward: addon.normActivationBackward,
       sgdStep: (w, g, v, n, o) =>
         addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first, o.l1 ?? 0),
       adamStep: (w, g, m, v, n, o) =>

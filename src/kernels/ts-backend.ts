@@ -213,6 +213,44 @@ export class TsBackend implements Backend {
     ew.residualForward(src, z, alpha, s, n);
   }
 
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void {
+    ew.normActivationBackward(
+      dh,
+      u,
+      h,
+      act,
+      param,
+      du,
+      xhat,
+      gamma,
+      invStd,
+      dx,
+      dGamma,
+      dBeta,
+      rows,
+      cols,
+      axis,
+      skipGrad,
+    );
+  }
+
   biasResidualForward(
     src: FloatArray,
     z: FloatArray,

@@ -216,7 +216,8 @@ export class Dense {
   /**
    * Backward with normalization and residual add: fills dS, dZ (and dAlpha). With alpha fixed at 1
    * (not learnable), dZ = 1 dS is dS bit for bit: dZ then names dS's buffer and dAlpha (no
-   * parameter's gradient) is not computed.
+   * parameter's gradient) is not computed. Before a "pre" normalization with a kernel activation,
+   * phi', the normalization's backward and the add of the skip's gradient run as one kernel.
    */
   private backwardStructured(dA: FloatArray, n: number): void {
     const norm = this.norm;
@@ -226,19 +227,27 @@ export class Dense {
       dH = this.dH;
     }
     const k = this.activation.kernel;
-    if (this.slopes) this.preluBackward(this.U, dH, this.dU, n);
-    else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
-    else this.activation.backward(this.U, this.H, dH, this.dU, n);
-    if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
     // dS += the gradient through the next block's skip; then dZ = alpha dS and dL/dalpha (kernels).
     const skipGrad = this.skipTo ? this.skipTo.dS : null;
-    if (this.skipFrom && !this.alphaLearnable && this.alpha[0] === 1) {
-      if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
-      this.dZ = this.dS;
-    } else if (this.skipFrom) {
+    const unitAlpha = this.skipFrom !== null && !this.alphaLearnable && this.alpha[0] === 1;
+    let pending = skipGrad;
+    if (norm && this.normPlace === "pre" && k !== null && !this.slopes && this.H !== this.U) {
+      const fuseSkip = this.skipFrom === null || unitAlpha;
+      norm.backwardActivation(dH, this.H, k.op, k.param, this.dU, this.dS, fuseSkip ? skipGrad : null);
+      if (fuseSkip) pending = null;
+    } else {
+      if (this.slopes) this.preluBackward(this.U, dH, this.dU, n);
+      else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
+      else this.activation.backward(this.U, this.H, dH, this.dU, n);
+      if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
+    }
+    if (this.skipFrom && !unitAlpha) {
       this.dZ = this.dZOwn;
-      this.dAlpha[0] = this.backend.residualBackward(this.dS, skipGrad, this.Z, this.alpha[0], this.dZ, n);
-    } else if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
+      this.dAlpha[0] = this.backend.residualBackward(this.dS, pending, this.Z, this.alpha[0], this.dZ, n);
+      return;
+    }
+    if (pending) this.backend.residualForward(this.dS, pending, 1, this.dS, n);
+    if (unitAlpha) this.dZ = this.dS;
   }
 
   /**

@@ -174,6 +174,47 @@ export class NormLayer {
   }
 
   /**
+   * The backward of forward(x, B, h, act, param) and of a residual skip, in one kernel
+   * (Backend.normActivationBackward): du = dh phi'(Y, h), then backward(du, dx), then
+   * dx += skipGrad (null: none). du, dx, dh and skipGrad are distinct.
+   */
+  backwardActivation(
+    dh: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    dx: FloatArray,
+    skipGrad: FloatArray | null,
+  ): void {
+    const { Y, xhat, gamma, invStd, dGamma, dBeta, batch: B, width: w, axis } = this;
+    if (this.lastMode !== "eval") {
+      this.backend.normActivationBackward(
+        dh,
+        Y,
+        h,
+        act,
+        param,
+        du,
+        xhat,
+        gamma,
+        invStd,
+        dx,
+        dGamma,
+        dBeta,
+        B,
+        w,
+        axis,
+        skipGrad,
+      );
+      return;
+    }
+    this.backend.activationBackward(Y, h, dh, du, B * w, act, param);
+    this.backward(du, dx);
+    if (skipGrad) this.backend.residualForward(dx, skipGrad, 1, dx, B * w);
+  }
+
+  /**
    * Backward from dy = dL/dY of the last forward pass: fills dGamma, dBeta and dx (may be dy).
    * After an "eval" forward the statistics are constants: dx = dy gamma invStd.
    */

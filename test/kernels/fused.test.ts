@@ -6,14 +6,20 @@
 //   bit the reference, h bit for bit the same backend's biasActivation of y with a zero bias (relu
 //   and leaky_relu also bit for bit the reference; sigmoid and tanh within 2.5 float32 ulps of it:
 //   elementwise.test.ts's 2 ulps from the exact function plus the reference's own rounding), both
-//   axes, given statistics, y left as normForward wrote it.
+//   axes, given statistics, y left as normForward wrote it;
+// - normActivationBackward: phi', the normalization's backward and the add of a skip's gradient in
+//   one call: du, dx, dGamma and dBeta bit for bit the reference (activationBackward, normBackward,
+//   residualForward(dx, skip, 1, dx)), with and without a skip gradient, both axes, every activation.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { KernelActivation, NormAxis } from "../../src/kernels/backend.js";
 import {
+  activationBackward,
   activationForward,
   biasResidualForward,
+  normActivationBackward,
   normActivationForward,
+  normBackward,
   normForward,
   residualForward,
 } from "../../src/kernels/elementwise.js";
@@ -91,6 +97,33 @@ test("the references: biasResidualForward is addRowVector then residualForward, 
   activationForward(y2, want, n, "relu", 0);
   assertSame(h, want, "h");
   assert.ok(h.some((v) => v === 0) && h.some((v) => v > 0), "relu clipped some and kept some");
+
+  const dh = randomArray(n, "fused ref dh");
+  const skip = randomArray(n, "fused ref skip");
+  const [du, dx, dg, db] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(cols),
+    new Float32Array(cols),
+  ];
+  normActivationBackward(dh, y1, h, "relu", 0, du, h1, gamma, i1, dx, dg, db, rows, cols, "features", skip);
+  const [du2, dx2, dg2, db2] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(cols),
+    new Float32Array(cols),
+  ];
+  activationBackward(y1, h, dh, du2, n, "relu", 0);
+  normBackward(du2, h1, gamma, i1, dx2, dg2, db2, rows, cols, "features");
+  for (const [i, v] of dx2.entries())
+    assert.equal(dx[i], Math.fround(v + skip[i]), `dx[${i}] = norm dx + skip`);
+  assertSame(du, du2, "du");
+  assertSame(dg, dg2, "dGamma");
+  assertSame(db, db2, "dBeta");
+  assert.ok(
+    du.some((v, i) => v === 0 && dh[i] !== 0),
+    "phi' = 0 where relu clipped",
+  );
 });
 
 for (const cand of candidates()) {
@@ -195,6 +228,79 @@ for (const cand of candidates()) {
                   for (let i = 0; i < n; i++) worst = Math.max(worst, ulps(h[i], want.h[i]));
                   assert.ok(worst <= 2.5, `h ${what}: ${worst} ulps from the reference`);
                 } else assertSame(h, want.h, `h ${what}`);
+              }
+      } finally {
+        be.dispose();
+      }
+    });
+
+    test("normActivationBackward equals the reference bit for bit (skip gradient or none, both axes)", async () => {
+      const be = await cand.create();
+      try {
+        for (const [rows, cols] of SHAPES)
+          for (const axis of ["batch", "features"] as NormAxis[])
+            for (const withSkip of [false, true])
+              for (const [act, param] of ACTIVATIONS) {
+                const what = `${rows}x${cols} ${axis} skip=${withSkip} ${act}`;
+                const n = rows * cols;
+                const groups = axis === "batch" ? cols : rows;
+                const u = randomArray(n, `fb u ${n}`);
+                const h = new Float32Array(n);
+                activationForward(u, h, n, act, param);
+                const dh = randomArray(n, `fb dh ${n}`);
+                const xhat = randomArray(n, `fb xhat ${n}`).map((v) => 2 * v);
+                const gamma = randomArray(cols, `fb g ${cols}`).map((v) => 1 + 0.5 * v);
+                const inv = randomArray(groups, `fb s ${groups}`).map((v) => 1.2 + v);
+                const skip = withSkip ? randomArray(n, `fb skip ${n}`) : null;
+                if (n > 4) dh[2] = Number.NaN;
+                const want = {
+                  du: new Float32Array(n),
+                  dx: new Float32Array(n),
+                  dg: new Float32Array(cols),
+                  db: new Float32Array(cols),
+                };
+                normActivationBackward(
+                  dh,
+                  u,
+                  h,
+                  act,
+                  param,
+                  want.du,
+                  xhat,
+                  gamma,
+                  inv,
+                  want.dx,
+                  want.dg,
+                  want.db,
+                  rows,
+                  cols,
+                  axis,
+                  skip,
+                );
+                const [du, dx, dg, db] = [be.alloc(n), be.alloc(n), be.alloc(cols), be.alloc(cols)];
+                const on = (x: Float32Array) => onBackend(be, x);
+                be.normActivationBackward(
+                  on(dh),
+                  on(u),
+                  on(h),
+                  act,
+                  param,
+                  du,
+                  on(xhat),
+                  on(gamma),
+                  on(inv),
+                  dx,
+                  dg,
+                  db,
+                  rows,
+                  cols,
+                  axis,
+                  skip && on(skip),
+                );
+                assertSame(du, want.du, `du ${what}`);
+                assertSame(dx, want.dx, `dx ${what}`);
+                assertSame(dg, want.dg, `dGamma ${what}`);
+                assertSame(db, want.db, `dBeta ${what}`);
               }
       } finally {
         be.dispose();
