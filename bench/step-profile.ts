@@ -68,13 +68,19 @@ for (const w of WORKLOADS.filter((x) => names.includes(x.name))) {
   const t0 = performance.now();
   train(config(steps), { dataset: data, backend: timed(be, totals) });
   const wall = (performance.now() - t0) / steps;
-  console.log(`\n${w.name}: ${plain.toFixed(0)} samples/s untimed (${((w.batch / plain) * 1e3).toFixed(0)} us/step); timed run ${(wall * 1e3).toFixed(0)} us/step wall`);
+  console.log(
+    `\n${w.name}: ${plain.toFixed(0)} samples/s untimed (${((w.batch / plain) * 1e3).toFixed(0)} us/step); timed run ${(wall * 1e3).toFixed(0)} us/step wall`,
+  );
   let sum = 0;
   for (const [k, [calls, ms]] of [...totals].sort((a, b) => b[1][1] - a[1][1])) {
     const us = (ms * 1e3) / steps;
     sum += us;
-    console.log(`  ${k.padEnd(36)} ${(calls / steps).toFixed(1).padStart(5)} calls ${us.toFixed(0).padStart(6)} us`);
+    console.log(
+      `  ${k.padEnd(36)} ${(calls / steps).toFixed(1).padStart(5)} calls ${us.toFixed(0).padStart(6)} us`,
+    );
   }
-  console.log(`  ${"kernels total".padEnd(36)} ${"".padStart(11)} ${sum.toFixed(0).padStart(6)} us; rest ${(wall * 1e3 - sum).toFixed(0)} us`);
+  console.log(
+    `  ${"kernels total".padEnd(36)} ${"".padStart(11)} ${sum.toFixed(0).padStart(6)} us; rest ${(wall * 1e3 - sum).toFixed(0)} us`,
+  );
 }
 be.dispose();

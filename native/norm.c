@@ -13,8 +13,11 @@
  * Vectors (AVX2, 4 doubles): the "batch" axis runs 4 columns per lane group over the rows, 4
  * such vectors at once; the "features" axis gathers 4 rows with a 4x4 transpose so that lane r
  * sums row r (8 rows at a time: two independent chains), and writes each row's outputs 4 columns
- * at a time. Tails (columns or rows that do
- * not fill a vector) run the scalar code, which is the reference's loop. The kernels run on the
+ * at a time; its backward is one pass over blocks of 8 rows, each row's dx computed as dGamma and
+ * dBeta's column sums are accumulated in double arrays row by row (the reference's order for each
+ * column). norm_activation_forward / _backward add the activation (and the skip gradient's add) row
+ * by row inside the same passes. Tails (columns or rows that do not fill a vector) run the scalar
+ * code, which is the reference's loop. The kernels run on the
  * calling thread, like the other element-wise kernels: the result never depends on threads.
  */
 #include "norm.h"
