@@ -214,29 +214,29 @@ TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const dou
  * 4b + r; B = 1 or 2 independent chains (inlined with a constant B). */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_stats(const float *const p[8], size_t n, double eps,
                                                                         __m256d mu[2], __m256d inv[2], const int B) {
+  /* The first pass keeps the rows' values, widened and transposed, for the second (n <= NORM_ROW_MAX). */
+  __m256d sc[2][NORM_ROW_MAX];
   __m256d s[2], ss[2], t[4];
   for (int b = 0; b < B; b++) s[b] = ss[b] = _mm256_setzero_pd();
   size_t k = 0;
   for (; k + 4 <= n; k += 4)
     for (int b = 0; b < B; b++) {
       gather4x4(p + 4 * b, k, t);
-      for (int q = 0; q < 4; q++) s[b] = _mm256_add_pd(s[b], t[q]);
-    }
-  for (; k < n; k++)
-    for (int b = 0; b < B; b++) s[b] = _mm256_add_pd(s[b], column4(p + 4 * b, k));
-  const __m256d nn = _mm256_set1_pd((double)n);
-  for (int b = 0; b < B; b++) mu[b] = _mm256_div_pd(s[b], nn);
-  for (k = 0; k + 4 <= n; k += 4)
-    for (int b = 0; b < B; b++) {
-      gather4x4(p + 4 * b, k, t);
       for (int q = 0; q < 4; q++) {
-        __m256d d = _mm256_sub_pd(t[q], mu[b]);
-        ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
+        sc[b][k + q] = t[q];
+        s[b] = _mm256_add_pd(s[b], t[q]);
       }
     }
   for (; k < n; k++)
     for (int b = 0; b < B; b++) {
-      __m256d d = _mm256_sub_pd(column4(p + 4 * b, k), mu[b]);
+      sc[b][k] = column4(p + 4 * b, k);
+      s[b] = _mm256_add_pd(s[b], sc[b][k]);
+    }
+  const __m256d nn = _mm256_set1_pd((double)n);
+  for (int b = 0; b < B; b++) mu[b] = _mm256_div_pd(s[b], nn);
+  for (k = 0; k < n; k++)
+    for (int b = 0; b < B; b++) {
+      __m256d d = _mm256_sub_pd(sc[b][k], mu[b]);
       ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
     }
   for (int b = 0; b < B; b++)
