@@ -208,7 +208,7 @@ TARGET_AVX2 static inline __m256d column4(const float *const p[4], size_t k) {
 }
 
 TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
-                                double mu, double inv);
+                                double mu, double inv, float *relu);
 
 /* Mean and 1 / sqrt(var + eps) of the rows p[0 .. 4B) (n columns each), lane r of vector b for row
  * 4b + r; B = 1 or 2 independent chains (inlined with a constant B). */
@@ -268,26 +268,32 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
   }
   for (int q = 0; q < 4 * B; q++) {
     size_t o = (r + q) * cols;
-    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu[q], inv[q]);
-    if (h) ew_activation_span(y + o, h + o, cols, act, param);
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu[q], inv[q], h && act == ACT_RELU ? h + o : NULL);
+    if (h && act != ACT_RELU) ew_activation_span(y + o, h + o, cols, act, param);
   }
 }
 
 /* The outputs of one row (n columns) with its statistics, 4 columns at a time; gd and bd are gamma
  * and beta as doubles (the same values: float -> double is exact). */
 TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
-                                double mu, double inv) {
+                                double mu, double inv, float *relu) {
   const __m256d vm = _mm256_set1_pd(mu), vi = _mm256_set1_pd(inv);
   size_t k = 0;
   for (; k + 4 <= n; k += 4) {
     __m128 h = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(LD4(x + k), vm), vi));
     _mm_storeu_ps(xhat + k, h);
-    ST4(y + k, _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(gd + k), _mm256_cvtps_pd(h)), _mm256_loadu_pd(bd + k)));
+    __m128 v = _mm256_cvtpd_ps(
+        _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(gd + k), _mm256_cvtps_pd(h)), _mm256_loadu_pd(bd + k)));
+    _mm_storeu_ps(y + k, v);
+    /* relu as the reference: v > 0 ? v : 0 (NaN and -0 give +0) */
+    if (relu) _mm_storeu_ps(relu + k, _mm_and_ps(v, _mm_cmpgt_ps(v, _mm_setzero_ps())));
   }
   for (; k < n; k++) {
     float h = (float)(((double)x[k] - mu) * inv);
     xhat[k] = h;
-    y[k] = (float)(gd[k] * (double)h + bd[k]);
+    float v = (float)(gd[k] * (double)h + bd[k]);
+    y[k] = v;
+    if (relu) relu[k] = v > 0 ? v : 0.0f;
   }
 }
 
@@ -443,8 +449,8 @@ TARGET_AVX2 static void features_forward(const float *x, float *y, float *xhat, 
       mean[r] = (float)mu;
       inv_std[r] = (float)inv;
     }
-    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu, inv);
-    if (h) ew_activation_span(y + o, h + o, cols, act, param);
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu, inv, h && act == ACT_RELU ? h + o : NULL);
+    if (h && act != ACT_RELU) ew_activation_span(y + o, h + o, cols, act, param);
   }
 }
 
