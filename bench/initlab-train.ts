@@ -63,6 +63,6 @@ export function measureInitlab(ws: Workload[], backend: Backend, seconds: number
     return () => train(config(steps), { dataset: data, backend, network }).final.samplesPerSecond;
   });
   const rates: number[][] = ws.map(() => []);
-  for (let r = 0; r < repeats; r++) runs.forEach((run, i) => rates[i].push(run()));
+  for (let r = 0; r < repeats; r++) for (const [i, run] of runs.entries()) rates[i].push(run());
   return rates.map((x) => x.sort((a, b) => a - b)[Math.floor(x.length / 2)]);
 }
