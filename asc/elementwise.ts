@@ -357,6 +357,37 @@ export function residualForward(src: usize, z: usize, alpha: f64, s: usize, n: i
 }
 
 /**
+ * The residual add with the branch's bias (see Backend.biasResidualForward): z[i, j] += b[j] (a
+ * float32 add, as addRowVector), then s = src + alpha z in double, one rounding.
+ */
+export function biasResidualForward(src: usize, z: usize, b: usize, alpha: f64, s: usize, rows: i32, cols: i32): void {
+  const va = f64x2.splat(alpha);
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    let j = 0;
+    for (; j + 2 <= cols; j += 2) {
+      const o = off + (<usize>j << 2);
+      const zb = f32x4.add(v128.load64_zero(z + o), v128.load64_zero(b + (<usize>j << 2)));
+      v128.store64_lane(z + o, zb, 0);
+      narrowStore(s + o, f64x2.add(widen(src + o), f64x2.mul(va, f64x2.promote_low_f32x4(zb))));
+    }
+    if (j < cols) {
+      const o = off + (<usize>j << 2);
+      const zj = load<f32>(z + o) + load<f32>(b + (<usize>j << 2));
+      store<f32>(z + o, zj);
+      store<f32>(s + o, <f32>(<f64>load<f32>(src + o) + alpha * <f64>zj));
+    }
+  }
+}
+
+/** h[i] = phi(y[i]) for i < n, y unchanged (biasActivation without the bias); h may be y. */
+export function activationSpan(y: usize, h: usize, n: i32, act: i32, param: f64): void {
+  if (act == IDENTITY) {
+    if (h != y) memory.copy(h, y, <usize>n << 2);
+  } else actSpan(y, h, n, act, param);
+}
+
+/**
  * Its backward (see Backend.residualBackward): dS += t (t = 0: none; a float32 add, the correctly
  * rounded sum like the reference's), dZ = alpha dS; returns sum dS z in double (two lanes, then the tail).
  */

@@ -6,6 +6,7 @@ export {
   activationBackward,
   adamStep,
   biasActivation,
+  biasResidualForward,
   countCellBins,
   countLinearBins,
   residualBackward,
@@ -14,4 +15,4 @@ export {
   shiftedSums,
   sumSquares,
 } from "./elementwise";
-export { normBackward, normForward } from "./norm";
+export { normActivationBackward, normActivationForward, normBackward, normForward } from "./norm";

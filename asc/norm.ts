@@ -8,7 +8,7 @@
 // The rest is the reference's IEEE double operations in its order (no fused multiply-add), each
 // float32 store rounding once: xhat = f32((x - mean) invStd), y = f32(gamma xhat + beta) from the
 // rounded xhat.
-import { narrowStore, widen } from "./elementwise";
+import { activationBackward, activationSpan, narrowStore, residualForward, widen } from "./elementwise";
 
 // NormAxis codes: NORM_AXIS_CODE in src/kernels/backend.ts.
 const BATCH: i32 = 0;
@@ -329,4 +329,54 @@ export function normBackward(
     const o = <usize>r * rs;
     groupBackward(dy + o, xhat + o, gamma, ld(invStd + (<usize>r << 2)), dx + o, cols, 4, 4);
   }
+}
+
+/** normForward, then h = phi(y) (Backend.normActivationForward; act: KERNEL_ACTIVATION_CODE). */
+export function normActivationForward(
+  x: usize,
+  y: usize,
+  xhat: usize,
+  gamma: usize,
+  beta: usize,
+  rows: i32,
+  cols: i32,
+  axis: i32,
+  eps: f64,
+  mean: usize,
+  invStd: usize,
+  given: i32,
+  h: usize,
+  act: i32,
+  param: f64,
+): void {
+  normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
+  activationSpan(y, h, rows * cols, act, param);
+}
+
+/**
+ * activationBackward, normBackward, then dx += skip (skip = 0: none) (Backend.normActivationBackward;
+ * act: KERNEL_ACTIVATION_CODE).
+ */
+export function normActivationBackward(
+  dh: usize,
+  u: usize,
+  h: usize,
+  act: i32,
+  param: f64,
+  du: usize,
+  xhat: usize,
+  gamma: usize,
+  invStd: usize,
+  dx: usize,
+  dGamma: usize,
+  dBeta: usize,
+  rows: i32,
+  cols: i32,
+  axis: i32,
+  skip: usize,
+): void {
+  const n = rows * cols;
+  activationBackward(u, h, dh, du, n, act, param);
+  normBackward(du, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
+  if (skip != 0) residualForward(dx, skip, 1.0, dx, n);
 }

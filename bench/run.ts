@@ -4,7 +4,8 @@
  * python3-torch), TensorFlow.js (wasm and cpu backends) — and the ratios initlab / peer, and of a
  * workload to its baseline (residual-layernorm / mlp-256x8) on each engine. An engine that is not
  * installed, or cannot build a workload's network, is skipped with a message. Options: --json, --seconds S (per measurement, default 3), --repeats R
- * (default 5), --workloads a,b, --engines initlab,torch,tfjs, --threads 1,2.
+ * (default 5), --workloads a,b, --engines initlab,torch,tfjs, --backends ts,wasm,native (initlab's),
+ * --threads 1,2.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,6 +27,7 @@ const seconds = Number(opt("seconds", "3"));
 const repeats = Number(opt("repeats", "5"));
 const threadList = opt("threads", "1,2").split(",").map(Number);
 const engines = opt("engines", "initlab,torch,tfjs").split(",");
+const backends = opt("backends", "ts,wasm,native").split(",");
 const workloads = WORKLOADS.filter((w) =>
   opt("workloads", WORKLOADS.map((x) => x.name).join(","))
     .split(",")
@@ -38,7 +40,7 @@ const results: Record<string, Row> = Object.fromEntries(workloads.map((w) => [w.
 const skipped: Record<string, string> = {};
 
 if (engines.includes("initlab")) {
-  for (const b of listBackends()) {
+  for (const b of listBackends().filter((x) => backends.includes(x.name))) {
     if (!b.available) {
       skipped[`initlab-${b.name}`] = b.reason ?? "unavailable";
       continue;
@@ -46,15 +48,16 @@ if (engines.includes("initlab")) {
     for (const t of threadList) {
       if (b.name === "ts" && t > 1) continue;
       const backend = await createBackend(b.name, { threads: t });
-      for (const w of workloads) {
-        log(`initlab ${b.name} x${t}: ${w.title}`);
-        results[w.name][`initlab-${b.name}-t${t}`] = measureInitlab(
-          w,
-          backend,
-          b.name === "ts" ? Math.min(seconds, 2) : seconds,
-          repeats,
-        );
-      }
+      log(`initlab ${b.name} x${t}: ${workloads.map((w) => w.name).join(", ")} (taking turns)`);
+      const rates = measureInitlab(
+        workloads,
+        backend,
+        b.name === "ts" ? Math.min(seconds, 2) : seconds,
+        repeats,
+      );
+      workloads.forEach((w, i) => {
+        results[w.name][`initlab-${b.name}-t${t}`] = rates[i];
+      });
       backend.dispose();
     }
   }

@@ -436,6 +436,76 @@ static napi_value js_residual_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* normActivationBackward(dh, u, h, act, param, du, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis, skip | null) */
+static napi_value js_norm_activation_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value argv[16];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 16) {
+    napi_throw_type_error(env, NULL, "normActivationBackward: 16 arguments expected");
+    return NULL;
+  }
+  ARG_I32(3, act);
+  ARG_F64(4, param);
+  ARG_I32(12, rows);
+  ARG_I32(13, cols);
+  ARG_I32(14, axis);
+  if (axis != NORM_BATCH && axis != NORM_FEATURES) {
+    napi_throw_range_error(env, NULL, "normActivationBackward: unknown axis code");
+    return NULL;
+  }
+  if (act < 0 || act >= ACT_COUNT) {
+    napi_throw_range_error(env, NULL, "normActivationBackward: unknown activation code");
+    return NULL;
+  }
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols, groups = axis == NORM_BATCH ? (size_t)cols : (size_t)rows;
+  float *dh, *u, *h, *du, *xhat, *gamma, *inv, *dx, *dgamma, *dbeta, *skip = NULL;
+  const char *m = "normActivationBackward: dh, u, h, du, xhat, dx must be Float32Arrays of rows*cols";
+  if (!get_f32(env, argv[0], n, &dh, m) || !get_f32(env, argv[1], n, &u, m) || !get_f32(env, argv[2], n, &h, m) ||
+      !get_f32(env, argv[5], n, &du, m) || !get_f32(env, argv[6], n, &xhat, m) || !get_f32(env, argv[9], n, &dx, m))
+    return NULL;
+  if (!get_f32(env, argv[7], (size_t)cols, &gamma, "normActivationBackward: gamma must be a Float32Array of cols"))
+    return NULL;
+  if (!get_f32(env, argv[8], groups, &inv, "normActivationBackward: invStd must be a Float32Array of one per group"))
+    return NULL;
+  if (!get_f32(env, argv[10], (size_t)cols, &dgamma, "normActivationBackward: dGamma must be a Float32Array of cols"))
+    return NULL;
+  if (!get_f32(env, argv[11], (size_t)cols, &dbeta, "normActivationBackward: dBeta must be a Float32Array of cols"))
+    return NULL;
+  napi_valuetype vt;
+  CHECK(napi_typeof(env, argv[15], &vt));
+  if (vt != napi_null &&
+      !get_f32(env, argv[15], n, &skip, "normActivationBackward: skip must be null or a Float32Array of rows*cols"))
+    return NULL;
+  norm_activation_backward(dh, u, h, act, param, du, xhat, gamma, inv, dx, dgamma, dbeta, (size_t)rows, (size_t)cols,
+                           axis, skip);
+  return NULL;
+}
+
+/* biasResidualForward(src, z, b, alpha, s, rows, cols) */
+static napi_value js_bias_residual_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) {
+    napi_throw_type_error(env, NULL, "biasResidualForward: 7 arguments expected");
+    return NULL;
+  }
+  ARG_F64(3, alpha);
+  ARG_I32(5, rows);
+  ARG_I32(6, cols);
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols;
+  float *src, *z, *b, *s;
+  if (!get_f32(env, argv[0], n, &src, "biasResidualForward: src must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[1], n, &z, "biasResidualForward: z must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[2], (size_t)cols, &b, "biasResidualForward: b must be a Float32Array of cols")) return NULL;
+  if (!get_f32(env, argv[4], n, &s, "biasResidualForward: s must be a Float32Array of rows*cols")) return NULL;
+  ew_bias_residual(src, z, b, alpha, s, (size_t)rows, (size_t)cols);
+  return NULL;
+}
+
 /* residualBackward(dS, skipGrad | null, z, alpha, dZ, n) -> dL/dalpha */
 static napi_value js_residual_backward(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -490,6 +560,52 @@ static napi_value js_norm_forward(napi_env env, napi_callback_info info) {
   if (!get_f32(env, argv[9], groups, &mean, "normForward: mean must be a Float32Array of one per group")) return NULL;
   if (!get_f32(env, argv[10], groups, &inv, "normForward: invStd must be a Float32Array of one per group")) return NULL;
   norm_forward(x, y, xhat, gamma, beta, (size_t)rows, (size_t)cols, axis, eps, mean, inv, given);
+  return NULL;
+}
+
+/* normActivationForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given, h, act, param) */
+static napi_value js_norm_activation_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 15) {
+    napi_throw_type_error(env, NULL, "normActivationForward: 15 arguments expected");
+    return NULL;
+  }
+  ARG_I32(5, rows);
+  ARG_I32(6, cols);
+  ARG_I32(7, axis);
+  ARG_F64(8, eps);
+  ARG_I32(13, act);
+  ARG_F64(14, param);
+  bool given;
+  CHECK(napi_get_value_bool(env, argv[11], &given));
+  if (axis != NORM_BATCH && axis != NORM_FEATURES) {
+    napi_throw_range_error(env, NULL, "normActivationForward: unknown axis code");
+    return NULL;
+  }
+  if (act < 0 || act >= ACT_COUNT) {
+    napi_throw_range_error(env, NULL, "normActivationForward: unknown activation code");
+    return NULL;
+  }
+  if (rows <= 0 || cols <= 0) return NULL;
+  size_t n = (size_t)rows * cols, groups = axis == NORM_BATCH ? (size_t)cols : (size_t)rows;
+  float *x, *y, *xhat, *gamma, *beta, *mean, *inv, *h;
+  if (!get_f32(env, argv[0], n, &x, "normActivationForward: x must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[1], n, &y, "normActivationForward: y must be a Float32Array of rows*cols")) return NULL;
+  if (!get_f32(env, argv[2], n, &xhat, "normActivationForward: xhat must be a Float32Array of rows*cols"))
+    return NULL;
+  if (!get_f32(env, argv[3], (size_t)cols, &gamma, "normActivationForward: gamma must be a Float32Array of cols"))
+    return NULL;
+  if (!get_f32(env, argv[4], (size_t)cols, &beta, "normActivationForward: beta must be a Float32Array of cols"))
+    return NULL;
+  if (!get_f32(env, argv[9], groups, &mean, "normActivationForward: mean must be a Float32Array of one per group"))
+    return NULL;
+  if (!get_f32(env, argv[10], groups, &inv, "normActivationForward: invStd must be a Float32Array of one per group"))
+    return NULL;
+  if (!get_f32(env, argv[12], n, &h, "normActivationForward: h must be a Float32Array of rows*cols")) return NULL;
+  norm_activation_forward(x, y, xhat, gamma, beta, (size_t)rows, (size_t)cols, axis, eps, mean, inv, given, h, act,
+                          param);
   return NULL;
 }
 
@@ -556,6 +672,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"residualBackward", NULL, js_residual_backward, NULL, NULL, NULL, napi_default, NULL},
       {"normForward", NULL, js_norm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"normBackward", NULL, js_norm_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"normActivationForward", NULL, js_norm_activation_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"biasResidualForward", NULL, js_bias_residual_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"normActivationBackward", NULL, js_norm_activation_backward, NULL, NULL, NULL, napi_default, NULL},
       {"cpu", NULL, js_cpu, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

@@ -158,6 +158,16 @@ EW_TARGET void ew_bias_activation(float *z, const float *b, float *a, size_t row
   }
 }
 
+EW_TARGET void ew_activation_span(const float *y, float *h, size_t n, int act, double param) {
+  if (act == ACT_IDENTITY) {
+    if (h != y) memmove(h, y, sizeof(float) * n);
+  } else if (act == ACT_LEAKY_RELU) {
+    leaky_span(y, h, n, param);
+  } else {
+    act_span(y, h, n, act);
+  }
+}
+
 EW_TARGET void ew_activation_backward(const float *z, const float *a, const float *da, float *dz, size_t n,
                                       int act, double param) {
   switch (act) {
@@ -360,6 +370,30 @@ EW_TARGET void ew_residual_forward(const float *src, const float *z, double alph
   }
 #endif
   for (; i < n; i++) s[i] = (float)((double)src[i] + alpha * (double)z[i]);
+}
+
+/* z[i, j] += b[j] (a float32 add, as ew_bias_activation), then s = src + alpha z in double, one
+ * rounding: addRowVector and ew_residual_forward in one pass. */
+EW_TARGET void ew_bias_residual(const float *src, float *z, const float *b, double alpha, float *s, size_t rows,
+                                size_t cols) {
+  for (size_t r = 0; r < rows; r++) {
+    const float *sr = src + r * cols;
+    float *zr = z + r * cols, *outr = s + r * cols;
+    size_t j = 0;
+#if EW_X86
+    const __m256d va = _mm256_set1_pd(alpha);
+    for (; j + 4 <= cols; j += 4) {
+      __m128 zj = _mm_add_ps(_mm_loadu_ps(zr + j), _mm_loadu_ps(b + j));
+      _mm_storeu_ps(zr + j, zj);
+      __m256d v = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(sr + j)), _mm256_mul_pd(va, _mm256_cvtps_pd(zj)));
+      _mm_storeu_ps(outr + j, _mm256_cvtpd_ps(v));
+    }
+#endif
+    for (; j < cols; j++) {
+      zr[j] += b[j];
+      outr[j] = (float)((double)sr[j] + alpha * (double)zr[j]);
+    }
+  }
 }
 
 /* dS += t (a float32 add: the correctly rounded sum, as the reference's double add rounded once),

@@ -26,6 +26,10 @@ double ew_sgd_step(float *w, const float *g, float *v, size_t n, double lr, doub
 double ew_adam_step(float *w, const float *g, float *m, float *v, size_t n, double lr, double b1, double b2,
                     double eps, double wd, double l1, double c1, double c2);
 
+/* h[i] = phi(y[i]) for i < n, y unchanged (ew_bias_activation without the bias); h may be y. */
+void ew_activation_span(const float *y, float *h, size_t n, int act, double param);
+/* addRowVector(z, b) then ew_residual_forward(src, z, alpha, s) in one pass (s may be src, not z). */
+void ew_bias_residual(const float *src, float *z, const float *b, double alpha, float *s, size_t rows, size_t cols);
 void ew_residual_forward(const float *src, const float *z, double alpha, float *s, size_t n);
 double ew_residual_backward(float *ds, const float *t, const float *z, double alpha, float *dz, size_t n);
 

@@ -13,11 +13,16 @@
  * Vectors (AVX2, 4 doubles): the "batch" axis runs 4 columns per lane group over the rows, 4
  * such vectors at once; the "features" axis gathers 4 rows with a 4x4 transpose so that lane r
  * sums row r (8 rows at a time: two independent chains), and writes each row's outputs 4 columns
- * at a time. Tails (columns or rows that do
- * not fill a vector) run the scalar code, which is the reference's loop. The kernels run on the
+ * at a time; its backward is one pass over blocks of 8 rows, each row's dx computed as dGamma and
+ * dBeta's column sums are accumulated in double arrays row by row (the reference's order for each
+ * column). norm_activation_forward / _backward add the activation (and the skip gradient's add) row
+ * by row inside the same passes. Tails (columns or rows that do not fill a vector) run the scalar
+ * code, which is the reference's loop. The kernels run on the
  * calling thread, like the other element-wise kernels: the result never depends on threads.
  */
 #include "norm.h"
+
+#include "elementwise.h"
 
 #include <math.h>
 
@@ -95,6 +100,10 @@ static void group_backward(const float *dy, const float *xhat, const float *gamm
 }
 
 #if INITLAB_X86
+
+/* The widest row the "features" kernels stage gamma (and beta, and the column sums) for in double on
+ * the stack (48 KiB at most); wider rows run the scalar code. */
+#define NORM_ROW_MAX 1024
 
 #define LD4(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
 #define ST4(p, v) _mm_storeu_ps((p), _mm256_cvtpd_ps(v))
@@ -181,26 +190,6 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void batch_backward_blo
     }
 }
 
-/* dGamma and dBeta of the columns j .. j + 4V (V = 1 or 4), a column per lane. */
-TARGET_AVX2 static inline __attribute__((always_inline)) void column_grads_block(const float *dy, const float *xhat,
-                                                                                float *dgamma, float *dbeta,
-                                                                                size_t rows, size_t cols, size_t j,
-                                                                                const int V) {
-  __m256d sg[4], sb[4];
-  for (int v = 0; v < V; v++) sg[v] = sb[v] = _mm256_setzero_pd();
-  for (size_t i = 0; i < rows; i++)
-    for (int v = 0; v < V; v++) {
-      size_t o = i * cols + j + 4 * v;
-      __m256d d = LD4(dy + o);
-      sg[v] = _mm256_add_pd(sg[v], _mm256_mul_pd(d, LD4(xhat + o)));
-      sb[v] = _mm256_add_pd(sb[v], d);
-    }
-  for (int v = 0; v < V; v++) {
-    ST4(dgamma + j + 4 * v, sg[v]);
-    ST4(dbeta + j + 4 * v, sb[v]);
-  }
-}
-
 /* ---- features axis: 4 rows side by side, lane r = row r ------------------------------------- */
 
 /* The k-th elements of rows p[0..3] for k in [k, k + 4): out[q] = {p0[k+q], p1[k+q], p2[k+q], p3[k+q]}. */
@@ -218,36 +207,36 @@ TARGET_AVX2 static inline __m256d column4(const float *const p[4], size_t k) {
   return _mm256_set_pd(p[3][k], p[2][k], p[1][k], p[0][k]);
 }
 
-TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t n,
-                                double mu, double inv);
+TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
+                                double mu, double inv, float *relu);
 
 /* Mean and 1 / sqrt(var + eps) of the rows p[0 .. 4B) (n columns each), lane r of vector b for row
  * 4b + r; B = 1 or 2 independent chains (inlined with a constant B). */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_stats(const float *const p[8], size_t n, double eps,
                                                                         __m256d mu[2], __m256d inv[2], const int B) {
+  /* The first pass keeps the rows' values, widened and transposed, for the second (n <= NORM_ROW_MAX). */
+  __m256d sc[2][NORM_ROW_MAX];
   __m256d s[2], ss[2], t[4];
   for (int b = 0; b < B; b++) s[b] = ss[b] = _mm256_setzero_pd();
   size_t k = 0;
   for (; k + 4 <= n; k += 4)
     for (int b = 0; b < B; b++) {
       gather4x4(p + 4 * b, k, t);
-      for (int q = 0; q < 4; q++) s[b] = _mm256_add_pd(s[b], t[q]);
-    }
-  for (; k < n; k++)
-    for (int b = 0; b < B; b++) s[b] = _mm256_add_pd(s[b], column4(p + 4 * b, k));
-  const __m256d nn = _mm256_set1_pd((double)n);
-  for (int b = 0; b < B; b++) mu[b] = _mm256_div_pd(s[b], nn);
-  for (k = 0; k + 4 <= n; k += 4)
-    for (int b = 0; b < B; b++) {
-      gather4x4(p + 4 * b, k, t);
       for (int q = 0; q < 4; q++) {
-        __m256d d = _mm256_sub_pd(t[q], mu[b]);
-        ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
+        sc[b][k + q] = t[q];
+        s[b] = _mm256_add_pd(s[b], t[q]);
       }
     }
   for (; k < n; k++)
     for (int b = 0; b < B; b++) {
-      __m256d d = _mm256_sub_pd(column4(p + 4 * b, k), mu[b]);
+      sc[b][k] = column4(p + 4 * b, k);
+      s[b] = _mm256_add_pd(s[b], sc[b][k]);
+    }
+  const __m256d nn = _mm256_set1_pd((double)n);
+  for (int b = 0; b < B; b++) mu[b] = _mm256_div_pd(s[b], nn);
+  for (k = 0; k < n; k++)
+    for (int b = 0; b < B; b++) {
+      __m256d d = _mm256_sub_pd(sc[b][k], mu[b]);
       ss[b] = _mm256_add_pd(ss[b], _mm256_mul_pd(d, d));
     }
   for (int b = 0; b < B; b++)
@@ -257,8 +246,8 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_stats(const f
 
 /* Forward of the 4B rows from r (statistics computed or read, then each row's outputs). */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
-    const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t cols, size_t r, double eps,
-    float *mean, float *inv_std, int given, const int B) {
+    const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t cols, size_t r, double eps,
+    float *mean, float *inv_std, int given, float *h, int act, double param, const int B) {
   double mu[8], inv[8];
   if (given) {
     for (int q = 0; q < 4 * B; q++) {
@@ -279,28 +268,40 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_forward(
   }
   for (int q = 0; q < 4 * B; q++) {
     size_t o = (r + q) * cols;
-    row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu[q], inv[q]);
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu[q], inv[q], h && act == ACT_RELU ? h + o : NULL);
+    if (h && act != ACT_RELU) ew_activation_span(y + o, h + o, cols, act, param);
   }
 }
 
-/* The outputs of one row (n columns) with its statistics, 4 columns at a time. */
-TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t n,
-                                double mu, double inv) {
+/* The outputs of one row (n columns) with its statistics, 4 columns at a time; gd and bd are gamma
+ * and beta as doubles (the same values: float -> double is exact). */
+TARGET_AVX2 static void row_out(const float *x, float *y, float *xhat, const double *gd, const double *bd, size_t n,
+                                double mu, double inv, float *relu) {
   const __m256d vm = _mm256_set1_pd(mu), vi = _mm256_set1_pd(inv);
   size_t k = 0;
   for (; k + 4 <= n; k += 4) {
     __m128 h = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_sub_pd(LD4(x + k), vm), vi));
     _mm_storeu_ps(xhat + k, h);
-    ST4(y + k, _mm256_add_pd(_mm256_mul_pd(LD4(gamma + k), _mm256_cvtps_pd(h)), LD4(beta + k)));
+    __m128 v = _mm256_cvtpd_ps(
+        _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(gd + k), _mm256_cvtps_pd(h)), _mm256_loadu_pd(bd + k)));
+    _mm_storeu_ps(y + k, v);
+    /* relu as the reference: v > 0 ? v : 0 (NaN and -0 give +0) */
+    if (relu) _mm_storeu_ps(relu + k, _mm_and_ps(v, _mm_cmpgt_ps(v, _mm_setzero_ps())));
   }
-  group_out(x + k, y + k, xhat + k, gamma + k, beta + k, n - k, 1, 1, mu, inv);
+  for (; k < n; k++) {
+    float h = (float)(((double)x[k] - mu) * inv);
+    xhat[k] = h;
+    float v = (float)(gd[k] * (double)h + bd[k]);
+    y[k] = v;
+    if (relu) relu[k] = v > 0 ? v : 0.0f;
+  }
 }
 
 /* Sums of dxhat = dy gamma and of dxhat xhat over the rows pd[0 .. 4B) / ph[0 .. 4B), lane r of
- * vector b for row 4b + r (B = 1 or 2, inlined with a constant B). */
+ * vector b for row 4b + r (B = 1 or 2, inlined with a constant B); gd is gamma in double. */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_grad_sums(const float *const pd[8],
                                                                             const float *const ph[8],
-                                                                            const float *gamma, size_t n,
+                                                                            const double *gd, size_t n,
                                                                             __m256d s1[2], __m256d s2[2],
                                                                             const int B) {
   __m256d d[4], h[4];
@@ -311,26 +312,54 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_grad_sums(con
       gather4x4(pd + 4 * b, k, d);
       gather4x4(ph + 4 * b, k, h);
       for (int q = 0; q < 4; q++) {
-        __m256d dh = _mm256_mul_pd(d[q], _mm256_set1_pd((double)gamma[k + q]));
+        __m256d dh = _mm256_mul_pd(d[q], _mm256_broadcast_sd(gd + k + q));
         s1[b] = _mm256_add_pd(s1[b], dh);
         s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, h[q]));
       }
     }
   for (; k < n; k++)
     for (int b = 0; b < B; b++) {
-      __m256d dh = _mm256_mul_pd(column4(pd + 4 * b, k), _mm256_set1_pd((double)gamma[k]));
+      __m256d dh = _mm256_mul_pd(column4(pd + 4 * b, k), _mm256_broadcast_sd(gd + k));
       s1[b] = _mm256_add_pd(s1[b], dh);
       s2[b] = _mm256_add_pd(s2[b], _mm256_mul_pd(dh, column4(ph + 4 * b, k)));
     }
 }
 
-TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *gamma, float *dx, size_t n, double m1,
-                               double m2, double inv);
+/*
+ * dx of one row (n columns) from its means m1, m2 and invStd, 4 columns at a time, and the column
+ * sums of the same row added to sg (dy xhat) and sb (dy): the rows arrive in order, so every column
+ * sum runs over the rows in the reference's order. Each dy element is read before the dx element
+ * at its place is written (dx may be dy). skip (may be NULL) is added to dx in float32 (the
+ * correctly rounded sum, as residualForward(dx, skip, 1, dx)).
+ */
+TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const double *gd, float *dx, double *sg, double *sb,
+                               const float *skip, size_t n, double m1, double m2, double inv) {
+  const __m256d v1 = _mm256_set1_pd(m1), v2 = _mm256_set1_pd(m2), vi = _mm256_set1_pd(inv);
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    __m256d d = LD4(dy + k), h = LD4(xhat + k);
+    _mm256_storeu_pd(sg + k, _mm256_add_pd(_mm256_loadu_pd(sg + k), _mm256_mul_pd(d, h)));
+    _mm256_storeu_pd(sb + k, _mm256_add_pd(_mm256_loadu_pd(sb + k), d));
+    __m256d dh = _mm256_mul_pd(d, _mm256_loadu_pd(gd + k));
+    __m256d t = _mm256_sub_pd(_mm256_sub_pd(dh, v1), _mm256_mul_pd(h, v2));
+    __m128 r = _mm256_cvtpd_ps(_mm256_mul_pd(vi, t));
+    if (skip) r = _mm_add_ps(r, _mm_loadu_ps(skip + k));
+    _mm_storeu_ps(dx + k, r);
+  }
+  for (; k < n; k++) {
+    double d = dy[k], h = xhat[k];
+    sg[k] += d * h;
+    sb[k] += d;
+    float r = (float)(inv * (d * gd[k] - m1 - h * m2));
+    dx[k] = skip ? r + skip[k] : r;
+  }
+}
 
-/* Backward (dx) of the 4B rows from r. */
+/* Backward (dx and the column sums) of the 4B rows from r. */
 TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(const float *dy, const float *xhat,
-                                                                           const float *gamma, const float *inv_std,
-                                                                           float *dx, size_t cols, size_t r,
+                                                                           const double *gd, const float *inv_std,
+                                                                           float *dx, double *sg, double *sb,
+                                                                           const float *skip, size_t cols, size_t r,
                                                                            const int B) {
   const float *pd[8], *ph[8];
   for (int q = 0; q < 4 * B; q++) {
@@ -338,7 +367,7 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(cons
     ph[q] = xhat + (r + q) * cols;
   }
   __m256d s1[2], s2[2];
-  rows_grad_sums(pd, ph, gamma, cols, s1, s2, B);
+  rows_grad_sums(pd, ph, gd, cols, s1, s2, B);
   const __m256d nn = _mm256_set1_pd((double)cols);
   double m1[8], m2[8];
   for (int b = 0; b < B; b++) {
@@ -347,23 +376,81 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void rows_backward(cons
   }
   for (int q = 0; q < 4 * B; q++) {
     size_t o = (r + q) * cols;
-    row_dx(dy + o, xhat + o, gamma, dx + o, cols, m1[q], m2[q], (double)inv_std[r + q]);
+    row_dx(dy + o, xhat + o, gd, dx + o, sg, sb, skip ? skip + o : NULL, cols, m1[q], m2[q],
+           (double)inv_std[r + q]);
   }
 }
 
-/* dx of one row (n columns) from its means m1, m2 and invStd, 4 columns at a time. */
-TARGET_AVX2 static void row_dx(const float *dy, const float *xhat, const float *gamma, float *dx, size_t n, double m1,
-                               double m2, double inv) {
-  const __m256d v1 = _mm256_set1_pd(m1), v2 = _mm256_set1_pd(m2), vi = _mm256_set1_pd(inv);
-  size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    __m256d dh = _mm256_mul_pd(LD4(dy + k), LD4(gamma + k));
-    __m256d t = _mm256_sub_pd(_mm256_sub_pd(dh, v1), _mm256_mul_pd(LD4(xhat + k), v2));
-    ST4(dx + k, _mm256_mul_pd(vi, t));
+/*
+ * The "features" axis of the backward in one pass over blocks of 8 rows (each block's rows stay in
+ * L1 between its steps): with du, first du = dh phi' (ew_activation_backward, row by row) and dy =
+ * du, else dy = dh; then the rows' sums, dx (+ skip) and the column sums. cols <= NORM_ROW_MAX.
+ */
+TARGET_AVX2 static void features_backward(const float *dh, const float *u, const float *h, int act, double param,
+                                          float *du, const float *xhat, const float *gamma, const float *inv_std,
+                                          float *dx, float *dgamma, float *dbeta, const float *skip, size_t rows,
+                                          size_t cols) {
+  double gd[NORM_ROW_MAX], sg[NORM_ROW_MAX], sb[NORM_ROW_MAX];
+  for (size_t k = 0; k < cols; k++) {
+    gd[k] = gamma[k];
+    sg[k] = sb[k] = 0;
   }
-  for (; k < n; k++) {
-    double dh = (double)dy[k] * (double)gamma[k];
-    dx[k] = (float)(inv * (dh - m1 - (double)xhat[k] * m2));
+  const float *dy = du ? du : dh;
+  size_t r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    if (du) ew_activation_backward(u + r * cols, h + r * cols, dh + r * cols, du + r * cols, 8 * cols, act, param);
+    rows_backward(dy, xhat, gd, inv_std, dx, sg, sb, skip, cols, r, 2);
+  }
+  for (; r + 4 <= rows; r += 4) {
+    if (du) ew_activation_backward(u + r * cols, h + r * cols, dh + r * cols, du + r * cols, 4 * cols, act, param);
+    rows_backward(dy, xhat, gd, inv_std, dx, sg, sb, skip, cols, r, 1);
+  }
+  for (; r < rows; r++) {
+    size_t o = r * cols;
+    if (du) ew_activation_backward(u + o, h + o, dh + o, du + o, cols, act, param);
+    double s1 = 0, s2 = 0;
+    for (size_t k = 0; k < cols; k++) {
+      double d = (double)dy[o + k] * gd[k];
+      s1 += d;
+      s2 += d * (double)xhat[o + k];
+    }
+    row_dx(dy + o, xhat + o, gd, dx + o, sg, sb, skip ? skip + o : NULL, cols, s1 / (double)cols, s2 / (double)cols,
+           (double)inv_std[r]);
+  }
+  for (size_t k = 0; k < cols; k++) {
+    dgamma[k] = (float)sg[k];
+    dbeta[k] = (float)sb[k];
+  }
+}
+
+/* The "features" axis of norm_forward, and h = phi(y) row by row when h is not NULL (each row's
+ * outputs are still in L1). */
+TARGET_AVX2 static void features_forward(const float *x, float *y, float *xhat, const float *gamma,
+                                         const float *beta, size_t rows, size_t cols, double eps, float *mean,
+                                         float *inv_std, int given, float *h, int act, double param) {
+  double gd[NORM_ROW_MAX], bd[NORM_ROW_MAX];
+  for (size_t k = 0; k < cols; k++) {
+    gd[k] = gamma[k];
+    bd[k] = beta[k];
+  }
+  size_t r = 0;
+  for (; r + 8 <= rows; r += 8)
+    rows_forward(x, y, xhat, gd, bd, cols, r, eps, mean, inv_std, given, h, act, param, 2);
+  for (; r + 4 <= rows; r += 4)
+    rows_forward(x, y, xhat, gd, bd, cols, r, eps, mean, inv_std, given, h, act, param, 1);
+  for (; r < rows; r++) {
+    size_t o = r * cols;
+    double mu, inv;
+    if (given) {
+      mu = mean[r];
+      inv = inv_std[r];
+    } else {
+      group_stats(x + o, cols, 1, eps, &mu, &inv);
+      mean[r] = (float)mu;
+      inv_std[r] = (float)inv;
+    }
+    row_out(x + o, y + o, xhat + o, gd, bd, cols, mu, inv, h && act == ACT_RELU ? h + o : NULL);
+    if (h && act != ACT_RELU) ew_activation_span(y + o, h + o, cols, act, param);
   }
 }
 
@@ -380,22 +467,25 @@ TARGET_AVX2 void norm_forward(const float *x, float *y, float *xhat, const float
       group_forward(x + j, y + j, xhat + j, gamma + j, beta + j, rows, cols, 0, eps, mean, inv_std, j, given);
     return;
   }
-  size_t r = 0;
-  for (; r + 8 <= rows; r += 8) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 2);
-  for (; r + 4 <= rows; r += 4) rows_forward(x, y, xhat, gamma, beta, cols, r, eps, mean, inv_std, given, 1);
-  for (; r < rows; r++) {
-    size_t o = r * cols;
-    double mu, inv;
-    if (given) {
-      mu = mean[r];
-      inv = inv_std[r];
-    } else {
-      group_stats(x + o, cols, 1, eps, &mu, &inv);
-      mean[r] = (float)mu;
-      inv_std[r] = (float)inv;
+  if (cols > NORM_ROW_MAX) {
+    for (size_t r = 0; r < rows; r++) {
+      size_t o = r * cols;
+      group_forward(x + o, y + o, xhat + o, gamma, beta, cols, 1, 1, eps, mean, inv_std, r, given);
     }
-    row_out(x + o, y + o, xhat + o, gamma, beta, cols, mu, inv);
+    return;
   }
+  features_forward(x, y, xhat, gamma, beta, rows, cols, eps, mean, inv_std, given, NULL, 0, 0);
+}
+
+TARGET_AVX2 void norm_activation_forward(const float *x, float *y, float *xhat, const float *gamma,
+                                         const float *beta, size_t rows, size_t cols, int axis, double eps,
+                                         float *mean, float *inv_std, int given, float *h, int act, double param) {
+  if (axis == NORM_BATCH || cols > NORM_ROW_MAX) {
+    norm_forward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, inv_std, given);
+    ew_activation_span(y, h, rows * cols, act, param);
+    return;
+  }
+  features_forward(x, y, xhat, gamma, beta, rows, cols, eps, mean, inv_std, given, h, act, param);
 }
 
 TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *gamma, const float *inv_std,
@@ -412,21 +502,53 @@ TARGET_AVX2 void norm_backward(const float *dy, const float *xhat, const float *
     }
     return;
   }
-  /* dGamma and dBeta read every row of dy before dx (which may be dy) is written. */
-  size_t j = 0;
-  for (; j + 16 <= cols; j += 16) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 4);
-  for (; j + 4 <= cols; j += 4) column_grads_block(dy, xhat, dgamma, dbeta, rows, cols, j, 1);
-  column_grads(dy, xhat, dgamma, dbeta, rows, cols, j, cols);
-  size_t r = 0;
-  for (; r + 8 <= rows; r += 8) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 2);
-  for (; r + 4 <= rows; r += 4) rows_backward(dy, xhat, gamma, inv_std, dx, cols, r, 1);
-  for (; r < rows; r++) {
-    size_t o = r * cols;
-    group_backward(dy + o, xhat + o, gamma, (double)inv_std[r], dx + o, cols, 1, 1);
+  if (cols > NORM_ROW_MAX) {
+    /* dGamma and dBeta read every row of dy before dx (which may be dy) is written. */
+    column_grads(dy, xhat, dgamma, dbeta, rows, cols, 0, cols);
+    for (size_t r = 0; r < rows; r++) {
+      size_t o = r * cols;
+      group_backward(dy + o, xhat + o, gamma, (double)inv_std[r], dx + o, cols, 1, 1);
+    }
+    return;
   }
+  features_backward(dy, NULL, NULL, 0, 0, NULL, xhat, gamma, inv_std, dx, dgamma, dbeta, NULL, rows, cols);
+}
+
+/* skip added to dx in float32 (residualForward(dx, skip, 1, dx)). */
+static void add_skip(float *dx, const float *skip, size_t n) {
+  for (size_t i = 0; i < n; i++) dx[i] += skip[i];
+}
+
+TARGET_AVX2 void norm_activation_backward(const float *dh, const float *u, const float *h, int act, double param,
+                                          float *du, const float *xhat, const float *gamma, const float *inv_std,
+                                          float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols, int axis,
+                                          const float *skip) {
+  if (axis == NORM_BATCH || cols > NORM_ROW_MAX) {
+    ew_activation_backward(u, h, dh, du, rows * cols, act, param);
+    norm_backward(du, xhat, gamma, inv_std, dx, dgamma, dbeta, rows, cols, axis);
+    if (skip) add_skip(dx, skip, rows * cols);
+    return;
+  }
+  features_backward(dh, u, h, act, param, du, xhat, gamma, inv_std, dx, dgamma, dbeta, skip, rows, cols);
 }
 
 #else
+
+void norm_activation_backward(const float *dh, const float *u, const float *h, int act, double param, float *du,
+                              const float *xhat, const float *gamma, const float *inv_std, float *dx, float *dgamma,
+                              float *dbeta, size_t rows, size_t cols, int axis, const float *skip) {
+  ew_activation_backward(u, h, dh, du, rows * cols, act, param);
+  norm_backward(du, xhat, gamma, inv_std, dx, dgamma, dbeta, rows, cols, axis);
+  if (skip)
+    for (size_t i = 0; i < rows * cols; i++) dx[i] += skip[i];
+}
+
+void norm_activation_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta,
+                             size_t rows, size_t cols, int axis, double eps, float *mean, float *inv_std, int given,
+                             float *h, int act, double param) {
+  norm_forward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, inv_std, given);
+  ew_activation_span(y, h, rows * cols, act, param);
+}
 
 void norm_forward(const float *x, float *y, float *xhat, const float *gamma, const float *beta, size_t rows,
                   size_t cols, int axis, double eps, float *mean, float *inv_std, int given) {

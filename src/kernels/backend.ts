@@ -183,6 +183,30 @@ export interface Backend {
     given: boolean,
   ): void;
   /**
+   * normForward followed by the activation in the same call: h[i] = phi(y[i]) element-wise over
+   * the rows x cols outputs (y is kept: it is the activation's input the backward pass reads).
+   * The same results as normForward then biasActivation(y, zeros, h, ...) except that y is not
+   * rewritten (so a -0 in y stays -0): relu and leaky_relu exact, sigmoid and tanh within the
+   * tolerance of biasActivation. h must not be y, x or xhat.
+   */
+  normActivationForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+  ): void;
+  /**
    * Normalization backward (batch statistics, as normForward with given = false computed them):
    *   dxhat = dy gamma[j];  dx = invStd_g (dxhat - mean_g(dxhat) - xhat mean_g(dxhat xhat))
    *   dGamma[j] = sum over rows of dy xhat;  dBeta[j] = sum over rows of dy  (both overwritten).
@@ -201,10 +225,49 @@ export interface Backend {
     axis: NormAxis,
   ): void;
   /**
+   * The backward of normActivationForward, with the gradient of a residual skip, in one call:
+   *   du = dh phi'(u, h)  (activationBackward: u the activation's input, h its output);
+   *   normBackward(du, xhat, gamma, invStd, dx, dGamma, dBeta) (batch statistics);
+   *   dx[i] += skipGrad[i] when skipGrad is not null (in float32: residualForward(dx, skipGrad, 1, dx)).
+   * Bit for bit those three calls. du, dx, dh and skipGrad are distinct arrays.
+   */
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void;
+  /**
    * The add of a residual stream (x_{l+1} = x_l + alpha F(x_l), docs/architectures.md):
    * s[i] = src[i] + alpha z[i] for i < n, in double, rounded once (s may be src or z).
    */
   residualForward(src: FloatArray, z: FloatArray, alpha: number, s: FloatArray, n: number): void;
+  /**
+   * The residual add with the branch's bias, in one pass over a rows x cols matrix: z[i, j] += b[j]
+   * (as addRowVector), then s[i, j] = src[i, j] + alpha z[i, j] (as residualForward, from the new
+   * z). Bit for bit addRowVector then residualForward. s may be src, not z.
+   */
+  biasResidualForward(
+    src: FloatArray,
+    z: FloatArray,
+    b: FloatArray,
+    alpha: number,
+    s: FloatArray,
+    rows: number,
+    cols: number,
+  ): void;
   /**
    * Its backward, over i < n: dS[i] += skipGrad[i] (the gradient that reached the stream through
    * the next block's skip; nothing when null), then dZ[i] = alpha dS[i] (one rounding; dZ may be

@@ -247,6 +247,28 @@ export function normForward(
   }
 }
 
+/** normForward, then h = phi(y) (Backend.normActivationForward). */
+export function normActivationForward(
+  x: FloatArray,
+  y: FloatArray,
+  xhat: FloatArray,
+  gamma: FloatArray,
+  beta: FloatArray,
+  rows: number,
+  cols: number,
+  axis: NormAxis,
+  eps: number,
+  mean: FloatArray,
+  invStd: FloatArray,
+  given: boolean,
+  h: FloatArray,
+  act: KernelActivation,
+  param: number,
+): void {
+  normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
+  activationForward(y, h, rows * cols, act, param);
+}
+
 /** Normalization backward (Backend.normBackward), the same groups as normForward; sums in double. */
 export function normBackward(
   dy: FloatArray,
@@ -294,6 +316,54 @@ export function normBackward(
       dx[i] = inv * (dh - m1 - xhat[i] * m2);
     }
   }
+}
+
+/**
+ * The residual add with the branch's bias (Backend.biasResidualForward): z[i, j] += b[j], then
+ * s[i, j] = src[i, j] + alpha z[i, j] in double, one rounding (z read back after its store).
+ */
+export function biasResidualForward(
+  src: FloatArray,
+  z: FloatArray,
+  b: FloatArray,
+  alpha: number,
+  s: FloatArray,
+  rows: number,
+  cols: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const k = o + j;
+      z[k] += b[j];
+      s[k] = src[k] + alpha * z[k];
+    }
+  }
+}
+
+/** activationBackward, normBackward, then dx += skipGrad (Backend.normActivationBackward). */
+export function normActivationBackward(
+  dh: FloatArray,
+  u: FloatArray,
+  h: FloatArray,
+  act: KernelActivation,
+  param: number,
+  du: FloatArray,
+  xhat: FloatArray,
+  gamma: FloatArray,
+  invStd: FloatArray,
+  dx: FloatArray,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  rows: number,
+  cols: number,
+  axis: NormAxis,
+  skipGrad: FloatArray | null,
+): void {
+  const n = rows * cols;
+  activationBackward(u, h, dh, du, n, act, param);
+  normBackward(du, xhat, gamma, invStd, dx, dGamma, dBeta, rows, cols, axis);
+  if (skipGrad) residualForward(dx, skipGrad, 1, dx, n);
 }
 
 /** The residual add (Backend.residualForward): s = src + alpha z, in double, one rounding. */

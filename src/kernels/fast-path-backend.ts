@@ -52,6 +52,24 @@ export interface FastKernels<H> {
     invStd: H,
     given: boolean,
   ): void;
+  /** normForward, then h = phi(y); act: KERNEL_ACTIVATION_CODE; rows, cols > 0. */
+  normActivationForward(
+    x: H,
+    y: H,
+    xhat: H,
+    gamma: H,
+    beta: H,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: H,
+    invStd: H,
+    given: boolean,
+    h: H,
+    act: number,
+    param: number,
+  ): void;
   /** axis: NORM_AXIS_CODE; rows, cols > 0. */
   normBackward(
     dy: H,
@@ -66,6 +84,27 @@ export interface FastKernels<H> {
     axis: number,
   ): void;
   residualForward(src: H, z: H, alpha: number, s: H, n: number): void;
+  /** act: KERNEL_ACTIVATION_CODE, axis: NORM_AXIS_CODE; rows, cols > 0; skipGrad null: none. */
+  normActivationBackward(
+    dh: H,
+    u: H,
+    h: H,
+    act: number,
+    param: number,
+    du: H,
+    xhat: H,
+    gamma: H,
+    invStd: H,
+    dx: H,
+    dGamma: H,
+    dBeta: H,
+    rows: number,
+    cols: number,
+    axis: number,
+    skipGrad: H | null,
+  ): void;
+  /** rows, cols > 0. */
+  biasResidualForward(src: H, z: H, b: H, alpha: number, s: H, rows: number, cols: number): void;
   /** skipGrad is null when nothing arrives through a skip. */
   residualBackward(dS: H, skipGrad: H | null, z: H, alpha: number, dZ: H, n: number): number;
   /** v is null without momentum; the L1 term is o.l1 (absent = 0). */
@@ -247,6 +286,85 @@ export abstract class FastPathBackend<H> implements Backend {
     ew.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
   }
 
+  normActivationForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    if (rows > 0 && cols > 0) {
+      const n = rows * cols;
+      const groups = axis === "batch" ? cols : rows;
+      const px = this.reach(x, n, "x");
+      const py = this.reach(y, n, "y");
+      const ph = this.reach(xhat, n, "xhat");
+      const pg = this.reach(gamma, cols, "gamma");
+      const pb = this.reach(beta, cols, "beta");
+      const pm = this.reach(mean, groups, "mean");
+      const pi = this.reach(invStd, groups, "invStd");
+      const pa = this.reach(h, n, "h");
+      if (
+        px !== null &&
+        py !== null &&
+        ph !== null &&
+        pg !== null &&
+        pb !== null &&
+        pm !== null &&
+        pi !== null &&
+        pa !== null
+      ) {
+        const code = NORM_AXIS_CODE[axis];
+        const a = KERNEL_ACTIVATION_CODE[act];
+        this.kernels.normActivationForward(
+          px,
+          py,
+          ph,
+          pg,
+          pb,
+          rows,
+          cols,
+          code,
+          eps,
+          pm,
+          pi,
+          given,
+          pa,
+          a,
+          param,
+        );
+        return;
+      }
+    }
+    ew.normActivationForward(
+      x,
+      y,
+      xhat,
+      gamma,
+      beta,
+      rows,
+      cols,
+      axis,
+      eps,
+      mean,
+      invStd,
+      given,
+      h,
+      act,
+      param,
+    );
+  }
+
   normBackward(
     dy: FloatArray,
     xhat: FloatArray,
@@ -291,6 +409,104 @@ export abstract class FastPathBackend<H> implements Backend {
     const ps = this.reach(s, n, "s");
     if (pSrc === null || pz === null || ps === null) ew.residualForward(src, z, alpha, s, n);
     else this.kernels.residualForward(pSrc, pz, alpha, ps, n);
+  }
+
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void {
+    if (rows > 0 && cols > 0) {
+      const n = rows * cols;
+      const groups = axis === "batch" ? cols : rows;
+      const p = [
+        this.reach(dh, n, "dh"),
+        this.reach(u, n, "u"),
+        this.reach(h, n, "h"),
+        this.reach(du, n, "du"),
+        this.reach(xhat, n, "xhat"),
+        this.reach(gamma, cols, "gamma"),
+        this.reach(invStd, groups, "invStd"),
+        this.reach(dx, n, "dx"),
+        this.reach(dGamma, cols, "dGamma"),
+        this.reach(dBeta, cols, "dBeta"),
+      ];
+      const pt = skipGrad === null ? null : this.reach(skipGrad, n, "skipGrad");
+      if (!p.includes(null) && (skipGrad === null || pt !== null)) {
+        const [a, b, c, d, e, f, g, i, j, k] = p as H[];
+        const code = KERNEL_ACTIVATION_CODE[act];
+        this.kernels.normActivationBackward(
+          a,
+          b,
+          c,
+          code,
+          param,
+          d,
+          e,
+          f,
+          g,
+          i,
+          j,
+          k,
+          rows,
+          cols,
+          NORM_AXIS_CODE[axis],
+          pt,
+        );
+        return;
+      }
+    }
+    ew.normActivationBackward(
+      dh,
+      u,
+      h,
+      act,
+      param,
+      du,
+      xhat,
+      gamma,
+      invStd,
+      dx,
+      dGamma,
+      dBeta,
+      rows,
+      cols,
+      axis,
+      skipGrad,
+    );
+  }
+
+  biasResidualForward(
+    src: FloatArray,
+    z: FloatArray,
+    b: FloatArray,
+    alpha: number,
+    s: FloatArray,
+    rows: number,
+    cols: number,
+  ): void {
+    if (rows <= 0 || cols <= 0) return;
+    const n = rows * cols;
+    const pSrc = this.reach(src, n, "src");
+    const pz = this.reach(z, n, "z");
+    const pb = this.reach(b, cols, "b");
+    const ps = this.reach(s, n, "s");
+    if (pSrc === null || pz === null || pb === null || ps === null)
+      ew.biasResidualForward(src, z, b, alpha, s, rows, cols);
+    else this.kernels.biasResidualForward(pSrc, pz, pb, alpha, ps, rows, cols);
   }
 
   residualBackward(

@@ -123,6 +123,50 @@ interface Addon {
     invStd: Float32Array,
     given: boolean,
   ): void;
+  normActivationForward(
+    x: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+    eps: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    given: boolean,
+    h: Float32Array,
+    act: number,
+    param: number,
+  ): void;
+  normActivationBackward(
+    dh: Float32Array,
+    u: Float32Array,
+    h: Float32Array,
+    act: number,
+    param: number,
+    du: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    rows: number,
+    cols: number,
+    axis: number,
+    skipGrad: Float32Array | null,
+  ): void;
+  biasResidualForward(
+    src: Float32Array,
+    z: Float32Array,
+    b: Float32Array,
+    alpha: number,
+    s: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
   normBackward(
     dy: Float32Array,
     xhat: Float32Array,
@@ -173,6 +217,9 @@ export class NativeBackend extends FastPathBackend<Float32Array> {
       residualBackward: addon.residualBackward,
       normForward: addon.normForward,
       normBackward: addon.normBackward,
+      normActivationForward: addon.normActivationForward,
+      biasResidualForward: addon.biasResidualForward,
+      normActivationBackward: addon.normActivationBackward,
       sgdStep: (w, g, v, n, o) =>
         addon.sgdStep(w, g, v, n, o.lr, o.momentum, o.weightDecay, o.nesterov, o.first, o.l1 ?? 0),
       adamStep: (w, g, m, v, n, o) =>

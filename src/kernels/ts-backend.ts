@@ -158,6 +158,42 @@ export class TsBackend implements Backend {
     ew.normForward(x, y, xhat, gamma, beta, rows, cols, axis, eps, mean, invStd, given);
   }
 
+  normActivationForward(
+    x: FloatArray,
+    y: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    beta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    eps: number,
+    mean: FloatArray,
+    invStd: FloatArray,
+    given: boolean,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+  ): void {
+    ew.normActivationForward(
+      x,
+      y,
+      xhat,
+      gamma,
+      beta,
+      rows,
+      cols,
+      axis,
+      eps,
+      mean,
+      invStd,
+      given,
+      h,
+      act,
+      param,
+    );
+  }
+
   normBackward(
     dy: FloatArray,
     xhat: FloatArray,
@@ -175,6 +211,56 @@ export class TsBackend implements Backend {
 
   residualForward(src: FloatArray, z: FloatArray, alpha: number, s: FloatArray, n: number): void {
     ew.residualForward(src, z, alpha, s, n);
+  }
+
+  normActivationBackward(
+    dh: FloatArray,
+    u: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    xhat: FloatArray,
+    gamma: FloatArray,
+    invStd: FloatArray,
+    dx: FloatArray,
+    dGamma: FloatArray,
+    dBeta: FloatArray,
+    rows: number,
+    cols: number,
+    axis: NormAxis,
+    skipGrad: FloatArray | null,
+  ): void {
+    ew.normActivationBackward(
+      dh,
+      u,
+      h,
+      act,
+      param,
+      du,
+      xhat,
+      gamma,
+      invStd,
+      dx,
+      dGamma,
+      dBeta,
+      rows,
+      cols,
+      axis,
+      skipGrad,
+    );
+  }
+
+  biasResidualForward(
+    src: FloatArray,
+    z: FloatArray,
+    b: FloatArray,
+    alpha: number,
+    s: FloatArray,
+    rows: number,
+    cols: number,
+  ): void {
+    ew.biasResidualForward(src, z, b, alpha, s, rows, cols);
   }
 
   residualBackward(

@@ -50,6 +50,8 @@ export class Dense {
   /** The activation's input U (S, or N(S) before "pre" normalization) and output H (A, or the input of "post" normalization). */
   U: FloatArray;
   H: FloatArray;
+  /** dZ's own buffer (dZ shares dS's when alpha is fixed at 1, see backwardStructured). */
+  private dZOwn: FloatArray;
   private dU: FloatArray;
   private dH: FloatArray;
   private zeroBias: FloatArray;
@@ -79,7 +81,7 @@ export class Dense {
       this.dSlopes = null;
     }
     this.X = this.Z = this.A = this.dZ = this.dX = alloc(0);
-    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.X;
+    this.S = this.dS = this.U = this.H = this.dU = this.dH = this.dZOwn = this.X;
     this.alpha = alloc(1).fill(1);
     this.dAlpha = alloc(1);
     this.zeroBias = this.X;
@@ -96,7 +98,7 @@ export class Dense {
     this.capacity = B;
     this.Z = this.alloc(B * this.outDim);
     this.A = this.activation.name === "identity" ? this.Z : this.alloc(B * this.outDim);
-    this.dZ = this.alloc(B * this.outDim);
+    this.dZ = this.dZOwn = this.alloc(B * this.outDim);
     this.dX = this.alloc(B * this.inDim);
     this.S = this.dS = this.U = this.H = this.dU = this.dH = this.Z;
     this.dS = this.dZ;
@@ -177,7 +179,6 @@ export class Dense {
 
   /** Forward with residual add and normalization (see the field docs); Z = X W^T is computed. */
   private forwardStructured(B: number): FloatArray {
-    const n = B * this.outDim;
     const out = this.outDim;
     const norm = this.norm;
     const k = this.activation.kernel;
@@ -186,10 +187,16 @@ export class Dense {
       // Z + b and phi in one kernel: U = S = Z here.
       this.backend.biasActivation(this.Z, this.b, this.H, B, out, k.op, k.param);
     } else {
-      this.backend.addRowVector(this.Z, this.b, B, out);
-      if (this.skipFrom) this.backend.residualForward(this.skipFrom.S, this.Z, this.alpha[0], this.S, n);
-      if (norm && this.normPlace === "pre") norm.forward(this.S, B);
-      this.activate(B);
+      // Z + b and the stream's add in one kernel; the normalization and phi in one kernel.
+      if (this.skipFrom)
+        this.backend.biasResidualForward(this.skipFrom.S, this.Z, this.b, this.alpha[0], this.S, B, out);
+      else this.backend.addRowVector(this.Z, this.b, B, out);
+      if (norm && this.normPlace === "pre" && k !== null && !this.slopes && this.H !== this.U)
+        norm.forward(this.S, B, this.H, k.op, k.param);
+      else {
+        if (norm && this.normPlace === "pre") norm.forward(this.S, B);
+        this.activate(B);
+      }
     }
     if (norm && this.normPlace === "post") norm.forward(this.H, B);
     return this.A;
@@ -206,7 +213,12 @@ export class Dense {
     } else this.activation.forward(this.U, this.H, n);
   }
 
-  /** Backward with normalization and residual add: fills dS, dZ (and dAlpha). */
+  /**
+   * Backward with normalization and residual add: fills dS, dZ (and dAlpha). With alpha fixed at 1
+   * (not learnable), dZ = 1 dS is dS bit for bit: dZ then names dS's buffer and dAlpha (no
+   * parameter's gradient) is not computed. Before a "pre" normalization with a kernel activation,
+   * phi', the normalization's backward and the add of the skip's gradient run as one kernel.
+   */
   private backwardStructured(dA: FloatArray, n: number): void {
     const norm = this.norm;
     let dH = dA;
@@ -215,15 +227,27 @@ export class Dense {
       dH = this.dH;
     }
     const k = this.activation.kernel;
-    if (this.slopes) this.preluBackward(this.U, dH, this.dU, n);
-    else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
-    else this.activation.backward(this.U, this.H, dH, this.dU, n);
-    if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
     // dS += the gradient through the next block's skip; then dZ = alpha dS and dL/dalpha (kernels).
     const skipGrad = this.skipTo ? this.skipTo.dS : null;
-    if (this.skipFrom) {
-      this.dAlpha[0] = this.backend.residualBackward(this.dS, skipGrad, this.Z, this.alpha[0], this.dZ, n);
-    } else if (skipGrad) this.backend.residualForward(this.dS, skipGrad, 1, this.dS, n);
+    const unitAlpha = this.skipFrom !== null && !this.alphaLearnable && this.alpha[0] === 1;
+    let pending = skipGrad;
+    if (norm && this.normPlace === "pre" && k !== null && !this.slopes && this.H !== this.U) {
+      const fuseSkip = this.skipFrom === null || unitAlpha;
+      norm.backwardActivation(dH, this.H, k.op, k.param, this.dU, this.dS, fuseSkip ? skipGrad : null);
+      if (fuseSkip) pending = null;
+    } else {
+      if (this.slopes) this.preluBackward(this.U, dH, this.dU, n);
+      else if (k) this.backend.activationBackward(this.U, this.H, dH, this.dU, n, k.op, k.param);
+      else this.activation.backward(this.U, this.H, dH, this.dU, n);
+      if (norm && this.normPlace === "pre") norm.backward(this.dU, this.dS);
+    }
+    if (this.skipFrom && !unitAlpha) {
+      this.dZ = this.dZOwn;
+      this.dAlpha[0] = this.backend.residualBackward(this.dS, pending, this.Z, this.alpha[0], this.dZ, n);
+      return;
+    }
+    if (pending) this.backend.residualForward(this.dS, pending, 1, this.dS, n);
+    if (unitAlpha) this.dZ = this.dS;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Backend, FloatArray, NormAxis } from "../kernels/backend.js";
+import type { Backend, FloatArray, KernelActivation, NormAxis } from "../kernels/backend.js";
 import type { Alloc, Param } from "./param.js";
 
 /** The normalizations a hidden layer can have. */
@@ -114,8 +114,17 @@ export class NormLayer {
     this.batchesTracked = 0;
   }
 
-  /** y = N(x) over B rows of x (width columns); returns Y. */
-  forward(x: FloatArray, B: number): FloatArray {
+  /**
+   * y = N(x) over B rows of x (width columns); returns Y. With h, the activation that follows the
+   * normalization runs in the same kernel: h = phi(Y) (Backend.normActivationForward; Y is kept).
+   */
+  forward(
+    x: FloatArray,
+    B: number,
+    h: FloatArray | null = null,
+    act: KernelActivation = "identity",
+    param = 0,
+  ): FloatArray {
     this.reserve(B);
     this.batch = B;
     const mode = this.kind === "batch" ? this.mode : "probe";
@@ -128,20 +137,26 @@ export class NormLayer {
       }
     }
     const given = mode === "eval";
-    this.backend.normForward(
-      x,
-      this.Y,
-      this.xhat,
-      this.gamma,
-      this.beta,
-      B,
-      w,
-      this.axis,
-      NORM_EPS,
-      this.mean,
-      this.invStd,
-      given,
-    );
+    const { Y, xhat, gamma, beta, axis, mean, invStd } = this;
+    if (h)
+      this.backend.normActivationForward(
+        x,
+        Y,
+        xhat,
+        gamma,
+        beta,
+        B,
+        w,
+        axis,
+        NORM_EPS,
+        mean,
+        invStd,
+        given,
+        h,
+        act,
+        param,
+      );
+    else this.backend.normForward(x, Y, xhat, gamma, beta, B, w, axis, NORM_EPS, mean, invStd, given);
     if (mode === "train" && B > 1) this.updateRunning(B);
     return this.Y;
   }
@@ -156,6 +171,47 @@ export class NormLayer {
       this.runningVar[j] = (1 - m) * this.runningVar[j] + (m * biased * B) / (B - 1);
     }
     this.batchesTracked++;
+  }
+
+  /**
+   * The backward of forward(x, B, h, act, param) and of a residual skip, in one kernel
+   * (Backend.normActivationBackward): du = dh phi'(Y, h), then backward(du, dx), then
+   * dx += skipGrad (null: none). du, dx, dh and skipGrad are distinct.
+   */
+  backwardActivation(
+    dh: FloatArray,
+    h: FloatArray,
+    act: KernelActivation,
+    param: number,
+    du: FloatArray,
+    dx: FloatArray,
+    skipGrad: FloatArray | null,
+  ): void {
+    const { Y, xhat, gamma, invStd, dGamma, dBeta, batch: B, width: w, axis } = this;
+    if (this.lastMode !== "eval") {
+      this.backend.normActivationBackward(
+        dh,
+        Y,
+        h,
+        act,
+        param,
+        du,
+        xhat,
+        gamma,
+        invStd,
+        dx,
+        dGamma,
+        dBeta,
+        B,
+        w,
+        axis,
+        skipGrad,
+      );
+      return;
+    }
+    this.backend.activationBackward(Y, h, dh, du, B * w, act, param);
+    this.backward(du, dx);
+    if (skipGrad) this.backend.residualForward(dx, skipGrad, 1, dx, B * w);
   }
 
   /**

@@ -50,6 +50,9 @@ class RecordingBackend extends FastPathBackend<string> {
       residualBackward: rec("residualBackward", 42),
       normForward: rec("normForward", undefined),
       normBackward: rec("normBackward", undefined),
+      normActivationForward: rec("normActivationForward", undefined),
+      biasResidualForward: rec("biasResidualForward", undefined),
+      normActivationBackward: rec("normActivationBackward", undefined),
       sgdStep: (w: string, g: string, v: string | null, n: number, o: SgdStepArgs) =>
         rec("sgdStep", 42)(w, g, v, n, o.lr, o.l1),
       adamStep: (w: string, g: string, m: string, v: string, n: number, o: AdamStepArgs) =>
@@ -106,6 +109,10 @@ test("operands the backend reaches go to its kernels, with handles and the activ
   be.normForward(z, a, d, g, bt, 2, 3, "batch", 1e-5, m, s, true);
   be.normBackward(a, d, g, m, e, s, bt, 2, 3, "features");
   be.residualForward(z, a, 0.5, d, 6);
+  be.normActivationForward(z, a, d, g, bt, 2, 3, "features", 1e-5, m, s, false, e, "relu", 0);
+  be.biasResidualForward(z, a, g, 0.5, d, 2, 3);
+  be.normActivationBackward(z, a, d, "relu", 0, e, d, g, s, a, m, bt, 2, 3, "features", null);
+  be.normActivationBackward(z, a, d, "tanh", 0, e, d, g, s, a, m, bt, 2, 3, "batch", z);
   assert.equal(be.residualBackward(d, null, z, 0.5, e, 6), 42);
   assert.equal(be.residualBackward(d, a, z, 0.5, d, 6), 42);
   assert.deepEqual(be.calls, [
@@ -124,6 +131,10 @@ test("operands the backend reaches go to its kernels, with handles and the activ
     "normForward:z,a,d,g,bt,2,3,0,0.00001,m,s,true",
     "normBackward:a,d,g,m,e,s,bt,2,3,1",
     "residualForward:z,a,0.5,d,6",
+    "normActivationForward:z,a,d,g,bt,2,3,1,0.00001,m,s,false,e,1,0",
+    "biasResidualForward:z,a,g,0.5,d,2,3",
+    "normActivationBackward:z,a,d,1,0,e,d,g,s,a,m,bt,2,3,1,null",
+    "normActivationBackward:z,a,d,4,0,e,d,g,s,a,m,bt,2,3,0,z",
     "residualBackward:d,null,z,0.5,e,6",
     "residualBackward:d,a,z,0.5,d,6",
   ]);
@@ -214,6 +225,9 @@ test("empty sizes call nothing; a histogram table is checked once, before its fi
   be.normForward(x, x, x, x, x, 0, 4, "features", 1e-5, x, x, false);
   be.normBackward(x, x, x, x, x, x, x, 4, 0, "batch");
   be.residualForward(x, x, 1, x, 0);
+  be.normActivationForward(x, x, x, x, x, 4, 0, "features", 1e-5, x, x, false, x, "relu", 0);
+  be.biasResidualForward(x, x, x, 1, x, 0, 4);
+  be.normActivationBackward(x, x, x, "relu", 0, x, x, x, x, x, x, x, 0, 4, "features", null);
   assert.equal(be.residualBackward(x, x, x, 1, x, 0), 0);
   assert.equal(be.calls.length, 0, be.calls.join(" "));
   const bad = new Int8Array(1 << 14).fill(9);
