@@ -46,5 +46,12 @@ export function toProbeView(
     actHist: toHistogram(l.hist.act),
     gradHist: toHistogram(l.hist.grad),
   }));
-  return { step: s.step, probeLoss: s.loss, layers, ...extra };
+  return {
+    step: s.step,
+    probeLoss: s.loss,
+    layers,
+    blocks: s.blocks ?? null,
+    norms: s.norms ?? null,
+    ...extra,
+  };
 }

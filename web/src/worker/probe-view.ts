@@ -13,10 +13,14 @@ import type { ProbeView } from "../protocol.js";
  */
 export class ProbeViewer {
   private initial: (PredictedLayer | null)[] | null = null;
+  private initialBlocks: (number | null)[] | null = null;
 
   view(inspection: Inspection, test: { loss: number; accuracy: number } | null): ProbeView {
     const { snapshot, diagnosis, recommendation } = inspection;
-    if (snapshot.step === 0) this.initial = snapshot.layers.map((l) => l.predicted);
+    if (snapshot.step === 0) {
+      this.initial = snapshot.layers.map((l) => l.predicted);
+      this.initialBlocks = snapshot.blocks?.map((b) => b.predictedStreamSecond) ?? null;
+    }
     const view = toProbeView(snapshot, {
       testLoss: test && Number.isFinite(test.loss) ? test.loss : null,
       testAccuracy: test && Number.isFinite(test.accuracy) ? test.accuracy : null,
@@ -32,6 +36,10 @@ export class ProbeViewer {
         l.predPreVar = this.initial![i]?.preactVar ?? null;
         l.predGradVar = this.initial![i]?.gradVar ?? null;
       });
+    }
+    if (this.initialBlocks && snapshot.step > 0 && view.blocks) {
+      const init = this.initialBlocks;
+      view.blocks = view.blocks.map((b, i) => ({ ...b, predictedStreamSecond: init[i] ?? null }));
     }
     return view;
   }
