@@ -55,3 +55,15 @@ export function toProbeView(
     ...extra,
   };
 }
+
+/**
+ * A later probe's blocks with the theory of the first (step 0) probe: the stream's second moment
+ * the initialization predicts (src/theory/residual.ts), the reference line of the block panel.
+ */
+export function withInitialBlockTheory(
+  blocks: ProbeView["blocks"],
+  initial: readonly (number | null)[] | null,
+): ProbeView["blocks"] {
+  if (!blocks || !initial) return blocks;
+  return blocks.map((b, i) => ({ ...b, predictedStreamSecond: initial[i] ?? null }));
+}

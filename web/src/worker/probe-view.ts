@@ -1,7 +1,7 @@
 import { diagnosisText } from "../../../src/probe/format.js";
 import type { Inspection } from "../../../src/probe/inspect.js";
 import type { PredictedLayer } from "../../../src/probe/types.js";
-import { toProbeView } from "../probe-convert.js";
+import { toProbeView, withInitialBlockTheory } from "../probe-convert.js";
 import type { ProbeView } from "../protocol.js";
 
 /**
@@ -37,10 +37,7 @@ export class ProbeViewer {
         l.predGradVar = this.initial![i]?.gradVar ?? null;
       });
     }
-    if (this.initialBlocks && snapshot.step > 0 && view.blocks) {
-      const init = this.initialBlocks;
-      view.blocks = view.blocks.map((b, i) => ({ ...b, predictedStreamSecond: init[i] ?? null }));
-    }
+    if (snapshot.step > 0) view.blocks = withInitialBlockTheory(view.blocks, this.initialBlocks);
     return view;
   }
 }
