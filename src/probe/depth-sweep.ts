@@ -1,4 +1,4 @@
-import type { Initializer } from "../init/index.js";
+import { applyDataDependentInit, type Initializer } from "../init/index.js";
 import type { Backend, FloatArray } from "../kernels/backend.js";
 import type { Activation } from "../nn/activation.js";
 import { Network } from "../nn/network.js";
@@ -21,6 +21,11 @@ export interface DepthSweepOptions {
   outputs: number;
   seed: number;
   backend?: Backend;
+  /**
+   * The training data a data-dependent initializer (lsuv) rescales on, as training does; without
+   * it such an initializer is refused (a sweep of its base draws would be a different init).
+   */
+  data?: { trainX: Float32Array; nTrain: number; inputDim: number };
 }
 
 /** One depth of the sweep: Var(z) at the last hidden layer, measured and predicted. */
@@ -64,6 +69,10 @@ export function depthSweep(x: FloatArray, B: number, inputDim: number, opts: Dep
     },
     { backend: opts.backend },
   ).initialize(opts.seed);
+  if (net.weightInits.some((w) => w.dataDependent)) {
+    if (!opts.data) throw new RangeError(`depthSweep: ${init} needs the training data (opts.data)`);
+    applyDataDependentInit(net, opts.data, opts.seed);
+  }
   net.forward(x, B);
   const pred = predictFlow(net, x, B);
   const rows: DepthRow[] = [];

@@ -163,7 +163,11 @@ export function networkPhase(net: Network, tolerance = CRITICAL_TOLERANCE): Netw
   try {
     const w = net.weightInits[k].describe(layer.inDim, layer.outDim);
     const b = net.biasInit.describe(layer.inDim, layer.outDim);
-    const sigmaW2 = layer.inDim * (w.variance + w.mean * w.mean);
+    // After a data-dependent init (LSUV) the weights are no longer the initializer's draws: their
+    // own second moment decides the phase (LSUV on tanh lands on the chaotic side, chi_1 ~ 1.18).
+    const sigmaW2 = net.dataInit
+      ? fanInSecondMoment(layer.W, layer.inDim)
+      : layer.inDim * (w.variance + w.mean * w.mean);
     if (!(sigmaW2 > 0)) return null;
     const act = layer.activation;
     const base = {
@@ -198,6 +202,13 @@ export function networkPhase(net: Network, tolerance = CRITICAL_TOLERANCE): Netw
     if (e instanceof RangeError) return null;
     throw e;
   }
+}
+
+/** fan_in E[W^2] of a weight matrix's actual entries. */
+function fanInSecondMoment(W: ArrayLike<number>, fanIn: number): number {
+  let s = 0;
+  for (let k = 0; k < W.length; k++) s += W[k] * W[k];
+  return (fanIn * s) / W.length;
 }
 
 /** Same distribution, mean and variance on a layer with these fans (relative 1e-9). */

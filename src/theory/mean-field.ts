@@ -30,7 +30,14 @@ import { activationExpectation, activationMoments } from "./moments.js";
 import { brentRoot } from "./root-find.js";
 import type { ScalarActivation } from "./types.js";
 
-export type Phase = "ordered" | "critical" | "chaotic";
+/**
+ * The phase of an initialization: ordered (chi_1 < 1), critical (chi_1 = 1 within a tolerance),
+ * chaotic (chi_1 > 1 at a finite q*: nearby inputs decorrelate, c* < 1), or exploding (chi_1 > 1
+ * with no finite q*, e.g. relu above sigma_w^2 = 2: the signal's length grows geometrically while
+ * the normalized correlation map of relu does not depend on sigma_w^2 and still sends c to 1, so
+ * there is no chaotic phase; Hayou, Doucet & Rousseau 2019, arXiv:1902.06853).
+ */
+export type Phase = "ordered" | "critical" | "chaotic" | "exploding";
 
 /** How the iteration q -> L(q) started at q0 ends. */
 export type FixedPointStatus = "finite" | "zero" | "infinite" | "marginal";
@@ -244,7 +251,8 @@ export function meanField(
 ): MeanFieldResult {
   const fp = qFixedPoint(act, sigmaW2, sigmaB2, { q0: opts.q0 });
   const x1 = chi1(act, fp.qStar, sigmaW2);
-  const phase = classifyPhase(x1, opts.tol);
+  const classified = classifyPhase(x1, opts.tol);
+  const phase: Phase = classified === "chaotic" && fp.status === "infinite" ? "exploding" : classified;
   let cStar = Number.NaN;
   let xc = Number.NaN;
   if (x1 <= 1 + 1e-12) {

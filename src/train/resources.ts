@@ -15,6 +15,9 @@ import { LAB_LIMITS } from "./limits.js";
  *   optimizer   SGD with momentum 4P (velocity), Adam 8P (first and second moments), plain SGD 0
  *   activations 3 * 4 * B * sum_l n_l  (Z, A and dZ of every layer for the largest batch B of
  *               training, evaluation and probing; the trainer keeps them for the backward pass)
+ *               plus, per hidden unit, 2 more (the stream S and dS) in residual networks and 4
+ *               more (the norm's x-hat and output, its input gradient, the pre-norm H) with
+ *               BatchNorm or LayerNorm, whose gamma and beta add 2 parameters per hidden unit
  *   data        (nTrain + nTest) * (4 n_0 + 4)                  (features and labels)
  * The estimate leaves out what does not grow with the network or the data (code, the kernels'
  * workspaces, the source images of MNIST, about 50 MB) and is a lower bound of the true peak.
@@ -96,7 +99,11 @@ export function estimateResources(
   const sizes = [data.inputDim, ...config.hidden, data.numClasses];
   let params = 0;
   for (let l = 1; l < sizes.length; l++) params += sizes[l - 1] * sizes[l] + sizes[l];
+  const hiddenUnits = config.hidden.reduce((a, b) => a + b, 0);
+  const normed = config.norm !== undefined && config.norm !== "none";
+  if (normed) params += 2 * hiddenUnits;
   const units = sizes.reduce((a, b) => a + b, 0);
+  const structuredPerUnit = (config.residual > 0 ? 2 : 0) + (normed ? 4 : 0);
   const rows = Math.max(
     config.batchSize,
     Math.min(config.evalBatchSize, data.nTrain + data.nTest),
@@ -112,7 +119,7 @@ export function estimateResources(
           : 0;
   const weightBytes = 4 * params;
   const gradientBytes = 4 * params;
-  const activationBytes = 3 * 4 * rows * units;
+  const activationBytes = 4 * rows * (3 * units + structuredPerUnit * hiddenUnits);
   const dataBytes = (data.nTrain + data.nTest) * (4 * data.inputDim + 4);
   const perEpoch = Math.ceil(data.nTrain / config.batchSize);
   const steps =

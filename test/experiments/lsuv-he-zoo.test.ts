@@ -33,11 +33,12 @@ function constantMagnitude(activation: string, width: number, s: number): Networ
 }
 
 test("lsuv: chi_1 and the phase from the network's own weights (closed forms)", () => {
-  // ReLU: chi_1 = sigma_w^2 / 2 for any q*: sigma_w^2 = 2 is critical, 1 ordered, 3 chaotic.
+  // ReLU: chi_1 = sigma_w^2 / 2 for any q*: sigma_w^2 = 2 is critical, 1 ordered, 3 exploding
+  // (q* = Infinity: ReLU has no chaotic phase).
   for (const [sw2, chi, phase] of [
     [2, 1, "critical"],
     [1, 0.5, "ordered"],
-    [3, 1.5, "chaotic"],
+    [3, 1.5, "exploding"],
   ] as const) {
     const c = networkChi(constantMagnitude("relu", 50, Math.sqrt(sw2 / 50)));
     assert.ok(Math.abs(c.sigmaW2 - sw2) < 1e-6, `sigma_w^2 ${c.sigmaW2}`);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseInit } from "../../src/init/index.js";
+import { applyDataDependentInit, parseInit } from "../../src/init/index.js";
 import { parseActivation } from "../../src/nn/activations.js";
 import { Network } from "../../src/nn/network.js";
-import { depthSweep, recommend } from "../../src/probe/index.js";
+import { depthSweep, networkPhase, recommend } from "../../src/probe/index.js";
 import { Rng } from "../../src/tensor/rng.js";
 
 /** E[h(z)], z ~ N(0, q), by the trapezoid rule on [-12 sd, 12 sd] with 24001 points (error << 1e-9 here). */
@@ -109,4 +109,34 @@ test("depth sweep: the first k hidden layers of the deep network are the network
   // The signal of tanh at sigma_w^2 = 1 decays with depth (q_l ~ 1 / (2 l) for small q).
   assert.ok(sweep.rows[5].predicted < sweep.rows[1].predicted);
   assert.ok(sweep.rows[5].measured < sweep.rows[1].measured);
+});
+
+test("depth sweep and phase with LSUV: the data-dependent step runs (Var(z) ~ 1 at every depth) and the phase uses the rescaled weights", () => {
+  const rng = new Rng(21);
+  const d = 30;
+  const n = 300;
+  const trainX = new Float32Array(n * d).map(() => 3 * rng.normal());
+  const opts = {
+    activation: parseActivation("tanh"),
+    init: parseInit("lsuv"),
+    width: 64,
+    maxDepth: 8,
+    outputs: 3,
+    seed: 5,
+  };
+  assert.throws(() => depthSweep(trainX, 64, d, opts), /needs the training data/);
+  const sweep = depthSweep(trainX, 64, d, { ...opts, data: { trainX, nTrain: n, inputDim: d } });
+  // LSUV's tolerance is 0.1 on its own 256 rows; the sweep measures the first 64 of them.
+  for (const r of sweep.rows)
+    assert.ok(Math.abs(r.measured - 1) < 0.2, `depth ${r.depth}: Var(z) ${r.measured}`);
+  // Without the data step the base orthogonal draws shrink tanh's signal layer by layer.
+  const base = depthSweep(trainX, 64, d, { ...opts, init: parseInit("orthogonal") });
+  assert.ok(base.rows[7].measured < 0.5, `orthogonal, depth 8: ${base.rows[7].measured}`);
+  // The phase of an LSUV tanh network: its weights' fan_in E[W^2] (~2.5-3), chi_1 > 1 (Mishkin & Matas's
+  // unit variance is on the chaotic side for tanh), not the base orthogonal's sigma_w^2 = 1.
+  const net = new Network({ sizes: [d, 64, 64, 64, 3], activation: "tanh", init: "lsuv" }).initialize(5);
+  net.dataInit = applyDataDependentInit(net, { trainX, nTrain: n, inputDim: d }, 5);
+  const phase = networkPhase(net);
+  assert.ok(phase && phase.sigmaW2 > 2 && phase.sigmaW2 < 4, `sigma_w^2 ${phase?.sigmaW2}`);
+  assert.equal(phase?.phase, "chaotic");
 });

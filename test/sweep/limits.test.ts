@@ -54,6 +54,47 @@ test("the parameter count is the network's own, and the bytes follow the stated 
     assert.equal(e.dataBytes, 1000 * (4 * 2 + 4));
     assert.equal(e.steps, Math.ceil(500 / 16));
   }
+  // Residual + normalized networks: the parameters count gamma and beta, and the activation bytes
+  // cover every per-row buffer the layers really allocate (distinct typed arrays after a forward
+  // and backward pass at the largest batch).
+  for (const [norm, residual] of [
+    ["batch", 1],
+    ["layer", 2],
+    ["none", 1],
+  ] as const) {
+    const hidden = [12, 12, 12, 12, 12];
+    const config = resolveConfig({ data: "xor", hidden, norm, residual, batchSize: 16, evalBatchSize: 40 });
+    const net = new Network({
+      sizes: [2, ...hidden, 2],
+      activation: "relu",
+      init: "he_normal",
+      architecture: { norm, residual },
+    }).initialize(1);
+    const actual = net.params().reduce((n, p) => n + p.value.length, 0);
+    const e = estimateResources(config, { inputDim: 2, numClasses: 2, nTrain: 30, nTest: 10 });
+    assert.equal(e.params, actual, `${norm}, residual ${residual}: parameters`);
+    const B = 40;
+    net.forward(new Float32Array(B * 2).fill(0.5), B);
+    const seen = new Set<ArrayBufferLike>();
+    let bytes = 0;
+    const visit = (o: object) => {
+      for (const v of Object.values(o)) {
+        if (v instanceof Float32Array && v.length >= B && !seen.has(v.buffer)) {
+          seen.add(v.buffer);
+          bytes += v.byteLength;
+        } else if (v && typeof v === "object" && !ArrayBuffer.isView(v) && !seen.has(v)) {
+          seen.add(v);
+          visit(v);
+        }
+      }
+    };
+    for (const l of net.layers) visit(l);
+    // Weights (and their gradients) are counted in weightBytes/gradientBytes, not here.
+    assert.ok(
+      e.activationBytes + e.weightBytes + e.gradientBytes >= bytes,
+      `${norm}, residual ${residual}: estimate ${e.activationBytes + e.weightBytes + e.gradientBytes} < allocated ${bytes}`,
+    );
+  }
   assert.equal(describeSizes([784, 256, 256, 256, 10]), "784-256x3-10");
   assert.equal(describeSizes([2, 2]), "2-2");
   assert.equal(parseBytes("512MB", "x"), 512 * 2 ** 20);

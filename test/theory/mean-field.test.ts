@@ -81,6 +81,19 @@ test("phase classification: tanh ordered at sigma_w^2 = 1, chaotic at 3 (sigma_b
   assert.equal(classifyPhase(1.0005, 1e-4), "chaotic");
 });
 
+test("relu has no chaotic phase: above sigma_w^2 = 2 it is 'exploding' (q* = Infinity), at 2 critical, below ordered", () => {
+  for (const b of [0, 0.05]) {
+    const up = meanField(relu, 4, b);
+    assert.equal(up.qStatus, "infinite");
+    assert.ok(Math.abs(up.chi1 - 2) < 1e-9, `chi_1 = sigma_w^2 / 2: ${up.chi1}`);
+    assert.equal(up.phase, "exploding");
+    assert.equal(meanField(relu, 2, b).phase, "critical");
+    assert.equal(meanField(relu, 1, b).phase, "ordered");
+  }
+  // A finite q* with chi_1 > 1 stays chaotic (tanh at 3 above; hard tanh is bounded too).
+  assert.equal(meanField(tanh, 16, 0.05).phase, "chaotic");
+});
+
 test("xi_c diverges at the order-to-chaos transition, from both sides, like 1/|distance|", () => {
   const wc = criticalSigmaW2(tanh, 0.05);
   const xi = (f: number) => meanField(tanh, wc * f, 0.05).xiC;

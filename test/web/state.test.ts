@@ -5,6 +5,7 @@ import { PRESETS } from "../../web/src/presets.js";
 import {
   BACKENDS,
   DEFAULT_STATE,
+  dataShape,
   FIELDS,
   LAB_DATASETS,
   type LabState,
@@ -172,4 +173,13 @@ test("every preset is a valid state and round-trips through its link", () => {
     assert.deepEqual(back.b, b, p.id);
     assert.doesNotThrow(() => toTrainConfig(p.state), p.id);
   }
+});
+
+test("a 2-D set's input width is its number of features (the fans and the size check use it)", () => {
+  assert.deepEqual(dataShape("mnist"), { inputDim: 784, numClasses: 10 });
+  assert.deepEqual(dataShape("spiral", "x1,x2"), { inputDim: 2, numClasses: 2 });
+  assert.deepEqual(dataShape("spiral", "x1,x2,x1sq,x2sq,sin1"), { inputDim: 5, numClasses: 2 });
+  const s = { ...parseUrl("").a, data: "spiral" as const, features: "x1,x2,x1x2" };
+  assert.equal(toTrainConfig(s).features, "x1,x2,x1x2");
+  assert.equal(dataShape(s.data, s.features).inputDim, 3);
 });

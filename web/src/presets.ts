@@ -90,8 +90,8 @@ export const PRESETS: readonly Preset[] = [
     title: "Exploding gradients",
     claim: "Notes, result 4: large initial weights with a large learning rate make the gradients explode.",
     lookFor:
-      "With W ~ N(0, 1) and 64 inputs per unit, every ReLU layer multiplies Var(z) by 64/2 = 32 (the chaotic phase, " +
-      "chi_1 = 32): Var(z) grows by decades toward the output (blue tiles dark red) and Var(dL/dz) by decades toward " +
+      "With W ~ N(0, 1) and 64 inputs per unit, every ReLU layer multiplies Var(z) by 64/2 = 32 (the exploding phase, " +
+      "chi_1 = 32; ReLU has no chaotic phase): Var(z) grows by decades toward the output (blue tiles dark red) and Var(dL/dz) by decades toward " +
       "the input (orange tiles dark red), and the first steps send the loss to NaN (diverged). The gradient-norm " +
       "heatmap stays level across layers: ||dL/dW|| of a layer multiplies its input's scale, which grows forward, by " +
       "its gradient's, which grows backward, and the two cancel. Try He normal (sigma_w^2 = 2, the critical point), " +

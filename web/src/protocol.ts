@@ -81,7 +81,7 @@ export interface MeanFieldView {
   sigmaB2: number;
   qStar: number;
   chi1: number;
-  phase: "ordered" | "critical" | "chaotic";
+  phase: "ordered" | "critical" | "chaotic" | "exploding";
   /** sigma_w^2 at which chi_1 = 1 for this sigma_b^2 (NaN if none). */
   criticalSigmaW2: number;
   trainableDepth: number;

@@ -305,9 +305,11 @@ export const SYNTHETIC_SIZE = 500;
 export const IMAGE_TEST_SIZE = 2000;
 
 /** Input size and classes of a lab data set. */
-export function dataShape(data: LabDataset): { inputDim: number; numClasses: number } {
+export function dataShape(data: LabDataset, features?: string): { inputDim: number; numClasses: number } {
   if (!isTwoD(data)) return { inputDim: 784, numClasses: 10 };
-  return { inputDim: 2, numClasses: REGRESSION_DATASETS.includes(data) ? 1 : 2 };
+  // a 2-D set's inputs are its features (x1, x2, x1sq, ...; src/data/features.ts)
+  const inputDim = features ? features.split(",").filter((f) => f.trim() !== "").length || 2 : 2;
+  return { inputDim, numClasses: REGRESSION_DATASETS.includes(data) ? 1 : 2 };
 }
 
 /** Test examples used with a state. */
@@ -317,7 +319,7 @@ export function testSamples(s: LabState): number {
 
 /** Checks the network and data sizes against LAB_LIMITS (UserError naming the value over its limit). */
 export function checkLabState(s: LabState): void {
-  const { inputDim, numClasses } = dataShape(s.data);
+  const { inputDim, numClasses } = dataShape(s.data, s.features);
   checkNetworkShape({ inputDim, hidden: hiddenOf(s), outputDim: numClasses, batchSize: s.batchSize });
   if (isTwoD(s.data) && s.samples > SYNTHETIC_SIZE) {
     throw new UserError(`training examples: a 2-D set has ${SYNTHETIC_SIZE}, got ${s.samples}`);

@@ -176,6 +176,7 @@ export function inspectCommand(io: CliIO): Command {
               outputs: dataset.numClasses,
               seed: config.seed,
               backend,
+              data: dataset,
             })
           : null;
       if (opts.json) {

@@ -127,9 +127,7 @@ export class App {
    */
   private showTorchExport(): void {
     const config = toTrainConfig(this.a);
-    const { inputDim, numClasses } = dataShape(this.a.data);
-    // a 2-D set's inputs are its features
-    const inputs = inputDim === 2 ? config.features.split(",").length : inputDim;
+    const { inputDim: inputs, numClasses } = dataShape(this.a.data, config.features);
     let script: string;
     try {
       script = torchScript(config, { sizes: [inputs, ...config.hidden, numClasses] });

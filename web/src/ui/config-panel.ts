@@ -201,7 +201,7 @@ export class ConfigPanel {
   }
 
   private updateFans(): void {
-    const { inputDim } = dataShape(this.state.data);
+    const { inputDim } = dataShape(this.state.data, this.state.features);
     // the fans of the first hidden-to-hidden layer (else the input layer's)
     const [w0, w1] = this.state.hidden;
     const fanIn = w1 !== undefined ? w0 : inputDim;

@@ -6,7 +6,10 @@ import { fmt } from "./theme.js";
 const PHASE_TEXT = {
   ordered: "chi_1 < 1, signals and gradients shrink layer by layer (vanishing)",
   critical: "chi_1 = 1 within the tolerance, the edge of chaos; deep signals and gradients keep their scale",
-  chaotic: "chi_1 > 1, gradients grow layer by layer toward the input (explosion)",
+  chaotic:
+    "chi_1 > 1, gradients grow layer by layer toward the input (explosion) and nearby inputs decorrelate",
+  exploding:
+    "chi_1 > 1 with no finite fixed point: the signal grows layer by layer (and the gradients toward the input); ReLU has no chaotic phase, its inputs still become correlated with depth",
   dead: "every unit of a hidden layer is dead on the probe batch: no signal and no gradient pass it, whatever chi_1 was at initialization",
 } as const;
 
