@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { loadDataset } from "../../src/data/index.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { blockCells, probeNumber } from "../../src/probe/block-format.js";
-import type { ProbeSnapshot } from "../../src/probe/types.js";
+import type { BlockProbe, ProbeSnapshot } from "../../src/probe/types.js";
 import { openRunStore } from "../../src/store/index.js";
 import { dataOptionsOf, resolveConfig } from "../../src/train/config.js";
 import type { RunRecord } from "../../src/train/record.js";
@@ -89,7 +89,7 @@ const STATE: LabState = {
 };
 
 /** `initlab inspect` with the lab's settings (the flags of `train` that act at initialization). */
-async function cliInspect(state: LabState): Promise<string> {
+async function cliInspect(state: LabState, ...extra: string[]): Promise<string> {
   const atInit = new Set(SETTING_KEYS.filter((k) => settingOf(k).atInit).map(flagOf));
   const train = toCliArgs(state).slice(1);
   const args: string[] = [];
@@ -100,7 +100,16 @@ async function cliInspect(state: LabState): Promise<string> {
   }
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "test", "web", "cli-entry.ts"), "inspect", ...args, "--backend", "ts"],
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "test", "web", "cli-entry.ts"),
+      "inspect",
+      ...args,
+      "--backend",
+      "ts",
+      ...extra,
+    ],
     { cwd: ROOT, timeout: 120_000, killSignal: "SIGKILL" },
   );
   return stdout;
@@ -134,8 +143,9 @@ test("at step 0 the panel shows the blocks and normalization layers `initlab ins
   skip: missing ?? false,
   timeout: 240_000,
 }, async () => {
-  const [cli] = await Promise.all([
+  const [cli, json] = await Promise.all([
     cliInspect(STATE),
+    cliInspect(STATE, "--json"),
     (async () => {
       await page.setViewportSize({ width: 1400, height: 1000 });
       await page.goto(`${s.lab.server.url}?${toUrl(STATE, null, null)}`);
@@ -151,6 +161,18 @@ test("at step 0 the panel shows the blocks and normalization layers `initlab ins
   assert.equal(blocks.step, "0");
   assert.equal(blocks.rows.length, 3, "3 blocks of 2 layers after the projection");
   assert.deepEqual(blocks.rows, cliBlocks);
+  // and the numbers behind the digits are inspect's to the last bit (the same backend, seed and batch)
+  const raw = await page.$$eval("[data-testid=lab] [data-testid=block-table] tbody tr", (trs) =>
+    trs.map((r) => {
+      const d = (r as HTMLElement).dataset;
+      return [d.streamSecond, d.branchVar, d.ratio, d.predicted].map(Number);
+    }),
+  );
+  const jsonBlocks = (JSON.parse(json) as { blocks: BlockProbe[] }).blocks;
+  assert.deepEqual(
+    raw,
+    jsonBlocks.map((b) => [b.streamSecond, b.branch.var, b.ratio, b.predictedStreamSecond]),
+  );
   // the theory is there at step 0 (not "-")
   assert.ok(
     blocks.rows.every((r) => /^[0-9.]+(e[-+]?[0-9]+)?$/.test(r[7])),
@@ -186,6 +208,7 @@ test("the panel follows the run as it trains, within a small draw cost; its char
   await ready(page);
   await waitStep0(page);
   const at0 = await table(page, "norm-table");
+  const blocks0 = await table(page, "block-table");
   await page.click("#btn-play");
   const steps = new Set<string>();
   const drawMs: number[] = [];
@@ -215,6 +238,15 @@ test("the panel follows the run as it trains, within a small draw cost; its char
   assert.notEqual(end.rows[0][3], "1.00 [1.00, 1.00]", "gamma after 200 steps");
   const blocks = await table(page, "block-table");
   assert.equal(blocks.step, "200");
+  // the theory column is the step-0 prediction, carried forward; the measurements moved
+  assert.deepEqual(
+    blocks.rows.map((r) => r[7]),
+    blocks0.rows.map((r) => r[7]),
+  );
+  assert.notDeepEqual(
+    blocks.rows.map((r) => r[6]),
+    blocks0.rows.map((r) => r[6]),
+  );
   assert.equal(
     await page.textContent("[data-testid=lab] .block-table thead th:last-child"),
     "predicted (init)",

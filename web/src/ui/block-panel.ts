@@ -118,7 +118,14 @@ export class BlockPanel {
     const rows = (p?.blocks ?? []).map((b) =>
       h(
         "tr",
-        { "data-block": b.block },
+        {
+          // the raw numbers, for scripts and tests (the cells are inspect's 3 digits)
+          "data-block": b.block,
+          "data-stream-second": b.streamSecond,
+          "data-branch-var": b.branch.var,
+          "data-ratio": b.ratio,
+          "data-predicted": b.predictedStreamSecond ?? "",
+        },
         ...blockCells(b).map((c, i) => h("td", { class: i === 7 ? "theory" : undefined }, c)),
       ),
     );
