@@ -335,6 +335,33 @@ test("the residual preset (A/B) and a normalized plain network: both columns' pa
   assert.deepEqual(s.pageErrors, []);
 });
 
+test("ReZero at step 0: alpha 0, the stream flat at its theory, the zero branch said and left off the log scale", {
+  skip: missing ?? false,
+  timeout: 120_000,
+}, async () => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(`${s.lab.server.url}?${toUrl({ ...STATE, branchScale: "rezero" }, null, null)}`);
+  await ready(page);
+  await waitStep0(page);
+  const { rows } = await table(page, "block-table");
+  assert.deepEqual(
+    rows.map((r) => [r[2], r[4], r[5]]),
+    rows.map(() => ["0.00", "0.00", "0.00"]),
+  );
+  // the stream does not move through the blocks, as the theory says (q_{b+1} = q_b)
+  assert.ok(
+    rows.every((r) => r[6] === rows[0][6] && r[7] === rows[0][6]),
+    `${rows.map((r) => r.slice(6))}`,
+  );
+  assert.match(
+    (await page.textContent("[data-testid=lab] .block-note")) ?? "",
+    /values of 0 .* are left off the log scale/,
+  );
+  // stream and theory drawn, the zero branch not
+  assert.equal(await page.locator("[data-testid=lab] [data-testid=block-chart] path").count(), 2);
+  assert.deepEqual(s.pageErrors, []);
+});
+
 test("the run browser shows a stored residual run's last probe with the theory of its first", {
   skip: missing ?? false,
   timeout: 120_000,

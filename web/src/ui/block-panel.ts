@@ -212,12 +212,18 @@ export class BlockPanel {
         );
       }),
     );
+    // a branch at 0 (alpha = 0: ReZero and SkipInit start there; Fixup zeroes the last layer) has no log
+    const zeros = lines.some((l) => l.ys.some((y) => y === 0))
+      ? " · values of 0 (a branch at 0: ReZero, SkipInit, Fixup at the start) are left off the log scale"
+      : "";
     this.note.textContent = p
       ? this.metric === "norm"
         ? "the bars: the smallest and the largest unit's input variance; gamma and beta in the table"
-        : p.step > 0
-          ? "theory: the prediction at initialization (step 0), as initlab inspect prints it"
-          : "theory: src/theory/residual.ts from this network's weights, as initlab inspect prints it"
+        : `${
+            p.step > 0
+              ? "theory: the prediction at initialization (step 0), as initlab inspect prints it"
+              : "theory: src/theory/residual.ts from this network's weights, as initlab inspect prints it"
+          }${zeros}`
       : "waiting for the first probe";
     this.svg.setAttribute(
       "aria-label",
@@ -245,7 +251,13 @@ export class BlockPanel {
     const n = Math.max(0, ...lines.map((l) => l.ys.length));
     const logs = lines.flatMap((l) => [l.ys, ...(l.band ?? [])].flat().filter(positive));
     if (n === 0 || logs.length === 0) {
-      text(W / 2, H / 2, "no finite positive values to draw");
+      text(
+        W / 2,
+        H / 2,
+        !this.shown
+          ? "waiting for the first probe"
+          : "every value is 0 or not finite: nothing on a log scale",
+      );
       return;
     }
     let lo = Math.floor(Math.log10(Math.min(...logs)));
