@@ -2,8 +2,14 @@ import { UserError } from "../errors.js";
 import { BUSY_TIMEOUT_MS, retryBusy } from "./busy.js";
 import type { SqliteDatabase } from "./sqlite-driver.js";
 
-/** Bumped when the tables change; a store written by a newer initlab is refused, not misread. */
-export const STORE_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change; a store written by a newer initlab is refused, not misread, and
+ * an older one is migrated when opened for writing (read-only, it is read as it is).
+ * 1 -> 2: epochs.test_r2 (a regression run's test R^2 per epoch).
+ */
+export const STORE_SCHEMA_VERSION = 2;
+/** The oldest schema this initlab still reads (and migrates when it writes). */
+const OLDEST_READABLE = 1;
 
 /**
  * The tables. JSON columns hold the exact objects of the run record; the scalar columns next to
@@ -43,6 +49,7 @@ CREATE TABLE IF NOT EXISTS epochs (
   test_loss     REAL,
   test_accuracy REAL,
   seconds       REAL,
+  test_r2       REAL,                   -- regression runs only (schema 2)
   PRIMARY KEY (run_id, epoch)
 );
 CREATE TABLE IF NOT EXISTS probes (
@@ -98,12 +105,16 @@ export function prepareDatabase(db: SqliteDatabase, readonly: boolean): void {
       db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema', ?)").run(
         String(STORE_SCHEMA_VERSION),
       );
+    else if (Number(row.value) === 1) {
+      db.exec("ALTER TABLE epochs ADD COLUMN test_r2 REAL");
+      db.prepare("UPDATE store_meta SET value = ? WHERE key = 'schema'").run(String(STORE_SCHEMA_VERSION));
+    }
   });
   retryBusy(() => create.immediate());
-  checkVersion(db);
+  checkVersion(db, STORE_SCHEMA_VERSION);
 }
 
-function checkVersion(db: SqliteDatabase): void {
+function checkVersion(db: SqliteDatabase, oldest = OLDEST_READABLE): void {
   let row: Record<string, unknown> | undefined;
   try {
     row = db.prepare("SELECT value FROM store_meta WHERE key = 'schema'").get();
@@ -111,9 +122,9 @@ function checkVersion(db: SqliteDatabase): void {
     throw new UserError(`${db.name}: not an initlab run store (${(e as Error).message})`);
   }
   const v = Number(row?.value ?? Number.NaN);
-  if (v !== STORE_SCHEMA_VERSION) {
+  if (!(Number.isInteger(v) && v >= oldest && v <= STORE_SCHEMA_VERSION)) {
     throw new UserError(
-      `${db.name}: run store schema version ${row?.value ?? "missing"}; this initlab reads version ${STORE_SCHEMA_VERSION}`,
+      `${db.name}: run store schema version ${row?.value ?? "missing"}; this initlab reads versions ${OLDEST_READABLE}-${STORE_SCHEMA_VERSION}`,
     );
   }
 }

@@ -143,10 +143,18 @@ export class SqliteRunStore implements RunStore {
 
   private insertChildren(id: string, rec: RunRecord): void {
     const ep = this.db.prepare(
-      "INSERT INTO epochs (run_id, epoch, train_loss, test_loss, test_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO epochs (run_id, epoch, train_loss, test_loss, test_accuracy, seconds, test_r2) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     for (const e of rec.epochs)
-      ep.run(id, e.epoch, num(e.trainLoss), num(e.testLoss), num(e.testAccuracy), num(e.seconds));
+      ep.run(
+        id,
+        e.epoch,
+        num(e.trainLoss),
+        num(e.testLoss),
+        num(e.testAccuracy),
+        num(e.seconds),
+        e.testR2 === undefined ? null : num(e.testR2),
+      );
     const pr = this.db.prepare("INSERT INTO probes (run_id, seq, step, snapshot) VALUES (?, ?, ?, ?)");
     rec.probes.forEach((p, i) => {
       const step = p && typeof p === "object" && "step" in p ? Number((p as { step: unknown }).step) : null;
@@ -191,6 +199,8 @@ export class SqliteRunStore implements RunStore {
         testLoss: e.test_loss as number | null,
         testAccuracy: Number(e.test_accuracy ?? Number.NaN),
         seconds: Number(e.seconds ?? Number.NaN),
+        // schema 2; a regression run's R^2 (classification runs have none)
+        ...(e.test_r2 !== undefined && e.test_r2 !== null ? { testR2: Number(e.test_r2) } : {}),
       }));
     const probes = this.db
       .prepare("SELECT snapshot FROM probes WHERE run_id = ? ORDER BY seq")

@@ -4,6 +4,8 @@ import {
   bestDepthOnlyRule,
   edgeChecks,
   fittedBoundary,
+  RELU_MIN_CORRELATION,
+  reluChecks,
 } from "../../src/experiments/catalogue/edge-of-chaos.js";
 
 const CRIT = 1.76;
@@ -70,4 +72,33 @@ test("edge-of-chaos: the fitted boundary of a column, censored above and below",
     censored: "below",
     cut: 0,
   });
+});
+
+test("edge-of-chaos, ReLU: critical at sigma_w^2 = 2 and no chaotic phase; each check fails on an input made for it", () => {
+  const sw2s = [1, 2, 4];
+  const cells = (upTo: number[]) =>
+    sw2s.flatMap((sw2, i) =>
+      DEPTHS.map((depth) => ({ sw2, depth, trained: depth <= upTo[i], predicted: true })),
+    );
+  const ok = reluChecks(cells([8, 64, 4]), 0.99);
+  assert.deepEqual(
+    ok.map((c) => c.pass),
+    [true, true],
+  );
+  // (4) sigma_w^2 = 4 (a factor 2 away) trains as deep as sigma_w^2 = 2.
+  assert.deepEqual(
+    reluChecks(cells([8, 32, 32]), 0.99).map((c) => c.pass),
+    [false, true],
+  );
+  // (5) a chaotic phase (tanh's c* = 0.17 at sigma_w^2 = 4) and a NaN correlation both fail.
+  assert.deepEqual(
+    reluChecks(cells([8, 64, 4]), 0.17).map((c) => c.pass),
+    [true, false],
+  );
+  assert.equal(reluChecks(cells([8, 64, 4]), null)[1].pass, false);
+  assert.equal(
+    reluChecks(cells([8, 64, 4]), RELU_MIN_CORRELATION)[1].pass,
+    true,
+    "the threshold itself passes (>=)",
+  );
 });

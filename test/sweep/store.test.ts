@@ -110,6 +110,52 @@ test("a run round-trips: record, epochs, probes, verdicts, timings; WAL mode", (
   db.close();
 });
 
+test("a regression run's per-epoch test R^2 round-trips; a schema-1 store is read as it is and migrated when written", () => {
+  const home = join(dir, "r2");
+  let store = openRunStore(home);
+  const base = record(2, 0);
+  const rec: RunRecord = {
+    ...base,
+    epochs: [
+      { ...base.epochs[0], testR2: 0.42 },
+      { ...base.epochs[1], testR2: 0.87 },
+    ],
+    final: { ...base.final, testR2: 0.87 },
+  };
+  store.putRun({ id: "r1", status: "ok", config: rec.config, record: rec });
+  assert.deepEqual(
+    store.getRun("r1")!.record!.epochs.map((e) => e.testR2),
+    [0.42, 0.87],
+  );
+  // A classification run's epochs have no R^2 and get none back.
+  store.putRun({ id: "c1", status: "ok", config: base.config, record: base });
+  assert.deepEqual(store.getRun("c1")!.record!.epochs, base.epochs);
+  store.close();
+  // Make it a schema-1 store (as initlab 0.2 wrote it): no test_r2 column.
+  const db = openSqlite(storePath(home), {});
+  db.exec("ALTER TABLE epochs DROP COLUMN test_r2");
+  db.prepare("UPDATE store_meta SET value = '1' WHERE key = 'schema'").run();
+  db.close();
+  const old = openRunStore(home, { readonly: true });
+  assert.deepEqual(old.getRun("c1")!.record!.epochs, base.epochs, "read as it is");
+  old.close();
+  store = openRunStore(home);
+  store.putRun({ id: "r2", status: "ok", config: resolveConfig({ data: "xor", seed: 3 }), record: rec });
+  assert.deepEqual(
+    store.getRun("r2")!.record!.epochs.map((e) => e.testR2),
+    [0.42, 0.87],
+  );
+  store.close();
+  const after2 = openSqlite(storePath(home), { readonly: true });
+  assert.equal(after2.prepare("SELECT value FROM store_meta WHERE key = 'schema'").get()?.value, "2");
+  after2.close();
+  // A store from a newer initlab is refused, not misread.
+  const newer = openSqlite(storePath(home), {});
+  newer.prepare("UPDATE store_meta SET value = '3' WHERE key = 'schema'").run();
+  newer.close();
+  assert.throws(() => openRunStore(home), /schema version 3; this initlab reads versions 1-2/);
+});
+
 test("a result is written once; a failure is replaced by a later result and counted", () => {
   const store = openRunStore(join(dir, "precedence"));
   const r1 = record(1, 0.8);
