@@ -15,6 +15,7 @@ import { momentsExperiment } from "./catalogue/moments.js";
 import { mupDepthExperiment } from "./catalogue/mup-depth.js";
 import { mupTransferExperiment } from "./catalogue/mup-transfer.js";
 import { rawPixelsExperiment } from "./catalogue/raw-pixels.js";
+import { residualDepthExperiment } from "./catalogue/residual-depth.js";
 import { saxeOrthogonalExperiment } from "./catalogue/saxe-orthogonal.js";
 import { vanishingDepthExperiment } from "./catalogue/vanishing-depth.js";
 import { varianceFlowExperiment } from "./catalogue/variance-flow.js";
@@ -37,6 +38,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   mupTransferExperiment,
   lazyTrainingExperiment,
   mupDepthExperiment,
+  residualDepthExperiment,
 ].sort((a, b) => a.order - b.order);
 
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

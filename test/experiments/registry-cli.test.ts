@@ -40,7 +40,7 @@ test("experiment list --json: the twelve experiments of the issue, in order, eac
     orders.every((o: number, i: number) => i === 0 || o > orders[i - 1]),
     orders.join(","),
   );
-  for (const name of ["mup-transfer", "lazy-training", "dynamical-isometry"])
+  for (const name of ["mup-transfer", "lazy-training", "dynamical-isometry", "residual-depth"])
     assert.ok(
       list.some((e: { name: string }) => e.name === name),
       name,

@@ -247,6 +247,39 @@ export const PRESETS: readonly Preset[] = [
     compare: { branchScale: "inv_sqrt_depth" },
   }),
   preset({
+    id: "residual-depth",
+    title:
+      "50 residual blocks: alpha = 1 diverges, 1/sqrt(L), Fixup, ReZero train (experiment residual-depth)",
+    claim:
+      "The residual-depth experiment's setting: 50 one-layer He ReLU blocks of width 64 on MNIST, SGD momentum 0.9 " +
+      "at lr 2^-7. With alpha = 1 the stream's E[x^2] doubles per block (2^50 ~ 10^15 at the read-out); with " +
+      "1/sqrt(L) it grows by (1 + 1/50)^50 = 2.69 < e in all; Fixup, ReZero and SkipInit start every block at the identity.",
+    lookFor:
+      "A (alpha = 1) ends in NaN within a few steps: the logits start ~10^7 times too large; the experiment finds it " +
+      "trains only at rates near 2^-27, below the lab's smallest (1e-7). B (alpha = 1/sqrt(L)) reaches ~90% test " +
+      "accuracy in 300 steps. Var(z) per layer at step 0: A's climbs 15 decades, B's stays within a factor e. Then try Fixup and ReZero (flat stream at step 0) " +
+      "and the plain network of the same depth (no skips), which barely learns at any rate.",
+    tryNext: [
+      { label: "Fixup", change: { branchScale: "one", branchInit: "fixup" } },
+      { label: "ReZero (alpha learnable from 0)", change: { branchScale: "rezero" } },
+      { label: "SkipInit (the same computation as ReZero)", change: { branchScale: "skipinit" } },
+      { label: "plain network, no skips", change: { residual: 0 } },
+      // the lab's smallest rate, 1e-7 ~ 2^-23, still diverges with alpha = 1 (the experiment finds ~2^-27)
+      { label: "alpha = 1 at the smallest rate, 1e-7", change: { branchScale: "one", lr: 1e-7 } },
+    ],
+    state: {
+      ...mnist,
+      hidden: layers(51, 64),
+      activation: "relu",
+      init: "he_normal",
+      residual: 1,
+      lr: 2 ** -7,
+      steps: 300,
+      probeEvery: 10,
+    },
+    compare: { branchScale: "inv_sqrt_depth" },
+  }),
+  preset({
     id: "batchnorm-sigmoid",
     title: "BatchNorm rescues a deep sigmoid network with a bad init",
     claim:
