@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { findPreset } from "../../web/src/presets.js";
 import { FIELDS, toUrl } from "../../web/src/state.js";
-import { artifactPath, browserMissing, type LabSession, openLab, ready } from "./browser.js";
+import { artifactPath, browserMissing, type LabSession, openLab, ready, waitStatus } from "./browser.js";
 
 // The lab for everyone (issue 17), in real headless Chromium: links cannot inject markup, the
 // page fits a phone, every control has a name and axe-core finds no serious violation, keys on a
@@ -243,8 +243,9 @@ test("Space and Enter press the focused button; the shortcut starts training onl
   await page.focus("#btn-step");
   await page.keyboard.press("Space");
   await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.step === "1");
-  await page.waitForTimeout(300);
-  assert.match((await page.getAttribute("#status", "data-status")) ?? "", /^paused,paused$/);
+  // both columns pause after their one step (B may report a moment after A on a busy machine);
+  // a Space that started training would leave them running instead
+  await waitStatus(page, /^paused,paused$/, 15_000);
   await page.focus("#btn-step");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.step === "2");

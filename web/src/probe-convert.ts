@@ -46,5 +46,24 @@ export function toProbeView(
     actHist: toHistogram(l.hist.act),
     gradHist: toHistogram(l.hist.grad),
   }));
-  return { step: s.step, probeLoss: s.loss, layers, ...extra };
+  return {
+    step: s.step,
+    probeLoss: s.loss,
+    layers,
+    blocks: s.blocks ?? null,
+    norms: s.norms ?? null,
+    ...extra,
+  };
+}
+
+/**
+ * A later probe's blocks with the theory of the first (step 0) probe: the stream's second moment
+ * the initialization predicts (src/theory/residual.ts), the reference line of the block panel.
+ */
+export function withInitialBlockTheory(
+  blocks: ProbeView["blocks"],
+  initial: readonly (number | null)[] | null,
+): ProbeView["blocks"] {
+  if (!blocks || !initial) return blocks;
+  return blocks.map((b, i) => ({ ...b, predictedStreamSecond: initial[i] ?? null }));
 }

@@ -1,3 +1,4 @@
+import type { BlockProbe, NormProbe } from "../../src/probe/types.js";
 import type { LabState } from "./state.js";
 
 /**
@@ -95,6 +96,13 @@ export interface ProbeView {
   testAccuracy: number | null;
   diagnosis: string[];
   recommendations: string[];
+  /**
+   * Residual networks: every block as `initlab inspect` measures it (src/probe/block-probe.ts);
+   * in a live run `predictedStreamSecond` is the step-0 theory carried forward. Null without blocks.
+   */
+  blocks: BlockProbe[] | null;
+  /** Normalized networks: every normalization layer's input statistics and parameters; null without. */
+  norms: NormProbe[] | null;
 }
 
 /**

@@ -178,11 +178,29 @@ export function parseField(f: Field, raw: string): LabState[keyof LabState] {
   }
 }
 
+/**
+ * The block panel's chart (web/src/ui/block-panel.ts): the residual stream and branches, the
+ * branch/stream ratio, or the normalization layers' inputs. A view of the page, not a run setting
+ * (it changes no number of the run): the link's `bview` key, absent for the panel's default.
+ */
+export const BLOCK_METRICS = ["stream", "ratio", "norm"] as const;
+export type BlockMetric = (typeof BLOCK_METRICS)[number];
+
+/** What the page shows beside the runs' settings; kept in the link like them. */
+export interface PageView {
+  /** The block panel's chart; null: the panel's default (stream for residual networks, else norm). */
+  blockMetric: BlockMetric | null;
+}
+
+export const DEFAULT_VIEW: PageView = { blockMetric: null };
+
 export interface ParsedUrl {
   a: LabState;
   /** The second configuration when comparing, else null. */
   b: LabState | null;
   preset: string | null;
+  /** The page's view options (the block panel's chart). */
+  view: PageView;
   /** Problems found (the faulty values were replaced by defaults). */
   problems: string[];
 }
@@ -245,11 +263,22 @@ export function parseUrl(search: string): ParsedUrl {
   const a = parseInto(DEFAULT_STATE, q, "", problems);
   const b = q.get("cmp") === "1" ? parseInto(a, q, "b.", problems) : null;
   const preset = q.get("preset");
-  return { a, b, preset: preset && /^[a-z0-9-]{1,40}$/.test(preset) ? preset : null, problems };
+  const view: PageView = { ...DEFAULT_VIEW };
+  const metric = q.get("bview");
+  if (metric !== null) {
+    if ((BLOCK_METRICS as readonly string[]).includes(metric)) view.blockMetric = metric as BlockMetric;
+    else problems.push(`block chart: "${metric.slice(0, 60)}" is not one of ${BLOCK_METRICS.join(", ")}`);
+  }
+  return { a, b, preset: preset && /^[a-z0-9-]{1,40}$/.test(preset) ? preset : null, view, problems };
 }
 
-/** The URL query of a state: only the values that differ from the defaults (B: from A). */
-export function toUrl(a: LabState, b: LabState | null, preset: string | null): string {
+/** The URL query of a state: only the values that differ from the defaults (B: from A), then the page's view. */
+export function toUrl(
+  a: LabState,
+  b: LabState | null,
+  preset: string | null,
+  view: PageView = DEFAULT_VIEW,
+): string {
   const q = new URLSearchParams();
   if (preset) q.set("preset", preset);
   for (const f of FIELDS)
@@ -258,6 +287,7 @@ export function toUrl(a: LabState, b: LabState | null, preset: string | null): s
     q.set("cmp", "1");
     for (const f of FIELDS) if (!sameValue(b[f.key], a[f.key])) q.set(`b.${f.url}`, fieldText(f, b[f.key]));
   }
+  if (view.blockMetric) q.set("bview", view.blockMetric);
   return q.toString();
 }
 

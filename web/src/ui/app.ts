@@ -3,7 +3,15 @@ import { sizesText } from "../../../src/train/setting-kinds.js";
 import { LabRun } from "../lab-run.js";
 import { findPreset, PRESETS, type Preset } from "../presets.js";
 import { UNLIMITED_STEPS } from "../protocol.js";
-import { dataShape, type LabState, parseUrl, sameValue, toUrl } from "../state.js";
+import {
+  type BlockMetric,
+  dataShape,
+  type LabState,
+  type PageView,
+  parseUrl,
+  sameValue,
+  toUrl,
+} from "../state.js";
 import { toCliCommand, toTrainConfig } from "../state-config.js";
 import { ConfigPanel } from "./config-panel.js";
 import { CoordCheckPanel } from "./coord-check-panel.js";
@@ -24,6 +32,8 @@ export class App {
   private b: LabState | null;
   private preset: Preset | null;
   private editing: "a" | "b" = "a";
+  /** The page's view options (the block panel's chart): in the link, kept across resets. */
+  private view: PageView;
   private views: LabView[] = [];
   private readonly config: ConfigPanel;
   private runs: RunsBrowser | null = null;
@@ -35,6 +45,7 @@ export class App {
     this.a = parsed.a;
     this.b = parsed.b;
     this.preset = findPreset(parsed.preset);
+    this.view = parsed.view;
     if (parsed.problems.length) this.notice(`The link had problems: ${parsed.problems.join("; ")}`);
     this.config = new ConfigPanel(this.a, (s) => this.edited(s));
     $("#config").append(this.config.el);
@@ -196,13 +207,24 @@ export class App {
 
   /** Writes the URL, refreshes the side panel, restarts the runs. */
   private changed(rebuildForm: boolean): void {
-    history.replaceState(null, "", `?${toUrl(this.a, this.b, this.preset?.id ?? null)}`);
+    this.writeUrl();
     $<HTMLSelectElement>("#preset").value = this.preset?.id ?? "";
     if (rebuildForm)
       this.config.set(this.editing === "b" && this.b ? this.b : this.a, this.editing === "b" ? this.a : null);
     this.renderPresetBox();
     this.renderEditTabs();
     this.reset();
+  }
+
+  private writeUrl(): void {
+    history.replaceState(null, "", `?${toUrl(this.a, this.b, this.preset?.id ?? null, this.view)}`);
+  }
+
+  /** A new block chart chosen in one column: the other column follows, and the link keeps it. */
+  private blockMetric(m: BlockMetric): void {
+    this.view = { ...this.view, blockMetric: m };
+    for (const v of this.views) v.blocks?.setMetric(m);
+    this.writeUrl();
   }
 
   private renderEditTabs(): void {
@@ -269,10 +291,17 @@ export class App {
     host.className = this.b ? "views compare" : "views";
     const redraw = () => undefined;
     const unlimited = $<HTMLInputElement>("#unlimited").checked;
+    const blockView = { metric: this.view.blockMetric, onMetric: (m: BlockMetric) => this.blockMetric(m) };
     this.views = [
-      new LabView(new LabRun(this.a, redraw, unlimited, "a"), this.b !== null, this.b ? "a" : null),
+      new LabView(
+        new LabRun(this.a, redraw, unlimited, "a"),
+        this.b !== null,
+        this.b ? "a" : null,
+        blockView,
+      ),
     ];
-    if (this.b) this.views.push(new LabView(new LabRun(this.b, redraw, unlimited, "b"), true, "b"));
+    if (this.b)
+      this.views.push(new LabView(new LabRun(this.b, redraw, unlimited, "b"), true, "b", blockView));
     for (const v of this.views) host.append(v.el);
   }
 

@@ -1,6 +1,7 @@
 import type { LabRun } from "../lab-run.js";
 import type { ProbeView } from "../protocol.js";
-import { isTwoD } from "../state.js";
+import { type BlockMetric, isTwoD } from "../state.js";
+import { BlockPanel } from "./block-panel.js";
 import { BoundaryView } from "./boundary.js";
 import { DiagnosisPanel } from "./diagnosis-panel.js";
 import { h, replace } from "./dom.js";
@@ -43,6 +44,8 @@ export class LabView {
   private readonly table: LayerTable;
   private readonly diagnosis: DiagnosisPanel;
   private readonly jacobian: JacobianPanel;
+  /** Residual or normalized networks: the per-block view (null for a plain MLP). */
+  readonly blocks: BlockPanel | null;
   private readonly boundary: BoundaryView | null;
   private readonly title: HTMLElement | null;
   private readonly timeline: Timeline;
@@ -64,6 +67,11 @@ export class LabView {
     readonly run: LabRun,
     compact: boolean,
     label: string | null,
+    /** The block panel's chart (the link's) and who hears of a new choice (the app: the link). */
+    blockView: { metric: BlockMetric | null; onMetric: (m: BlockMetric) => void } = {
+      metric: null,
+      onMetric: () => undefined,
+    },
   ) {
     this.el.className = compact ? "lab-view compact" : "lab-view";
     this.el.dataset.testid = label ? `lab-${label}` : "lab";
@@ -114,6 +122,21 @@ export class LabView {
         "singular values of the hidden stack, Pennington et al. 2017",
       ),
     );
+    const has = { blocks: run.state.residual > 0, norms: run.state.norm !== "none" };
+    this.blocks =
+      has.blocks || has.norms
+        ? new BlockPanel(
+            panel(
+              this.el,
+              "p-blocks",
+              has.blocks ? "Residual blocks" : "Normalization layers",
+              has.blocks ? "stream and branch per block, measured vs theory" : "their inputs and gamma, beta",
+            ),
+            has,
+            blockView.metric,
+            blockView.onMetric,
+          )
+        : null;
     const every = (ms: number, paint: (p: ProbeView | null) => void) => ({ paint, every: ms, last: -1e9 });
     this.painters = [
       every(200, (p) => this.network.update(p, this.run.units)),
@@ -126,6 +149,7 @@ export class LabView {
       every(400, (p) => this.table.update(p)),
       every(400, (p) => this.diagnosis.update(p)),
       every(500, () => this.jacobian.update(this.run.jacobian)),
+      every(400, (p) => this.blocks?.update(p)),
     ];
     this.dirty = this.painters.map(() => true);
   }

@@ -119,6 +119,10 @@ export class LayersEditor {
       "aria-label",
       k > 0 ? `add a residual block (${k} layer${k === 1 ? "" : "s"})` : "add a hidden layer",
     );
+    // the visible text is part of the accessible name (axe: label-content-name-mismatch)
+    const unit = k > 0 ? "block" : "layer";
+    if (this.removeLayer.textContent !== `− ${unit}`) this.removeLayer.textContent = `− ${unit}`;
+    if (this.addLayer.textContent !== `+ ${unit}`) this.addLayer.textContent = `+ ${unit}`;
     this.addLayer.title = n >= maxLayers ? `at most ${maxLayers} hidden layers` : "";
     this.rows.replaceChildren();
     if (n > PER_LAYER_BUTTONS) {

@@ -2,10 +2,11 @@ import uPlot from "uplot";
 import type { ProbeSnapshot } from "../../../src/probe/types.js";
 import type { RunSummary, StoredRun, SweepListing } from "../../../src/store/run-store.js";
 import { apiFetch } from "../api.js";
-import { toProbeView } from "../probe-convert.js";
+import { toProbeView, withInitialBlockTheory } from "../probe-convert.js";
 import { RunSeries } from "../series.js";
 import { toUrl } from "../state.js";
 import { fromTrainConfig } from "../state-config.js";
+import { BlockPanel } from "./block-panel.js";
 import { append, h, options, replace } from "./dom.js";
 import { GradHeatmap } from "./grad-heatmap.js";
 import { HistogramRidges } from "./histograms.js";
@@ -244,6 +245,21 @@ export class RunsBrowser {
     new HistogramRidges(a, "act", 220).update(last);
     new HistogramRidges(g, "grad", 220).update(last);
     new LayerTable(section(this.detail, "Layers", `step ${last.step}`)).update(last);
+    if (last.blocks || last.norms) {
+      // residual or normalized: the lab's block panel for the last probe, beside the first's theory
+      if (views.length > 1 && first.step === 0)
+        last.blocks = withInitialBlockTheory(
+          last.blocks,
+          first.blocks?.map((b) => b.predictedStreamSecond) ?? null,
+        );
+      const blocksHint = `step ${last.step}${last !== first ? `, theory of step ${first.step}` : ""}`;
+      new BlockPanel(
+        section(this.detail, last.blocks ? "Residual blocks" : "Normalization layers", blocksHint),
+        { blocks: last.blocks !== null, norms: last.norms !== null },
+        null,
+        () => undefined,
+      ).update(last);
+    }
     const findings = (rec.findings as { message?: string; step?: number }[]).filter(
       (x) => x && typeof x.message === "string",
     );

@@ -1,7 +1,7 @@
 import { diagnosisText } from "../../../src/probe/format.js";
 import type { Inspection } from "../../../src/probe/inspect.js";
 import type { PredictedLayer } from "../../../src/probe/types.js";
-import { toProbeView } from "../probe-convert.js";
+import { toProbeView, withInitialBlockTheory } from "../probe-convert.js";
 import type { ProbeView } from "../protocol.js";
 
 /**
@@ -13,10 +13,14 @@ import type { ProbeView } from "../protocol.js";
  */
 export class ProbeViewer {
   private initial: (PredictedLayer | null)[] | null = null;
+  private initialBlocks: (number | null)[] | null = null;
 
   view(inspection: Inspection, test: { loss: number; accuracy: number } | null): ProbeView {
     const { snapshot, diagnosis, recommendation } = inspection;
-    if (snapshot.step === 0) this.initial = snapshot.layers.map((l) => l.predicted);
+    if (snapshot.step === 0) {
+      this.initial = snapshot.layers.map((l) => l.predicted);
+      this.initialBlocks = snapshot.blocks?.map((b) => b.predictedStreamSecond) ?? null;
+    }
     const view = toProbeView(snapshot, {
       testLoss: test && Number.isFinite(test.loss) ? test.loss : null,
       testAccuracy: test && Number.isFinite(test.accuracy) ? test.accuracy : null,
@@ -33,6 +37,7 @@ export class ProbeViewer {
         l.predGradVar = this.initial![i]?.gradVar ?? null;
       });
     }
+    if (snapshot.step > 0) view.blocks = withInitialBlockTheory(view.blocks, this.initialBlocks);
     return view;
   }
 }
