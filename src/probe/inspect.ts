@@ -204,8 +204,8 @@ export function networkPhase(net: Network, tolerance = CRITICAL_TOLERANCE): Netw
   }
 }
 
-/** fan_in E[W^2] of a weight matrix's actual entries. */
-function fanInSecondMoment(W: ArrayLike<number>, fanIn: number): number {
+/** fan_in E[W^2] of a weight matrix's actual entries (sigma_w^2 of the weights as they are). */
+export function fanInSecondMoment(W: ArrayLike<number>, fanIn: number): number {
   let s = 0;
   for (let k = 0; k < W.length; k++) s += W[k] * W[k];
   return (fanIn * s) / W.length;

@@ -100,7 +100,7 @@ export function estimateResources(
   let params = 0;
   for (let l = 1; l < sizes.length; l++) params += sizes[l - 1] * sizes[l] + sizes[l];
   const hiddenUnits = config.hidden.reduce((a, b) => a + b, 0);
-  const normed = config.norm !== undefined && config.norm !== "none";
+  const normed = config.norm !== "none";
   if (normed) params += 2 * hiddenUnits;
   const units = sizes.reduce((a, b) => a + b, 0);
   const structuredPerUnit = (config.residual > 0 ? 2 : 0) + (normed ? 4 : 0);

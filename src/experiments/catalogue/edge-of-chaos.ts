@@ -75,6 +75,20 @@ export function bestDepthOnlyRule(cells: readonly CellOutcome[]): { agreement: n
   return best;
 }
 
+/** The deepest depth that trained among the cells whose sigma_w^2 passes `keep` (0: none). */
+function deepestTrained(cells: readonly CellOutcome[], keep: (sw2: number) => boolean): number {
+  return Math.max(0, ...cells.filter((c) => keep(c.sw2) && c.trained).map((c) => c.depth));
+}
+
+/**
+ * Largest trained depth at the critical sigma_w^2 minus the largest at any sigma_w^2 a factor 2
+ * or more away from it (> 0: the edge trains deepest).
+ */
+function criticalDepthMargin(cells: readonly CellOutcome[], crit: number): number {
+  const far = (sw2: number) => Math.abs(Math.log(sw2 / crit)) >= Math.log(2) - 1e-12;
+  return deepestTrained(cells, (w) => w === crit) - deepestTrained(cells, far);
+}
+
 /**
  * The verdict's checks (each can fail: test/experiments/edge-of-chaos.test.ts): agreement with
  * 6 xi_c; the margin over the best depth-only rule; the deepest trained depth at the critical
@@ -82,9 +96,6 @@ export function bestDepthOnlyRule(cells: readonly CellOutcome[]): { agreement: n
  */
 export function edgeChecks(cells: readonly CellOutcome[], crit: number) {
   const agreement = cells.filter((c) => c.trained === c.predicted).length / cells.length;
-  const maxDepth = (keep: (sw2: number) => boolean) =>
-    Math.max(0, ...cells.filter((c) => keep(c.sw2) && c.trained).map((c) => c.depth));
-  const far = (sw2: number) => Math.abs(Math.log(sw2 / crit)) >= Math.log(2) - 1e-12;
   return [
     check("fraction of cells where 'trains' agrees with 'depth < 6 xi_c'", agreement, ">=", 0.75),
     check(
@@ -95,7 +106,7 @@ export function edgeChecks(cells: readonly CellOutcome[], crit: number) {
     ),
     check(
       "largest trained depth at the critical sigma_w^2 minus the largest at any sigma_w^2 a factor >= 2 away",
-      maxDepth((w) => w === crit) - maxDepth(far),
+      criticalDepthMargin(cells, crit),
       ">",
       0,
     ),
@@ -109,14 +120,11 @@ export function edgeChecks(cells: readonly CellOutcome[], crit: number) {
  * (no chaotic phase).
  */
 export function reluChecks(cells: readonly CellOutcome[], deepCorrelation: number | null) {
-  const maxDepth = (keep: (sw2: number) => boolean) =>
-    Math.max(0, ...cells.filter((c) => keep(c.sw2) && c.trained).map((c) => c.depth));
-  const far = (sw2: number) => Math.abs(Math.log(sw2 / RELU_CRITICAL)) >= Math.log(2) - 1e-12;
   const deepest = Math.max(...cells.map((c) => c.depth));
   return [
     check(
       `ReLU: largest trained depth at sigma_w^2 = ${RELU_CRITICAL} minus the largest at any sigma_w^2 a factor >= 2 away`,
-      maxDepth((w) => w === RELU_CRITICAL) - maxDepth(far),
+      criticalDepthMargin(cells, RELU_CRITICAL),
       ">",
       0,
     ),
@@ -271,8 +279,7 @@ export const edgeOfChaosExperiment: Experiment = {
     const tanhCStar = meanField(tanh, RELU_ABOVE, SIGMA_B2).cStar;
     const reluAbove = reluCorr.find((r) => r.sw2 === RELU_ABOVE)?.c ?? null;
     const agree = cells.filter((c) => c.trained === c.predicted).length;
-    const maxDepth = (sw2: number) =>
-      Math.max(0, ...cells.filter((c) => c.sw2 === sw2 && c.trained).map((c) => c.depth));
+    const maxDepth = (sw2: number) => deepestTrained(cells, (w) => w === sw2);
     const nullRule = bestDepthOnlyRule(cells);
     const boundaries = sw2s.map((w) => ({
       sw2: w,
@@ -283,8 +290,7 @@ export const edgeOfChaosExperiment: Experiment = {
       ),
     }));
     const checks = [...edgeChecks(cells, crit), ...reluChecks(reluCells, reluAbove)];
-    const reluMax = (sw2: number) =>
-      Math.max(0, ...reluCells.filter((c) => c.sw2 === sw2 && c.trained).map((c) => c.depth));
+    const reluMax = (sw2: number) => deepestTrained(reluCells, (w) => w === sw2);
     const theory = Array.from(
       { length: 121 },
       (_, k) => sw2s[0] * (sw2s[sw2s.length - 1] / sw2s[0]) ** (k / 120),

@@ -6,7 +6,7 @@
  */
 import { type LsuvLayerResult, lsuvBatch, lsuvInitialize } from "../../init/lsuv.js";
 import type { Network } from "../../nn/network.js";
-import { CRITICAL_TOLERANCE } from "../../probe/inspect.js";
+import { CRITICAL_TOLERANCE, fanInSecondMoment } from "../../probe/inspect.js";
 import type { ChartSpec } from "../../report/chart-spec.js";
 import { fmt, pct } from "../../report/format.js";
 import type { Check } from "../../report/report-types.js";
@@ -77,13 +77,7 @@ export interface NetworkChi {
  */
 export function networkChi(net: Network): NetworkChi {
   const hidden = net.layers.slice(1, -1);
-  const s2 = hidden
-    .map((l) => {
-      let sum = 0;
-      for (let k = 0; k < l.W.length; k++) sum += l.W[k] * l.W[k];
-      return (l.inDim * sum) / l.W.length;
-    })
-    .sort((a, b) => a - b);
+  const s2 = hidden.map((l) => fanInSecondMoment(l.W, l.inDim)).sort((a, b) => a - b);
   const sigmaW2 = s2.length ? s2[Math.floor(s2.length / 2)] : Number.NaN;
   const mf = meanField(net.layers[1].activation, sigmaW2, 0, { tol: CRITICAL_TOLERANCE });
   return { sigmaW2, chi1: mf.chi1, qStar: mf.qStar, phase: mf.phase };
