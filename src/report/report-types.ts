@@ -19,9 +19,11 @@ export interface Interval {
   n: number;
   /**
    * "t": Student t interval of the mean over seeds; "t-log": the same on log(value), reported as
-   * the geometric mean; "count": a yes/no fact, the interval is [fraction of seeds where it held].
+   * the geometric mean; "count": a yes/no fact, the interval is [fraction of seeds where it held];
+   * "range": a comparison judged seed by seed (combine "every-seed"), the interval is the range of
+   * the per-seed values.
    */
-  method: "t" | "t-log" | "count";
+  method: "t" | "t-log" | "count" | "range";
 }
 
 /** One measured number (a mean over seeds) compared with its threshold; the verdict combines the checks. */
@@ -40,6 +42,13 @@ export interface Check {
   status: CheckStatus;
   /** Combine seeds on the log scale (a geometric mean; for ratios and times). Default linear. */
   scale?: "linear" | "log";
+  /**
+   * How the seeds are combined: "mean" (default) compares the mean's 95% interval with the
+   * threshold; "every-seed" judges the comparison on each seed, like a yes/no fact (pass when it
+   * holds on every seed, fail when on none, else undecided). For per-run properties whose size is
+   * not a quantity to average, e.g. a growth factor up to the step a run diverges.
+   */
+  combine?: "mean" | "every-seed";
   /** The 95% interval over seeds (absent for a single-seed check). */
   interval?: Interval;
   /** The value on each seed, in the order of the report's seeds (null: not measured). */
@@ -116,6 +125,12 @@ export interface ExperimentDescription {
   rule: string;
   /** What the quick and the full sizes run. */
   sizes: { quick: string; full: string };
+  /**
+   * Seeds per size when `--seeds` is not given (default 3 quick, 5 full; never fewer). More where
+   * an effect sits a few standard errors from its threshold: the count is set by a power rule on
+   * pilot seeds (docs/experiments.md, "How many seeds"), never by the verdict it gives.
+   */
+  seedCounts?: { quick: number; full: number };
 }
 
 /**

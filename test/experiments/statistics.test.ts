@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { combineSeeds, experimentSeeds } from "../../src/experiments/harness/execute.js";
+import { combineSeeds, defaultSeedCount, experimentSeeds } from "../../src/experiments/harness/execute.js";
 import {
   combineCheck,
   geometricMeanInterval,
@@ -115,6 +115,48 @@ test("combineCheck over seeds: the three statuses, Infinity, unmeasured seeds, f
   assert.equal(facts([true, true, true]), "pass");
   assert.equal(facts([false, false, false]), "fail");
   assert.equal(facts([true, false, true]), "undecided");
+});
+
+test("combine every-seed: a comparison judged on each seed, whatever the spread of the values", () => {
+  const each = (values: (number | null)[]) =>
+    combineCheck(values.map((v) => check("growth", v, ">", 10, { combine: "every-seed" })));
+  // exploding's growth factors on three seeds: every one is far above 10, yet a t interval on
+  // their logarithms, [1e-6, 2e31], straddles 10; judged seed by seed the rule holds on each.
+  const far = [40930524.9, 1.995551745578742e21, 1235795720.4];
+  assert.equal(
+    combineCheck(far.map((v) => check("growth", v, ">", 10, { scale: "log" }))).status,
+    "undecided",
+  );
+  const c = each(far);
+  assert.equal(c.status, "pass");
+  assert.equal(c.measured, 40930524.9, "shows the seed closest to failing");
+  assert.deepEqual(
+    [c.interval?.low, c.interval?.high, c.interval?.method],
+    [40930524.9, 1.995551745578742e21, "range"],
+  );
+  assert.match(c.text, /held on 3 of 3 seeds/);
+  // One seed below the threshold: undecided, never a pass; none above: fail.
+  assert.equal(each([1e9, 5, 1e12]).status, "undecided");
+  assert.equal(each([2, 5, 9]).status, "fail");
+  // A seed where it could not be measured never helps: undecided, or fail when no seed holds.
+  const missing = each([1e9, null, 1e12]);
+  assert.equal(missing.status, "undecided");
+  assert.match(missing.text, /1 not measured/);
+  assert.equal(each([null, 3, null]).status, "fail");
+  // "<" rules show the largest value (the one closest to failing).
+  assert.equal(
+    combineCheck([1, 2, 3].map((v) => check("x", v, "<", 5, { combine: "every-seed" }))).measured,
+    3,
+  );
+});
+
+test("seed counts: an experiment's own count, never fewer than 3 quick and 5 full", () => {
+  assert.equal(defaultSeedCount(true), 3);
+  assert.equal(defaultSeedCount(false), 5);
+  assert.equal(defaultSeedCount(true, { seedCounts: { quick: 10, full: 12 } }), 10);
+  assert.equal(defaultSeedCount(false, { seedCounts: { quick: 10, full: 12 } }), 12);
+  assert.equal(defaultSeedCount(true, { seedCounts: { quick: 1, full: 2 } }), 3);
+  assert.equal(defaultSeedCount(false, { seedCounts: { quick: 1, full: 2 } }), 5);
 });
 
 test("the verdict: refuted if any check fails, inconclusive if one is undecided, confirmed only if all pass", () => {

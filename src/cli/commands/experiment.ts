@@ -36,12 +36,13 @@ export function experimentCommand(io: CliIO): Command {
         method: e.method,
         rule: e.rule,
         sizes: e.sizes,
+        seeds: { quick: defaultSeedCount(true, e), full: defaultSeedCount(false, e) },
       }));
       if (opts.json) return printJson(io, list);
       for (const e of list) {
         io.stdout(`${String(e.order).padStart(2)}. ${e.name.padEnd(16)} ${e.title}\n`);
         io.stdout(
-          `      claim:  ${e.claim}\n      source: ${e.source}\n      quick:  ${e.sizes.quick}\n      full:   ${e.sizes.full}\n`,
+          `      claim:  ${e.claim}\n      source: ${e.source}\n      quick:  ${e.sizes.quick}; ${e.seeds.quick} seeds\n      full:   ${e.sizes.full}; ${e.seeds.full} seeds\n`,
         );
       }
       io.stdout(
@@ -57,7 +58,7 @@ export function experimentCommand(io: CliIO): Command {
     .option("--seed <n>", "base seed: the seeds of the runs derive from it", parseInteger("--seed", 0), 1)
     .option(
       "--seeds <n>",
-      "seeds per experiment (default: 3 with --quick, 5 at full size); every check is a mean over them with a 95% interval",
+      "seeds per experiment (default: each experiment's own, at least 3 with --quick and 5 at full size; see experiment list); every check is a mean over them with a 95% interval",
       parseInteger("--seeds", 1),
     )
     .option(
@@ -96,15 +97,22 @@ export function experimentCommand(io: CliIO): Command {
       const t0 = performance.now();
       const loadAtStart = loadavg()[0];
       const quick = Boolean(opts.quick);
-      const seeds = experimentSeeds(opts.seed, opts.seeds ?? defaultSeedCount(quick));
-      const jobs = Math.min(opts.jobs ?? defaultPoolSize(), seeds.length * selected.length);
+      // Each experiment has its own number of seeds (more where an effect is near its threshold).
+      const seedsOf = selected.map((exp) =>
+        experimentSeeds(opts.seed, opts.seeds ?? defaultSeedCount(quick, exp)),
+      );
+      const jobs = Math.min(
+        opts.jobs ?? defaultPoolSize(),
+        seedsOf.reduce((n, s) => n + s.length, 0),
+      );
       // Loaded only when used: the pool starts worker threads.
       const pool = jobs > 1 ? (await import("../../experiments/seed-pool.js")).createSeedPool(jobs) : null;
       try {
         // With a pool every seed of every experiment is queued at once (the cores stay busy);
         // the reports are written in order as each experiment's seeds finish.
-        const pending = selected.map((exp) => {
+        const pending = selected.map((exp, i) => {
           if (!pool) return null;
+          const seeds = seedsOf[i];
           const poolRun = pool.runner(quick, backend.name);
           let done = 0;
           const runner: SeedRunner = async (e, seed) => {
@@ -127,7 +135,7 @@ export function experimentCommand(io: CliIO): Command {
           try {
             report =
               (await pending[i]) ??
-              (await executeExperiment(exp, { quick, seed: opts.seed, progress, backend }, seeds));
+              (await executeExperiment(exp, { quick, seed: opts.seed, progress, backend }, seedsOf[i]));
           } catch (e) {
             progress.end();
             if (e instanceof ExperimentAborted)

@@ -55,7 +55,7 @@ export const explodingExperiment: Experiment = {
   source:
     "The study notes, experimental result 4; Glorot & Bengio 2010; He et al. 2015, arXiv:1502.01852; clipping: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063.",
   method: `ReLU MLP 784-${new Array(DEPTH).fill(WIDTH).join("-")}-10 on standardized MNIST, SGD momentum 0.9, batch 64. The exploding run: weights N(0, ${STD}^2) (He would be N(0, 2/${WIDTH}) = N(0, ${fmt(Math.sqrt(2 / WIDTH), 3)}^2) for the hidden layers), lr ${LR}. Fixes, one change each: He or Xavier weights; lr 0.001; clipping the global gradient norm at 1. Probes on 256 fixed images at every step for the first 10 steps, then every 10 steps.`,
-  rule: `(1) The large-init, large-rate run diverges (its loss or gradient norm becomes NaN/Inf). (2) At step 0 its gradient grows toward the input: the per-layer factor of the std of dL/dz (geometric mean over the hidden layers) is above 1.2 (theory: sqrt(${WIDTH} * ${STD}^2 / 2) = ${fmt(Math.sqrt(FACTOR), 3)}). (3) Its global gradient norm grows over the steps before the NaN: the last finite value is more than 10x the first. (4) Every fix runs without divergence and learns (test accuracy > ${pct(LEARN)}).`,
+  rule: `(1) The large-init, large-rate run diverges (its loss or gradient norm becomes NaN/Inf). (2) At step 0 its gradient grows toward the input: the per-layer factor of the std of dL/dz (geometric mean over the hidden layers) is above 1.2 (theory: sqrt(${WIDTH} * ${STD}^2 / 2) = ${fmt(Math.sqrt(FACTOR), 3)}). (3) Its global gradient norm grows over the steps before the NaN: the last finite value is more than 10x the first, on every seed (judged seed by seed: the growth runs up to the step of divergence, so its size is not a quantity to average). (4) Every fix runs without divergence and learns (test accuracy > ${pct(LEARN)}).`,
   sizes: {
     quick: "10,000 training / 2,000 test images, 300 steps per run, 5 runs",
     full: "60,000 / 10,000 images, 2 epochs per run, 5 runs",
@@ -105,7 +105,9 @@ export const explodingExperiment: Experiment = {
           : `test accuracy ${pct(acc(bad))}`,
       ),
       check("per-layer factor of the gradient's std toward the input, step 0", perLayerFactor(bad), ">", 1.2),
-      check("global gradient norm, last finite step / step 1", growth, ">", 10, { scale: "log" }),
+      // Judged seed by seed: the growth runs until the step the run diverges (a stopping time),
+      // so its size spans orders of magnitude between seeds and a mean of it claims nothing.
+      check("global gradient norm, last finite step / step 1", growth, ">", 10, { combine: "every-seed" }),
       ...fixes.flatMap((f) => [
         checkFact(`${f.label} does not diverge`, !f.record.final.diverged),
         check(`test accuracy, ${f.label}`, acc(f), ">", LEARN),

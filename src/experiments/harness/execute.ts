@@ -9,6 +9,7 @@ import type { LineChartSpec } from "../../report/chart-spec.js";
 import { fmt } from "../../report/format.js";
 import type {
   Check,
+  ExperimentDescription,
   ExperimentReport,
   ExperimentResult,
   KeyNumber,
@@ -20,9 +21,13 @@ import { combineCheck, meanInterval } from "./statistics.js";
 import type { Experiment, ExperimentContext } from "./types.js";
 import { verdict } from "./verdict.js";
 
-/** Seeds per experiment when --seeds is not given: quick >= 3, full >= 5. */
-export function defaultSeedCount(quick: boolean): number {
-  return quick ? 3 : 5;
+/** The fewest seeds per experiment when --seeds is not given: quick 3, full 5. */
+export const MIN_SEEDS = { quick: 3, full: 5 } as const;
+
+/** Seeds of `exp` when --seeds is not given: its own count (see ExperimentDescription.seedCounts), at least MIN_SEEDS. */
+export function defaultSeedCount(quick: boolean, exp?: Pick<ExperimentDescription, "seedCounts">): number {
+  const size = quick ? "quick" : "full";
+  return Math.max(MIN_SEEDS[size], exp?.seedCounts?.[size] ?? 0);
 }
 
 /**

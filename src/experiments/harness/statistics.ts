@@ -73,7 +73,8 @@ export function seedsToDecide(
  * interval (on log values when the check's scale is "log"), decided against the threshold; a seed
  * that could not be measured counts against the claim (the check fails when the measured seeds
  * do not pass, else it is undecided). Facts ("is"): pass on every seed, fail on none, otherwise
- * undecided. One seed: the point comparison of that seed (no interval).
+ * undecided; a comparison combined "every-seed" is judged like a fact, seed by seed. One seed:
+ * the point comparison of that seed (no interval).
  */
 export function combineCheck(perSeed: readonly Check[]): Check {
   const first = perSeed[0];
@@ -95,6 +96,7 @@ export function combineCheck(perSeed: readonly Check[]): Check {
       seedsToDecide: null,
     };
   }
+  if (first.combine === "every-seed") return combineEverySeed(perSeed);
   const op = first.op;
   const measured = values.filter((v): v is number => v !== null && !Number.isNaN(v));
   const missing = n - measured.length;
@@ -125,5 +127,37 @@ export function combineCheck(perSeed: readonly Check[]): Check {
     interval: { low: r.low, high: r.high, n: r.n, method: log ? "t-log" : "t" },
     perSeed: values,
     seedsToDecide: toDecide,
+  };
+}
+
+/**
+ * A comparison judged on each seed (`combine: "every-seed"`): it passes when it holds on every
+ * seed, fails when it holds on none, and is undecided otherwise; a seed where nothing could be
+ * measured never helps (a pass becomes undecided). The interval is the range of the measured
+ * values (method "range": no mean is claimed), so the report still shows every number.
+ */
+function combineEverySeed(perSeed: readonly Check[]): Check {
+  const first = perSeed[0];
+  const n = perSeed.length;
+  const values = perSeed.map((c) => c.measured);
+  const measured = values.filter((v): v is number => v !== null && !Number.isNaN(v));
+  const held = perSeed.filter((c) => c.pass).length;
+  const missing = n - measured.length;
+  const status: CheckStatus = held === n ? "pass" : held === 0 ? "fail" : "undecided";
+  const low = measured.length ? Math.min(...measured) : Number.NaN;
+  const high = measured.length ? Math.max(...measured) : Number.NaN;
+  // The value shown is the seed closest to failing: the smallest for ">" rules, the largest for "<".
+  const worst = first.op === ">" || first.op === ">=" ? low : high;
+  return {
+    ...first,
+    measured: measured.length ? worst : null,
+    text:
+      `${fmt(low)} to ${fmt(high)} ${first.op} ${fmt(first.threshold)}: held on ${held} of ${n} seeds ` +
+      `(judged seed by seed)${missing ? `; ${missing} not measured` : ""}`,
+    pass: status === "pass",
+    status,
+    interval: { low, high, n: measured.length, method: "range" },
+    perSeed: values,
+    seedsToDecide: null,
   };
 }

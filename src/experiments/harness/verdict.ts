@@ -13,7 +13,7 @@ export function check(
   measured: number | null,
   op: "<" | "<=" | ">" | ">=",
   threshold: number,
-  options: { scale?: "linear" | "log" } = {},
+  options: { scale?: "linear" | "log"; combine?: "mean" | "every-seed" } = {},
 ): Check {
   const m = measured !== null && !Number.isNaN(measured) ? measured : null;
   let pass = false;
@@ -32,6 +32,7 @@ export function check(
     pass,
     status: pass ? "pass" : "fail",
     ...(options.scale ? { scale: options.scale } : {}),
+    ...(options.combine === "every-seed" ? { combine: options.combine } : {}),
   };
 }
 
