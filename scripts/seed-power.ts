@@ -1,7 +1,7 @@
 // Seeds each check needs for 95% power (src/experiments/harness/power.ts), from the per-seed values
 // of pilot runs (`initlab experiment run ... --out DIR` folders; several folders pool their seeds).
-// Prints a markdown table: per check the pilot mean's side, the seeds it needs, and per experiment
-// its quick seed count now. This is how each experiment's `seedCounts.quick` was chosen
+// Prints a markdown table: per check that 3 seeds do not decide, the pilot mean's side and the
+// seeds it needs, and per experiment its quick seed count now. This is how each experiment's `seedCounts.quick` was chosen
 // (docs/experiments.md, "How many seeds").
 // Usage: node --import tsx scripts/seed-power.ts DIR [DIR...] [--max N]
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -54,8 +54,9 @@ for (const exp of EXPERIMENTS) {
     const need = seedsForPower(values, check, max);
     const cell =
       need === null ? "judged seed by seed" : need.seeds === null ? `> ${max}` : String(need.seeds);
-    if (need && need.seeds !== null && need.seeds <= 3) continue;
-    console.log(`| ${exp.name} | ${label} | ${values.length} | ${need?.side ?? "-"} | ${cell} |`);
+    // Facts and checks decided by 3 seeds need nothing more: only the others are listed.
+    if (need === null || (need.seeds !== null && need.seeds <= 3)) continue;
+    console.log(`| ${exp.name} | ${label} | ${values.length} | ${need.side} | ${cell} |`);
   }
   console.log(`| ${exp.name} | **quick seed count now** | | | **${defaultSeedCount(true, exp)}** |`);
 }

@@ -23,6 +23,15 @@ test("seedsForPower agrees with an independent computation (scipy.stats.t) on th
   assert.equal(seedsForPower([1, 1, 1], { op: "is", threshold: 1 }), null);
   assert.equal(seedsForPower([50, 60, 70], { op: ">", threshold: 10, combine: "every-seed" }), null);
   assert.equal(seedsForPower([1, 2], { op: ">", threshold: 0 }), null);
+  // Identical pilot values are a point interval: decided at once, on the side the rule says
+  // (29 of 29 rows >= 29 holds).
+  assert.deepEqual(seedsForPower([29, 29, 29], { op: ">=", threshold: 29 }), {
+    mean: 29,
+    sd: 0,
+    side: "pass",
+    seeds: 2,
+  });
+  assert.equal(seedsForPower([28, 28, 28], { op: ">=", threshold: 29 })?.side, "fail");
   // A mean on the threshold is never decided; ratios use logarithms; +Infinity counts as large.
   assert.equal(seedsForPower([-1, 0, 1], { op: ">", threshold: 0 })?.seeds, null);
   const log = seedsForPower([4, 8, 16], { op: ">", threshold: 2, scale: "log" });

@@ -54,10 +54,18 @@ export function seedsForPower(
   const threshold = log ? Math.log(check.threshold) : check.threshold;
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-  const above = mean > threshold;
-  const side = above === (check.op === ">" || check.op === ">=") ? "pass" : "fail";
+  const holds =
+    check.op === ">"
+      ? mean > threshold
+      : check.op === ">="
+        ? mean >= threshold
+        : check.op === "<"
+          ? mean < threshold
+          : mean <= threshold;
+  const side = holds ? "pass" : "fail";
   const distance = Math.abs(mean - threshold);
-  if (sd === 0) return { mean, sd, side, seeds: distance > 0 ? 2 : null };
+  // Identical values on every pilot seed (e.g. 29 of 29 rows): a point interval, decided by any n.
+  if (sd === 0) return { mean, sd, side, seeds: 2 };
   for (let n = 2; n <= max; n++)
     if (distance / (sd / Math.sqrt(n)) >= tQuantile(0.975, n - 1) + tQuantile(0.95, n - 1))
       return { mean, sd, side, seeds: n };
