@@ -101,7 +101,8 @@ export function phaseText(p: NetworkPhase, deadLayer: number | null = null): str
       : "";
   return (
     `phase at initialization: ${p.phase} (chi_1 = ${p.chi1.toPrecision(4)}; critical means |chi_1 - 1| <= ${p.tolerance}) ` +
-    `for ${p.activation} layer ${p.layer} with sigma_w^2 = ${p.sigmaW2.toPrecision(4)}, ${bias}, q* = ${sci(p.qStar)}${crit}${depth}`
+    `for ${p.activation} layer ${p.layer} with sigma_w^2 = ${p.sigmaW2.toPrecision(4)}, ${bias}, q* = ${sci(p.qStar)}${crit}${depth}` +
+    (p.scope ? `\n  (not a plain MLP: ${p.scope})` : "")
   );
 }
 

@@ -40,6 +40,31 @@ export interface NetworkPhase {
   criticalSigmaW2: number;
   /** about 6 xi_c layers (Schoenholz et al. 2017, Fig. 5); Infinity at criticality, NaN unknown */
   trainableDepth: number;
+  /**
+   * What the phase leaves out when the network is not a plain MLP (residual blocks, normalized
+   * layers), in words; null for a plain MLP, where chi_1^depth is the whole story.
+   */
+  scope: string | null;
+}
+
+/**
+ * The caveat of a one-layer mean-field phase on a residual or normalized network: the skip adds
+ * to the stream, q_{b+1} = q_b + alpha^2 V_F(q_b) (docs/architectures.md), and a normalization
+ * resets every layer's pre-activations to unit variance, so the forward signal's depth behaviour
+ * is not chi_1^depth; the gradient of plain BatchNorm ReLU still grows by pi/(pi-1) per layer
+ * toward the input (Yang et al. 2019, arXiv:1902.08129).
+ */
+export function phaseScope(arch: Pick<Network["architecture"], "residual" | "norm">): string | null {
+  const parts: string[] = [];
+  if (arch.residual > 0)
+    parts.push(
+      "it describes one dense layer of each residual branch: the skip adds to the stream, whose variance follows q_{b+1} = q_b + alpha^2 V_F(q_b) (the residual blocks table), not chi_1^depth",
+    );
+  if (arch.norm !== "none")
+    parts.push(
+      `every hidden layer is normalized (${arch.norm === "batch" ? "BatchNorm" : "LayerNorm"}), which resets its pre-activations to unit variance, so the forward signal cannot vanish or explode with depth whatever chi_1 says; the gradient still can (plain BatchNorm ReLU: x pi/(pi-1) = 1.47 per layer toward the input, Yang et al. 2019)`,
+    );
+  return parts.length ? parts.join("; ") : null;
 }
 
 /** What `inspect` returns: the measurement, the diagnosis, the recommendation and the phase. */
@@ -177,6 +202,7 @@ export function networkPhase(net: Network, tolerance = CRITICAL_TOLERANCE): Netw
       sigmaB2: b.variance,
       biasMean: b.mean,
       tolerance,
+      scope: phaseScope(net.architecture),
     };
     if (b.mean !== 0) {
       const s = shiftedMeanField(act, sigmaW2, b.mean, b.variance, { tol: tolerance });

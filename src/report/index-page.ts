@@ -5,6 +5,7 @@ import { esc } from "./html-escape.js";
 import { VERDICT_CLASS } from "./html-report.js";
 import { REPORT_CSS } from "./report-style.js";
 import type { ExperimentReport } from "./report-types.js";
+import { seedsDescription } from "./results-table.js";
 
 export function indexHtml(reports: ExperimentReport[], totalSeconds: number): string {
   const count = (s: string) => reports.filter((r) => r.result.verdict.status === s).length;
@@ -12,7 +13,7 @@ export function indexHtml(reports: ExperimentReport[], totalSeconds: number): st
     .map(
       (r) =>
         `<tr><td class="num">${r.order}</td><td><a href="${esc(r.name)}/index.html">${esc(r.title)}</a><br><code>${esc(r.name)}</code></td>` +
-        `<td><span class="badge ${VERDICT_CLASS[r.result.verdict.status]}">${r.result.verdict.status}</span></td>` +
+        `<td><span class="badge ${VERDICT_CLASS[r.result.verdict.status]}">${r.result.verdict.status}</span></td><td class="num">${r.seeds.length}</td>` +
         `<td>${esc(r.result.verdict.summary)}</td><td class="num">${fmt(r.seconds, 3)} s</td></tr>`,
     )
     .join("\n");
@@ -22,8 +23,8 @@ export function indexHtml(reports: ExperimentReport[], totalSeconds: number): st
 <title>initlab experiments</title><style>${REPORT_CSS}</style></head>
 <body><main>
 <h1>initlab experiments</h1>
-<p class="sub">${count("confirmed")} of ${reports.length} claims confirmed, ${count("refuted")} refuted, ${count("inconclusive")} inconclusive · ${first ? `${esc(first.size)} size · ${first.seeds.length} seeds per experiment (${esc(first.seeds.join(", "))}) · ${esc(first.backend)} backend · ` : ""}${fmt(totalSeconds, 3)} s in total</p>
-<table><tr><th>#</th><th>experiment</th><th>verdict</th><th>summary</th><th>time</th></tr>
+<p class="sub">${count("confirmed")} of ${reports.length} claims confirmed, ${count("refuted")} refuted, ${count("inconclusive")} inconclusive · ${first ? `${esc(first.size)} size · ${esc(seedsDescription(reports))} · ${esc(first.backend)} backend · ` : ""}${fmt(totalSeconds, 3)} s in total</p>
+<table><tr><th>#</th><th>experiment</th><th>verdict</th><th>seeds</th><th>summary</th><th>time</th></tr>
 ${rows}
 </table>
 <p class="files"><a href="summary.json">summary.json</a></p>

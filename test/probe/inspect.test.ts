@@ -199,3 +199,31 @@ test("a zero read-out blocks the gradient at step 0: the finding says so instead
   assert.match(f.message, /read-out weights \(layer 3\) are all zero/);
   assert.doesNotMatch(f.message, /weight variance below/);
 });
+
+test("the phase of a residual or normalized network says what the one-layer mean field leaves out", () => {
+  const sizes = [20, 16, 16, 16, 16, 3];
+  const plain = networkPhase(new Network({ sizes, activation: "relu", init: "he_normal" }));
+  assert.equal(plain?.scope, null, "a plain MLP: chi_1^depth is the whole story");
+  assert.doesNotMatch(phaseText(plain!), /not a plain MLP/);
+  const residual = networkPhase(
+    new Network({ sizes, activation: "relu", init: "he_normal", architecture: { residual: 1 } }),
+  );
+  // The same layer's mean field (He ReLU: critical), with the residual stream named.
+  assert.equal(residual?.phase, "critical");
+  assert.match(residual?.scope ?? "", /residual branch.*q_\{b\+1\} = q_b \+ alpha\^2 V_F/);
+  assert.match(phaseText(residual!), /\n {2}\(not a plain MLP: it describes one dense layer/);
+  const bn = networkPhase(
+    new Network({ sizes, activation: "relu", init: "he_normal", architecture: { norm: "batch" } }),
+  );
+  assert.match(bn?.scope ?? "", /BatchNorm.*pi\/\(pi-1\)/);
+  assert.doesNotMatch(bn?.scope ?? "", /residual/);
+  const both = networkPhase(
+    new Network({
+      sizes,
+      activation: "relu",
+      init: "he_normal",
+      architecture: { residual: 1, norm: "layer" },
+    }),
+  );
+  assert.match(both?.scope ?? "", /residual branch.*; every hidden layer is normalized \(LayerNorm\)/);
+});

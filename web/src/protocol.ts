@@ -85,6 +85,8 @@ export interface MeanFieldView {
   /** sigma_w^2 at which chi_1 = 1 for this sigma_b^2 (NaN if none). */
   criticalSigmaW2: number;
   trainableDepth: number;
+  /** What the one-layer phase leaves out on a residual or normalized network (null: a plain MLP). */
+  scope?: string | null;
 }
 
 export interface ProbeView {

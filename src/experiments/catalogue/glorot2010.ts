@@ -114,6 +114,8 @@ export const glorot2010Experiment: Experiment = {
     quick: "W = 256, 10,000 training / 2,000 test images, 600 steps per run; checks (1)-(3)",
     full: "W = 1000 (the paper's width), 60,000 / 10,000 images, 20 epochs (37,500 steps) per run (hours); checks (1)-(5)",
   },
+  // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
+  seedCounts: { quick: 8, full: 5 },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const width = ctx.quick ? 256 : 1000;
     const size = mnistSize(ctx.quick, 600, 20);

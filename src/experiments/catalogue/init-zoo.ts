@@ -87,6 +87,8 @@ export const initZooExperiment: Experiment = {
     quick: "width 64, 5,000 training / 1,000 test images, 200 steps per run",
     full: "width 256, 60,000 / 10,000 images, 1 epoch per run",
   },
+  // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
+  seedCounts: { quick: 23, full: 5 },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const inits = zooInits();
     const width = ctx.quick ? 64 : 256;

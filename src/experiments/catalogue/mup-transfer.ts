@@ -368,6 +368,8 @@ export const mupTransferExperiment: Experiment = {
     quick: `widths ${TRANSFER_WIDTHS.quick.join(", ")}; the first 10,000 / 2,000 images; 300 steps per run; ${(TRANSFER_LOG2_LR.sgd.length + TRANSFER_LOG2_LR.adam.length) * TRANSFER_WIDTHS.quick.length * 2} runs per seed`,
     full: `widths ${TRANSFER_WIDTHS.full.join(", ")}; 60,000 / 10,000 images; 1 epoch (938 steps) per run; ${(TRANSFER_LOG2_LR.sgd.length + TRANSFER_LOG2_LR.adam.length) * TRANSFER_WIDTHS.full.length * 2} runs per seed`,
   },
+  // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
+  seedCounts: { quick: 6, full: 5 },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const plan = planSweep(mupTransferSweep(ctx.quick, [ctx.seed]), { backend: ctx.backend.name });
     const points: TransferPoint[] = [];

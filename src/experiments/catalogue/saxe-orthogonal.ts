@@ -80,6 +80,8 @@ export const saxeOrthogonalExperiment: Experiment = {
       "W = 64, depths 2, 8, 32, rates 0.025-0.2 (factor 2, widened within 0.003-1.6), at most 600 steps, 5,000 training images; runs stop at the criterion",
     full: "W = 128, depths 2, 4, 8, 16, 32, 64, rates 0.0125-0.4 (factor 2, widened within 0.0008-3.2), at most 3,000 steps, 20,000 images",
   },
+  // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
+  seedCounts: { quick: 26, full: 5 },
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const width = ctx.quick ? 64 : 128;
     const depths = ctx.quick ? [2, 8, 32] : [2, 4, 8, 16, 32, 64];

@@ -58,7 +58,10 @@ export class DiagnosisPanel {
           `<b>${phase}</b> <span>${escapeHtml(PHASE_TEXT[phase])}${deadLayer ? ` (layer ${deadLayer.layer})` : ""}</span></div>` +
           `<div class="mf-numbers">σ<sub>w</sub>² = ${fmt(mf.sigmaW2, 3)}, ${bias}, ` +
           `χ<sub>1</sub> = ${fmt(mf.chi1, 3)}, q* = ${fmt(mf.qStar, 3)}${critical}` +
-          `${Number.isFinite(mf.trainableDepth) ? `; trainable to depth ≈ ${fmt(mf.trainableDepth, 2)} (6 ξ<sub>c</sub>)` : ""}</div>`,
+          `${Number.isFinite(mf.trainableDepth) ? `; trainable to depth ≈ ${fmt(mf.trainableDepth, 2)} (6 ξ<sub>c</sub>)` : ""}</div>` +
+          (mf.scope
+            ? `<p class="muted" data-testid="phase-scope">Not a plain MLP: ${escapeHtml(mf.scope)}.</p>`
+            : ""),
       );
     }
     if (run.diverged)
