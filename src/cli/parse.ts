@@ -9,11 +9,13 @@ export function parseNumber(flag: string) {
   };
 }
 
-export function parseInteger(flag: string, min = 0) {
+export function parseInteger(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const x = Number(v);
-    if (v.trim() === "" || !Number.isInteger(x) || x < min) {
-      throw new UserError(`${flag}: expected an integer >= ${min}, got "${v}"`);
+    if (v.trim() === "" || !Number.isInteger(x) || x < min || x > max) {
+      throw new UserError(
+        `${flag}: expected an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ""}, got "${v}"`,
+      );
     }
     return x;
   };

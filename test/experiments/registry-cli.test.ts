@@ -55,7 +55,14 @@ test("experiment list --json: the twelve experiments of the issue, in order, eac
     for (const key of ["title", "claim", "source", "method", "rule"])
       assert.ok(e[key].length > 10, `${e.name}.${key}`);
     assert.ok(e.sizes.quick && e.sizes.full, e.name);
+    // Each experiment's seed counts: at least 3 quick and 5 full (more where its power rule asks).
+    assert.ok(e.seeds.quick >= 3 && e.seeds.full >= 5, `${e.name}: ${JSON.stringify(e.seeds)}`);
   }
+  const count = (name: string) => list.find((e: { name: string }) => e.name === name).seeds.quick;
+  assert.deepEqual(
+    ["raw-pixels", "glorot2010", "init-zoo", "saxe-orthogonal", "mup-transfer", "moments"].map(count),
+    [7, 8, 23, 26, 6, 3],
+  );
 });
 
 test("an unknown experiment is a UserError naming it and listing the valid names (exit code 2)", async () => {
@@ -69,6 +76,11 @@ test("an unknown experiment is a UserError naming it and listing the valid names
   const s = await cli("experiment", "run", "moments", "--seed", "-3");
   assert.equal(s.code, 2);
   assert.match(s.err, /--seed: expected an integer >= 0, got "-3"/);
+  // A seed count beyond the limit is refused at once (it would queue that many full runs).
+  const many = await cli("experiment", "run", "moments", "--quick", "--seeds", "2000000");
+  assert.equal(many.code, 2);
+  assert.match(many.err, /--seeds: expected an integer >= 1 and <= 1000, got "2000000"/);
+  assert.equal(many.out, "");
   assert.throws(() => getExperiment("nope"), /valid:/);
   assert.deepEqual(
     selectExperiments("moments,exploding").map((e) => e.name),

@@ -6,6 +6,7 @@ import {
   defaultSeedCount,
   executeExperiment,
   experimentSeeds,
+  MAX_SEEDS,
   type SeedRunner,
 } from "../../experiments/harness/execute.js";
 import { ExperimentAborted } from "../../experiments/harness/types.js";
@@ -59,7 +60,7 @@ export function experimentCommand(io: CliIO): Command {
     .option(
       "--seeds <n>",
       "seeds per experiment (default: each experiment's own, at least 3 with --quick and 5 at full size; see experiment list); every check is a mean over them with a 95% interval",
-      parseInteger("--seeds", 1),
+      parseInteger("--seeds", 1, MAX_SEEDS),
     )
     .option(
       "--jobs <n>",

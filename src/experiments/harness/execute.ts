@@ -21,6 +21,9 @@ import { combineCheck, meanInterval } from "./statistics.js";
 import type { Experiment, ExperimentContext } from "./types.js";
 import { verdict } from "./verdict.js";
 
+/** The most seeds per experiment (--seeds): each seed is a full run of the experiment. */
+export const MAX_SEEDS = 1000;
+
 /** The fewest seeds per experiment when --seeds is not given: quick 3, full 5. */
 export const MIN_SEEDS = { quick: 3, full: 5 } as const;
 
@@ -36,6 +39,8 @@ export function defaultSeedCount(quick: boolean, exp?: Pick<ExperimentDescriptio
  * no seed but by chance.
  */
 export function experimentSeeds(base: number, count: number): number[] {
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_SEEDS))
+    throw new RangeError(`seed count ${count}: expected an integer in 1..${MAX_SEEDS}`);
   const rng = Rng.derive(base, "experiment seeds");
   const seeds = [base];
   while (seeds.length < count) {
