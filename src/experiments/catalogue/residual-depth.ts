@@ -536,6 +536,8 @@ export const residualDepthExperiment: Experiment = {
     quick: `${PLANS.quick.blocks} blocks of width ${PLANS.quick.width}; ${PLANS.quick.instances} networks per configuration at init; the first 10,000 / 2,000 images, ${PLANS.quick.steps} steps per run, rates from 2^-9..2^-4`,
     full: `${PLANS.full.blocks} blocks of width ${PLANS.full.width}; ${PLANS.full.instances} networks at init; 60,000 / 10,000 images, ${PLANS.full.epochs} epochs per run, rates from 2^-10..2^-4`,
   },
+  // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
+  seedCounts: { quick: 4, full: 5 },
   run(ctx: ExperimentContext): Promise<ExperimentResult> {
     return runResidualDepth(ctx, ctx.quick ? PLANS.quick : PLANS.full);
   },

@@ -192,7 +192,7 @@ function checksTable(seeds: number[], checks: Check[]): TableSpec {
     id: "checks-over-seeds",
     title: "Every check on every seed, the mean and its 95% interval",
     caption:
-      "pass: the interval is on the right side of the threshold; fail: on the wrong side; undecided: it straddles the threshold. Infinity: never reached.",
+      "pass: the interval is on the right side of the threshold; fail: on the wrong side; undecided: it straddles the threshold. Infinity: never reached. A rule 'on every seed' is judged seed by seed: its 'mean' is the seed closest to failing and low/high the range of the seeds.",
     columns: [
       "check",
       ...seeds.map((s) => `seed ${s}`),
@@ -209,7 +209,7 @@ function checksTable(seeds: number[], checks: Check[]): TableSpec {
       cell(c.measured),
       cell(c.interval?.low ?? null),
       cell(c.interval?.high ?? null),
-      `${c.op} ${fmt(c.threshold)}`,
+      `${c.op} ${fmt(c.threshold)}${c.combine === "every-seed" ? " on every seed" : ""}`,
       c.status,
       c.seedsToDecide ?? null,
     ]),
