@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type DyingMeasures, dyingChecks } from "../../src/experiments/catalogue/dying-relu.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 // Measures shaped like the claim (every check passes), then one change per check that fails it:
 // no verdict is decided by a check that cannot fail.
@@ -44,12 +45,12 @@ test("dying-relu: each check fails on an input made for it", () => {
     [7, { reluMeanDeadStartNegBias: 0.625, reluMeanDeadEndNegBias: 0.117 }],
     [8, { accPreluNegBias: 0.5 }],
   ];
-  for (const [k, change] of failing) {
-    const checks = dyingChecks({ ...claim, ...change });
-    assert.equal(checks[k].pass, false, `check ${k} (${checks[k].label}) fails on ${JSON.stringify(change)}`);
-    const others = checks.filter((c, j) => j !== k && !c.pass).map((c) => c.label);
-    assert.deepEqual(others, [], `only check ${k} fails`);
-  }
+  assertEachCheckCanFail(
+    "dying-relu",
+    dyingChecks,
+    claim,
+    failing.map(([k, change]) => [k, { ...claim, ...change }] as const),
+  );
   // A network with no dead unit at bias 0: the ratio is +Infinity, a pass for ">= 5" (not NaN).
   const inf = dyingChecks({ ...claim, reluDeadStartHighLr: 0 })[2];
   assert.equal(inf.measured, Number.POSITIVE_INFINITY);

@@ -9,6 +9,7 @@ import {
 } from "../../src/experiments/catalogue/dynamical-isometry.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 const point = (name: string, depth: number, variance: number, meanSquare = 1): SpectrumPoint => ({
   name,
@@ -56,6 +57,17 @@ test("dynamical-isometry: the claim's shape passes every check; each check fails
   assert.deepEqual(fails({}, { orth: 0.6, gauss: 0.3 }), [4]); // Gaussian trains faster
   // a diverged run is +Infinity, compared (orthogonal diverging fails the training check)
   assert.deepEqual(fails({}, { orth: Number.POSITIVE_INFINITY, gauss: 0.6 }), [4]);
+  // The same inputs through the shared assertion (each fails its check and no other).
+  const loss = { orth: 0.3, gauss: 0.6 };
+  const checksOf = (m: { o: typeof good; loss: typeof loss }) => isometryChecks(shape(m.o), m.loss);
+  const claim = { o: good, loss };
+  assertEachCheckCanFail("dynamical-isometry", checksOf, claim, [
+    [0, { ...claim, o: { ...good, orthVar: 30 } }],
+    [1, { ...claim, o: { ...good, gaussShallow: 50 } }],
+    [2, { ...claim, o: { ...good, orthM1: 1.5 } }],
+    [3, { ...claim, o: { ...good, reluVar: 2 } }],
+    [4, { ...claim, loss: { orth: 0.6, gauss: 0.3 } }],
+  ]);
 });
 
 test("dynamical-isometry: configurations sit at the critical point; probe rows rescaled to the mean square asked", () => {

@@ -7,6 +7,7 @@ import {
   RELU_MIN_CORRELATION,
   reluChecks,
 } from "../../src/experiments/catalogue/edge-of-chaos.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 const CRIT = 1.76;
 const SW2 = [0.25, 0.5, 1, CRIT, 4, 16];
@@ -101,4 +102,46 @@ test("edge-of-chaos, ReLU: critical at sigma_w^2 = 2 and no chaotic phase; each 
     true,
     "the threshold itself passes (>=)",
   );
+});
+
+test("edge-of-chaos: the verdict's five checks (tanh, then ReLU) each fail on an input made for it, and only that one", () => {
+  const reluSw2 = [1, 2, 4];
+  interface Grids {
+    /** tanh: trainable depth per sigma_w^2 column and the theory's 6 xi_c per column. */
+    tanh: number[];
+    theory: number[];
+    /** ReLU: trainable depth per sigma_w^2 column (1, 2, 4); the deepest layer's correlation at sigma_w^2 = 4. */
+    relu: number[];
+    correlation: number | null;
+  }
+  const checksOf = (g: Grids) => [
+    ...edgeChecks(grid(g.tanh, g.theory), CRIT),
+    ...reluChecks(
+      reluSw2.flatMap((sw2, i) =>
+        DEPTHS.map((depth) => ({ sw2, depth, trained: depth <= g.relu[i], predicted: true })),
+      ),
+      g.correlation,
+    ),
+  ];
+  // The claim's shape: a ridge at the critical point that 6 xi_c follows and no depth cut can.
+  const ok: Grids = {
+    tanh: [4, 8, 16, 64, 16, 4],
+    theory: [6, 12, 30, 1000, 20, 7],
+    relu: [8, 64, 4],
+    correlation: 0.99,
+  };
+  assertEachCheckCanFail("edge-of-chaos", checksOf, ok, [
+    // (1) A grid no depth cut explains (0.25, 4 and 16 train, 0.5 and 1 do not) and that 6 xi_c
+    // misses on 8 of 30 cells: agreement 73% < 75%, still 13 points above the depth-only rule.
+    [0, { ...ok, tanh: [4, 0, 0, 64, 32, 32], theory: [1, 1, 6, 1000, 6, 6] }],
+    // (2) 6 xi_c right on the ridge but wrong on the shallow columns: 80%, only 3 points above
+    // "trains iff depth <= 8" (the margin asked is 10).
+    [1, { ...ok, theory: [1, 1, 1, 1000, 20, 6] }],
+    // (3) sigma_w^2 = 4 trains as deep as the critical point (a tie is not "deepest").
+    [2, { ...ok, tanh: [4, 8, 16, 64, 64, 4], theory: [6, 12, 30, 1000, 1000, 7] }],
+    // (4) ReLU at sigma_w^2 = 4 trains as deep as at 2.
+    [3, { ...ok, relu: [8, 32, 32] }],
+    // (5) A chaotic phase (tanh's c* = 0.17 at sigma_w^2 = 4) for ReLU.
+    [4, { ...ok, correlation: 0.17 }],
+  ]);
 });

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   LAZY_THRESHOLD,
+  type LazyExponents,
   type LazyPoint,
+  lazyChecks,
   lazyResult,
   widthExponent,
 } from "../../src/experiments/catalogue/lazy-training.js";
@@ -12,6 +14,7 @@ import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { Rng } from "../../src/tensor/rng.js";
 import { resolveConfig } from "../../src/train/config.js";
 import { featureChange, spectralNorm } from "../../src/train/feature-change.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 test("spectralNorm: the closed form of a 2 x 2 matrix, a rank-one matrix and a diagonal one", () => {
   const rng = Rng.derive(1, "test");
@@ -64,6 +67,30 @@ test("lazyResult: the theories' slopes confirm; an NTK run that is not lazy refu
   const theory = chart.series.find((s) => s.name.startsWith("NTK theory"))!;
   assert.ok(Math.abs((theory.points[3][1] as number) - 0.8 * 8 ** -0.5) < 1e-12);
   assert.ok(getExperiment("lazy-training"));
+});
+
+test("lazy-training: each check fails on an input made for it", () => {
+  // Quick seed 1: NTK's exponents -0.48 (features) and -0.57 (spectral), muP's -0.03 and -0.07.
+  const ok: LazyExponents = {
+    ntk: { feature: -0.476, spectral: -0.569 },
+    mup: { feature: -0.033, spectral: -0.073 },
+  };
+  assertEachCheckCanFail("lazy-training", lazyChecks, ok, [
+    // NTK's features still learned at width 1024 (exponent -0.2: closer to muP's 0).
+    [0, { ...ok, ntk: { ...ok.ntk, feature: -0.2 } }],
+    [1, { ...ok, ntk: { ...ok.ntk, spectral: -0.1 } }],
+    // muP lazy like NTK: its features stop moving as width grows.
+    [2, { ...ok, mup: { ...ok.mup, feature: -0.45 } }],
+    // The Frobenius-like fall of a low-rank update (about -1/2) read as the spectral change.
+    [3, { ...ok, mup: { ...ok.mup, spectral: -0.52 } }],
+  ]);
+  // The midpoint itself belongs to neither theory; a NaN exponent (a change of 0) fails.
+  assert.ok(
+    lazyChecks({ ntk: { feature: -0.25, spectral: -0.25 }, mup: { feature: -0.25, spectral: -0.25 } }).every(
+      (c) => !c.pass,
+    ),
+  );
+  assert.equal(lazyChecks({ ...ok, mup: { ...ok.mup, feature: Number.NaN } })[2].pass, false);
 });
 
 test("featureChange on MNIST: no step, no change; NTK = muP at the base width; wider NTK moves less than muP", async () => {

@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   DEPTH_LOG2_LR,
+  DEPTH_MAX_SPREAD,
+  DEPTH_MIN_SPREAD,
   type DepthPoint,
+  depthChecks,
   depthResult,
+  depthShifts,
   mupDepthExperiment,
 } from "../../src/experiments/catalogue/mup-depth.js";
 import { datasetFor } from "../../src/experiments/harness/train-run.js";
@@ -11,6 +15,7 @@ import { getExperiment } from "../../src/experiments/registry.js";
 import { TsBackend } from "../../src/kernels/ts-backend.js";
 import { resolveConfig } from "../../src/train/config.js";
 import { buildNetwork } from "../../src/train/trainer.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 /** Synthetic runs: loss = (log2 lr - optimum(scale, blocks))^2 / 4 + 0.1 on the experiment's grid. */
 function synthetic(optimum: (scale: DepthPoint["branchScale"], L: number) => number): DepthPoint[] {
@@ -35,6 +40,31 @@ test("depthResult: a fixed optimum with 1/sqrt(L) and a moving one with alpha = 
   assert.equal(bad.verdict.status, "refuted");
   assert.equal(bad.verdict.checks.filter((c) => !c.pass).length, 2);
   assert.ok(getExperiment("mup-depth"));
+});
+
+test("mup-depth: each check fails on an input made for it", () => {
+  // Quick seed 1: alpha = 1's optimum moves 6.7 grid steps over 2..16 blocks, 1/sqrt(L)'s 0.31.
+  const spreads = (one: number, inv: number) => [
+    { scale: "one" as const, spread: one },
+    { scale: "inv_sqrt_depth" as const, spread: inv },
+  ];
+  assertEachCheckCanFail("mup-depth", depthChecks, spreads(6.68, 0.31), [
+    [0, spreads(0.5, 0.31)],
+    [1, spreads(6.68, 1.5)],
+  ]);
+  assert.equal(DEPTH_MIN_SPREAD, 1);
+  assert.equal(DEPTH_MAX_SPREAD, 1);
+  // A depth with no finite loss at any rate (spread NaN) passes neither rule.
+  assert.deepEqual(
+    depthChecks(spreads(Number.NaN, Number.NaN)).map((c) => c.pass),
+    [false, false],
+  );
+  // depthResult's verdict is built from these checks.
+  const points = synthetic((s, L) => (s === "one" ? -3.2 - Math.log2(L / 2) : -4.3));
+  const fromShifts = depthChecks(
+    depthShifts(points).map(({ scale, shift }) => ({ scale, spread: shift.spread })),
+  );
+  assert.deepEqual(depthResult(points).verdict.checks, fromShifts);
 });
 
 test("the depth experiment's networks: L blocks of width 128 with alpha = 1/sqrt(L) under muP at its base width", async () => {

@@ -10,8 +10,10 @@ import {
   curveOptimum,
   MUP_MAX_SPREAD,
   mupTransferSweep,
+  SP_MIN_SPREAD,
   TRANSFER_LOG2_LR,
   type TransferPoint,
+  transferChecks,
   transferReport,
   transferResult,
   transferShifts,
@@ -22,6 +24,7 @@ import { openRunStore } from "../../src/store/index.js";
 import { runSweep } from "../../src/sweep/run-sweep.js";
 import { readSweepFile } from "../../src/sweep/sweep-file.js";
 import { planSweep } from "../../src/sweep/sweep-plan.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "initlab-mup-transfer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +88,43 @@ test("transferResult: muP flat and SP moving confirm; a muP optimum that moves t
     still.verdict.checks.filter((c) => !c.pass).map((c) => c.label.slice(0, 7)),
     ["SP, SGD", "SP, Ada"],
   );
+});
+
+test("mup-transfer: each check fails on an input made for it", () => {
+  // Spreads in grid steps shaped like a quick run: SP's optimum moves (1.8 and 1.55 steps), muP's
+  // stays (0.09 and 0.32). Quick seed 1 measured SP, SGD at 0.05: the input that fails check 0.
+  const spread = (sp: [number, number], mup: [number, number]) => [
+    { parametrization: "sp" as const, optimizer: "sgd" as const, spread: sp[0] },
+    { parametrization: "sp" as const, optimizer: "adam" as const, spread: sp[1] },
+    { parametrization: "mup" as const, optimizer: "sgd" as const, spread: mup[0] },
+    { parametrization: "mup" as const, optimizer: "adam" as const, spread: mup[1] },
+  ];
+  const ok = spread([1.8, 1.55], [0.09, 0.32]);
+  assertEachCheckCanFail("mup-transfer", transferChecks, ok, [
+    [0, spread([0.05, 1.55], [0.09, 0.32])],
+    [1, spread([1.8, 0.4], [0.09, 0.32])],
+    [2, spread([1.8, 1.55], [2.1, 0.32])],
+    [3, spread([1.8, 1.55], [0.09, 1.6])],
+  ]);
+  // A width where nothing trained (spread NaN) passes neither rule; one grid step is on both sides' threshold.
+  assert.deepEqual(
+    transferChecks(spread([Number.NaN, 1.55], [0.09, Number.NaN])).map((c) => c.pass),
+    [false, true, true, false],
+  );
+  const tie = transferChecks(spread([1, 1], [1, 1]));
+  assert.ok(tie.every((c) => c.pass));
+  assert.deepEqual(
+    tie.map((c) => [c.op, c.threshold]),
+    [
+      [">=", SP_MIN_SPREAD],
+      [">=", SP_MIN_SPREAD],
+      ["<=", MUP_MAX_SPREAD],
+      ["<=", MUP_MAX_SPREAD],
+    ],
+  );
+  // transferResult's verdict is built from these checks.
+  const points = synthetic((p, w) => (p === "sp" ? -2.2 - Math.log2(w / 64) : -3.2));
+  assert.deepEqual(transferResult(points).verdict.checks, transferChecks(transferShifts(points)));
 });
 
 test("the example sweep file is the experiment's quick sweep for seeds 1, 2 and 3 of base seed 1", () => {

@@ -8,6 +8,7 @@ import {
   widenGrid,
 } from "../../src/experiments/catalogue/saxe-orthogonal.js";
 import type { ProbedRun } from "../../src/experiments/harness/train-run.js";
+import { assertEachCheckCanFail } from "./check-inputs.js";
 
 const INF = Number.POSITIVE_INFINITY;
 const grid: RateGrid = { start: [0.025, 0.05, 0.1, 0.2], min: 0.025 / 8, max: 1.6 };
@@ -32,6 +33,14 @@ test("saxe-orthogonal: each check can fail; +Infinity (never reached) is compare
   // Orthogonal never reaching it at the deepest depth: ratio +Infinity fails "< 2" (not NaN).
   assert.equal(timeRatioChecks([60, 45, INF], [70, 90, 300])[0].status, "fail");
   assert.equal(timeRatioChecks([60, 45, INF], [70, 90, 300])[0].scale, "log");
+  // One failing input per check, failing that check only (best learning times at depths 2, 8, 32).
+  const times = (t: { orthogonal: number[]; gaussian: number[] }) =>
+    timeRatioChecks(t.orthogonal, t.gaussian);
+  const shape = { orthogonal: [60, 45, 70], gaussian: [70, 90, 300] };
+  assertEachCheckCanFail("saxe-orthogonal", times, shape, [
+    [0, { ...shape, orthogonal: [60, 100, 200] }],
+    [1, { ...shape, gaussian: [70, 60, 80] }],
+  ]);
 });
 
 test("saxe-orthogonal: the best rate and the widening of the factor-2 grid at its edges", () => {

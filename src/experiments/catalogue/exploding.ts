@@ -16,7 +16,7 @@ import {
   probeSeries,
 } from "../harness/run-charts.js";
 import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import type { Check, Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
 import { check, checkFact, verdict } from "../harness/verdict.js";
 
 const WIDTH = 128;
@@ -44,6 +44,48 @@ function perLayerFactor(r: ProbedRun): number {
   let s = 0;
   for (let l = 0; l + 1 < L.length - 1; l++) s += 0.5 * Math.log(L[l].grad.var / L[l + 1].grad.var);
   return Math.exp(s / (L.length - 2));
+}
+
+/** What the verdict of one seed is computed from: the exploding run and the fixes. */
+export interface ExplodingMeasures {
+  /** The large-init, large-rate run (the first of `PLAN`) diverged (NaN/Inf loss or gradient norm). */
+  diverged: boolean;
+  /** Its step of divergence (null when it did not diverge). */
+  divergedAtStep: number | null;
+  /** Its test accuracy (shown when it did not diverge). */
+  accuracy: number;
+  /** Its per-layer factor of the gradient's std toward the input at step 0 (`perLayerFactor`). */
+  layerFactor: number;
+  /** Its global gradient norm at the last finite step over step 1 (null: fewer than two finite steps). */
+  growth: number | null;
+  /** Each fix, in the order of `PLAN` after the first: diverged or not, test accuracy. */
+  fixes: readonly { diverged: boolean; accuracy: number }[];
+}
+
+/**
+ * The experiment's checks from one seed's measures, in the rule's order: (1) the exploding run
+ * diverges; (2) its step-0 gradient factor toward the input is above 1.2 (theory
+ * sqrt(n std^2 / 2)); (3) its gradient norm grows more than 10x before the NaN, judged on every
+ * seed; (4) each fix does not diverge and learns.
+ */
+export function explodingChecks(m: ExplodingMeasures): Check[] {
+  const [bad, ...fixes] = PLAN;
+  return [
+    checkFact(
+      `${bad.label} diverges`,
+      m.diverged,
+      true,
+      m.diverged ? `NaN at step ${m.divergedAtStep}` : `test accuracy ${pct(m.accuracy)}`,
+    ),
+    check("per-layer factor of the gradient's std toward the input, step 0", m.layerFactor, ">", 1.2),
+    // Judged seed by seed: the growth runs until the step the run diverges (a stopping time),
+    // so its size spans orders of magnitude between seeds and a mean of it claims nothing.
+    check("global gradient norm, last finite step / step 1", m.growth, ">", 10, { combine: "every-seed" }),
+    ...fixes.flatMap((f, i) => [
+      checkFact(`${f.label} does not diverge`, !(m.fixes[i]?.diverged ?? true)),
+      check(`test accuracy, ${f.label}`, m.fixes[i]?.accuracy ?? null, ">", LEARN),
+    ]),
+  ];
 }
 
 export const explodingExperiment: Experiment = {
@@ -95,24 +137,14 @@ export const explodingExperiment: Experiment = {
     // With a NaN at step 2 there is one finite gradient only: the growth is not measured on this seed.
     const growth = curve.length >= 2 ? gLast / g0 : null;
     const acc = (r: ProbedRun) => r.record.final.testAccuracy;
-    const checks = [
-      checkFact(
-        `${bad.label} diverges`,
-        bad.record.final.diverged,
-        true,
-        bad.record.final.diverged
-          ? `NaN at step ${bad.record.final.divergedAtStep}`
-          : `test accuracy ${pct(acc(bad))}`,
-      ),
-      check("per-layer factor of the gradient's std toward the input, step 0", perLayerFactor(bad), ">", 1.2),
-      // Judged seed by seed: the growth runs until the step the run diverges (a stopping time),
-      // so its size spans orders of magnitude between seeds and a mean of it claims nothing.
-      check("global gradient norm, last finite step / step 1", growth, ">", 10, { combine: "every-seed" }),
-      ...fixes.flatMap((f) => [
-        checkFact(`${f.label} does not diverge`, !f.record.final.diverged),
-        check(`test accuracy, ${f.label}`, acc(f), ">", LEARN),
-      ]),
-    ];
+    const checks = explodingChecks({
+      diverged: bad.record.final.diverged,
+      divergedAtStep: bad.record.final.divergedAtStep,
+      accuracy: acc(bad),
+      layerFactor: perLayerFactor(bad),
+      growth,
+      fixes: fixes.map((f) => ({ diverged: f.record.final.diverged, accuracy: acc(f) })),
+    });
     const charts: ChartSpec[] = [
       lossCurveChart("loss-curves", "Training loss: the exploding run and its fixes", runs, {
         logY: true,

@@ -17,6 +17,7 @@ import { type FeatureChange, featureChange } from "../../train/feature-change.js
 import { datasetFor } from "../harness/train-run.js";
 import type {
   ChartSpec,
+  Check,
   Experiment,
   ExperimentContext,
   ExperimentResult,
@@ -74,18 +75,39 @@ export function widthExponent(
   );
 }
 
-/** The experiment's result for one seed's runs. */
-export function lazyResult(points: readonly LazyPoint[], steps: number): ExperimentResult {
-  const checks = PARAMS.flatMap((p) =>
+/** The width exponents the verdict of one seed is computed from, per parametrization. */
+export type LazyExponents = Record<LazyPoint["parametrization"], { feature: number; spectral: number }>;
+
+/**
+ * The experiment's checks from one seed's width exponents: the exponent of the feature change and
+ * of the hidden weights' spectral change is below `LAZY_THRESHOLD` under NTK (theory -1/2) and
+ * above it under muP (theory 0); NTK's two checks first, then muP's.
+ */
+export function lazyChecks(e: LazyExponents): Check[] {
+  return PARAMS.flatMap((p) =>
     (["feature", "spectral"] as const).map((m) =>
       check(
         `${LABEL[p]}: width exponent of the ${m === "feature" ? "feature change" : "hidden weights' spectral change"}`,
-        widthExponent(points, p, m),
+        e[p][m],
         p === "ntk" ? "<" : ">",
         LAZY_THRESHOLD,
       ),
     ),
   );
+}
+
+/** The experiment's result for one seed's runs. */
+export function lazyResult(points: readonly LazyPoint[], steps: number): ExperimentResult {
+  const checks = lazyChecks({
+    ntk: {
+      feature: widthExponent(points, "ntk", "feature"),
+      spectral: widthExponent(points, "ntk", "spectral"),
+    },
+    mup: {
+      feature: widthExponent(points, "mup", "feature"),
+      spectral: widthExponent(points, "mup", "spectral"),
+    },
+  });
   const numbers: KeyNumber[] = PARAMS.flatMap((p) =>
     (Object.keys(MEASURES) as Measure[]).map((m) => ({
       label: `${LABEL[p]}: width exponent of the ${MEASURES[m].label}`,

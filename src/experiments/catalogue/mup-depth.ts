@@ -54,24 +54,26 @@ export function depthShifts(points: readonly DepthPoint[]): { scale: Scale; shif
   });
 }
 
+/**
+ * The experiment's checks from one seed's spreads, one per branch scale in the given order: with
+ * 1/sqrt(L) branches the optimal log2 lr moves by at most `DEPTH_MAX_SPREAD` grid steps across
+ * depths, with alpha = 1 by at least `DEPTH_MIN_SPREAD` (a spread of NaN, a depth with no optimum, fails).
+ */
+export function depthChecks(
+  spreads: readonly { scale: DepthPoint["branchScale"]; spread: number }[],
+): Check[] {
+  return spreads.map(({ scale, spread }) => {
+    const label = `${LABEL[scale]}: spread of the optimal log2 lr over depths (grid steps)`;
+    return scale === "inv_sqrt_depth"
+      ? check(label, spread, "<=", DEPTH_MAX_SPREAD)
+      : check(label, spread, ">=", DEPTH_MIN_SPREAD);
+  });
+}
+
 /** The experiment's result for one seed's runs. */
 export function depthResult(points: readonly DepthPoint[]): ExperimentResult {
   const shifts = depthShifts(points);
-  const checks: Check[] = shifts.map(({ scale, shift }) =>
-    scale === "inv_sqrt_depth"
-      ? check(
-          `${LABEL[scale]}: spread of the optimal log2 lr over depths (grid steps)`,
-          shift.spread,
-          "<=",
-          DEPTH_MAX_SPREAD,
-        )
-      : check(
-          `${LABEL[scale]}: spread of the optimal log2 lr over depths (grid steps)`,
-          shift.spread,
-          ">=",
-          DEPTH_MIN_SPREAD,
-        ),
-  );
+  const checks = depthChecks(shifts.map(({ scale, shift }) => ({ scale, spread: shift.spread })));
   const numbers: KeyNumber[] = shifts.flatMap(({ scale, shift }) => [
     { label: `${LABEL[scale]}: slope of the optimal log2 lr against log2 blocks`, value: shift.slope },
     ...shift.sizes.map((L, i) => ({

@@ -186,28 +186,26 @@ export function transferShifts(points: readonly TransferPoint[]): TransferShift[
   return out;
 }
 
+/**
+ * The experiment's checks from one seed's shifts, one per (parametrization, optimizer) in the
+ * given order: under muP the optimal log2 lr moves by at most `MUP_MAX_SPREAD` grid steps across
+ * widths, under SP by at least `SP_MIN_SPREAD` (a spread of NaN, a width with no optimum, fails).
+ */
+export function transferChecks(
+  shifts: readonly Pick<TransferShift, "parametrization" | "optimizer" | "spread">[],
+): Check[] {
+  return shifts.map((s) => {
+    const label = `${LABEL[s.parametrization]}, ${LABEL[s.optimizer]}: spread of the optimal log2 lr over widths (grid steps)`;
+    return s.parametrization === "mup"
+      ? check(label, s.spread, "<=", MUP_MAX_SPREAD)
+      : check(label, s.spread, ">=", SP_MIN_SPREAD);
+  });
+}
+
 /** The experiment's result for one seed's points (the harness combines seeds). */
 export function transferResult(points: readonly TransferPoint[]): ExperimentResult {
   const shifts = transferShifts(points);
-  const checks: Check[] = [];
-  for (const s of shifts) {
-    const name = `${LABEL[s.parametrization]}, ${LABEL[s.optimizer]}`;
-    checks.push(
-      s.parametrization === "mup"
-        ? check(
-            `${name}: spread of the optimal log2 lr over widths (grid steps)`,
-            s.spread,
-            "<=",
-            MUP_MAX_SPREAD,
-          )
-        : check(
-            `${name}: spread of the optimal log2 lr over widths (grid steps)`,
-            s.spread,
-            ">=",
-            SP_MIN_SPREAD,
-          ),
-    );
-  }
+  const checks = transferChecks(shifts);
   const numbers: KeyNumber[] = shifts.flatMap((s) => {
     const name = `${LABEL[s.parametrization]}, ${LABEL[s.optimizer]}`;
     return [

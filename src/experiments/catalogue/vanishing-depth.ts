@@ -17,7 +17,7 @@ import {
   probeSeries,
 } from "../harness/run-charts.js";
 import { mnistSize, type ProbedRun, runConfiguration, trainRun } from "../harness/train-run.js";
-import type { Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
+import type { Check, Experiment, ExperimentContext, ExperimentResult } from "../harness/types.js";
 import { check, verdict } from "../harness/verdict.js";
 
 const WIDTH = 100;
@@ -66,6 +66,52 @@ function perLayerFactor(r: ProbedRun): number {
     n++;
   }
   return Math.exp(s / n);
+}
+
+/** What the verdict of one seed is computed from: step-0 gradients and final test accuracies. */
+export interface VanishingMeasures {
+  /** ||dL/dW_1|| / ||dL/dW_out|| at step 0 of the sigmoid nets with 5 and 8 hidden layers. */
+  gradRatio: { depth5: number; depth8: number };
+  /** The measured per-layer factor of the gradient's std at step 0 (`perLayerFactor`), depths 5 and 8. */
+  layerFactor: { depth5: number; depth8: number };
+  /** Test accuracy of the sigmoid nets with 2 and 8 hidden layers. */
+  accuracy: { depth2: number; depth8: number };
+  /** Test accuracy of each fix at depth 8, in the order of `FIXES`. */
+  fixAccuracy: readonly number[];
+}
+
+/**
+ * The experiment's checks from one seed's measures, in the rule's order: (1) the gradient ratio
+ * falls more than 10x from depth 5 to 8; (2) the per-layer factor at depths 5 and 8 is at most
+ * 1.1 x the notes' bound sqrt(n Var(w)) / 4; (3) depth 2 learns, depth 8 does not; (4) each fix learns.
+ */
+export function vanishingChecks(m: VanishingMeasures): Check[] {
+  return [
+    check(
+      "decay of ||dL/dW_1||/||dL/dW_out|| from depth 5 to depth 8",
+      m.gradRatio.depth5 / m.gradRatio.depth8,
+      ">",
+      10,
+      { scale: "log" },
+    ),
+    check(
+      "per-layer gradient factor at depth 5 (<= 1.1 x bound)",
+      m.layerFactor.depth5,
+      "<=",
+      ALLOWANCE * BOUND,
+    ),
+    check(
+      "per-layer gradient factor at depth 8 (<= 1.1 x bound)",
+      m.layerFactor.depth8,
+      "<=",
+      ALLOWANCE * BOUND,
+    ),
+    check("test accuracy at depth 2", m.accuracy.depth2, ">", LEARN),
+    check("test accuracy at depth 8", m.accuracy.depth8, "<", FAIL),
+    ...FIXES.map((f, i) =>
+      check(`test accuracy, ${f.label}, depth ${FIX_DEPTH}`, m.fixAccuracy[i] ?? null, ">", LEARN),
+    ),
+  ];
 }
 
 export const vanishingDepthExperiment: Experiment = {
@@ -125,25 +171,12 @@ export const vanishingDepthExperiment: Experiment = {
     }
     const at = (d: number) => byDepth[DEPTHS.indexOf(d)];
     const acc = (r: ProbedRun) => r.record.final.testAccuracy;
-    const drop = gradRatio(at(5)) / gradRatio(at(8));
-    const checks = [
-      check("decay of ||dL/dW_1||/||dL/dW_out|| from depth 5 to depth 8", drop, ">", 10, { scale: "log" }),
-      check(
-        "per-layer gradient factor at depth 5 (<= 1.1 x bound)",
-        perLayerFactor(at(5)),
-        "<=",
-        ALLOWANCE * BOUND,
-      ),
-      check(
-        "per-layer gradient factor at depth 8 (<= 1.1 x bound)",
-        perLayerFactor(at(8)),
-        "<=",
-        ALLOWANCE * BOUND,
-      ),
-      check("test accuracy at depth 2", acc(at(2)), ">", LEARN),
-      check("test accuracy at depth 8", acc(at(8)), "<", FAIL),
-      ...fixes.map((f) => check(`test accuracy, ${f.label}`, acc(f), ">", LEARN)),
-    ];
+    const checks = vanishingChecks({
+      gradRatio: { depth5: gradRatio(at(5)), depth8: gradRatio(at(8)) },
+      layerFactor: { depth5: perLayerFactor(at(5)), depth8: perLayerFactor(at(8)) },
+      accuracy: { depth2: acc(at(2)), depth8: acc(at(8)) },
+      fixAccuracy: fixes.map(acc),
+    });
     const charts = buildCharts(byDepth, fixes, at);
     const deepest = DEPTHS.filter((d) => acc(at(d)) > LEARN).pop();
     return {
