@@ -131,6 +131,12 @@ export interface ExperimentDescription {
    * pilot seeds (docs/experiments.md, "How many seeds"), never by the verdict it gives.
    */
   seedCounts?: { quick: number; full: number };
+  /**
+   * About how long one seed takes, relative to the others (CPU seconds of one quick seed on the
+   * development machine, single thread; default 5). Only orders the pool's queue: the longest
+   * seeds start first, so a short seed, not a long one, finishes last.
+   */
+  seedCost?: number;
 }
 
 /**

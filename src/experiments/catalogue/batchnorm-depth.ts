@@ -366,6 +366,8 @@ export const batchnormDepthExperiment: Experiment = {
     quick: `(a) ${BN_PLANS.quick.train.hidden} x 100, 300 steps on 10,000 images, ${BN_PLANS.quick.train.log2Lr.length} rates x 2; (b, c) ${BN_PLANS.quick.gradient.hidden} x ${BN_PLANS.quick.gradient.width}, batch ${BN_PLANS.quick.gradient.batches.join(" and ")}`,
     full: `(a) ${BN_PLANS.full.train.hidden} x 100, 2 epochs on 60,000 images, ${BN_PLANS.full.train.log2Lr.length} rates x 2; (b, c) ${BN_PLANS.full.gradient.hidden} x ${BN_PLANS.full.gradient.width}, batch ${BN_PLANS.full.gradient.batches.join(", ")}`,
   },
+  // CPU seconds of one quick seed (experiment run batchnorm-depth --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 10,
   run(ctx: ExperimentContext): Promise<ExperimentResult> {
     return runBatchnormDepth(ctx, ctx.quick ? BN_PLANS.quick : BN_PLANS.full);
   },

@@ -383,6 +383,8 @@ export const dynamicalIsometryExperiment: Experiment = {
   },
   // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
   seedCounts: { quick: 5, full: 5 },
+  // CPU seconds of one quick seed (experiment run dynamical-isometry --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 55,
   run(ctx: ExperimentContext): Promise<ExperimentResult> {
     return runIsometry(ctx, ctx.quick ? PLANS.quick : PLANS.full);
   },

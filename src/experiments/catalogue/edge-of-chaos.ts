@@ -190,6 +190,8 @@ export const edgeOfChaosExperiment: Experiment = {
       "W = 64, sigma_w^2 in {0.25, 0.5, 1, critical, 4, 16}, depths 4, 8, 16, 32, 64, 400 steps per cell, 5,000 training images (30 runs); ReLU at sigma_w^2 in {1, 2, 4} (15 runs)",
     full: "W = 128, sigma_w^2 in {0.25, 0.5, 0.75, 1, 1.25, critical, 2.5, 4, 8, 16}, depths 4, 8, 16, 32, 64, 128, 256, 2,000 steps per cell, 20,000 images (70 runs); ReLU at sigma_w^2 in {0.5, 1, 1.41, 2, 2.83, 4, 8} (49 runs)",
   },
+  // CPU seconds of one quick seed (experiment run edge-of-chaos --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 64,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const crit = criticalSigmaW2(tanh, SIGMA_B2);
     const sw2s = ctx.quick ? [0.25, 0.5, 1, crit, 4, 16] : [0.25, 0.5, 0.75, 1, 1.25, crit, 2.5, 4, 8, 16];

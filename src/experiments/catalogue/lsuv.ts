@@ -97,6 +97,8 @@ export const lsuvExperiment: Experiment = {
     quick: "D = 20, W = 64, 10,000 training / 2,000 test images, 400 steps per run, 9 runs",
     full: "D = 30, W = 128, 60,000 / 10,000 images, 3 epochs per run, 9 runs",
   },
+  // CPU seconds of one quick seed (experiment run lsuv --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 10,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const depth = ctx.quick ? 20 : 30;
     const width = ctx.quick ? 64 : 128;

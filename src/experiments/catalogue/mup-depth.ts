@@ -155,6 +155,8 @@ export const mupDepthExperiment: Experiment = {
   // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts):
   // 3 from its first pilot (bases 1, 42), 4 once base 72 showed a wider spread (docs/experiments.md).
   seedCounts: { quick: 4, full: 5 },
+  // CPU seconds of one quick seed (experiment run mup-depth --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 27,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const blocks = ctx.quick ? DEPTH_BLOCKS.quick : DEPTH_BLOCKS.full;
     const plan = planSweep(

@@ -370,6 +370,8 @@ export const mupTransferExperiment: Experiment = {
   },
   // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
   seedCounts: { quick: 6, full: 5 },
+  // CPU seconds of one quick seed (experiment run mup-transfer --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 67,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const plan = planSweep(mupTransferSweep(ctx.quick, [ctx.seed]), { backend: ctx.backend.name });
     const points: TransferPoint[] = [];

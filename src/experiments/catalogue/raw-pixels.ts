@@ -116,6 +116,8 @@ export const rawPixelsExperiment: Experiment = {
   },
   // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
   seedCounts: { quick: 7, full: 5 },
+  // CPU seconds of one quick seed (experiment run raw-pixels --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 31,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const grid: RateGrid = ctx.quick
       ? { start: log2Grid(2 ** -14, 2 ** -2), min: 2 ** -20, max: 1 }

@@ -538,6 +538,8 @@ export const residualDepthExperiment: Experiment = {
   },
   // Seeds for 95% power on the check nearest its threshold (pilot seeds; scripts/seed-power.ts).
   seedCounts: { quick: 4, full: 5 },
+  // CPU seconds of one quick seed (experiment run residual-depth --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 29,
   run(ctx: ExperimentContext): Promise<ExperimentResult> {
     return runResidualDepth(ctx, ctx.quick ? PLANS.quick : PLANS.full);
   },

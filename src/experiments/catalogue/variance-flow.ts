@@ -102,6 +102,8 @@ export const varianceFlowExperiment: Experiment = {
     quick: "width 256, one network per initializer, 128 images",
     full: "width 512, three networks per initializer (averaged), 256 images",
   },
+  // CPU seconds of one quick seed (experiment run variance-flow --quick --seeds 1 --jobs 1 --threads 1): orders the pool's queue.
+  seedCost: 14,
   async run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const width = ctx.quick ? 256 : 512;
     const nets = ctx.quick ? 1 : 3;
