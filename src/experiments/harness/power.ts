@@ -9,9 +9,10 @@
  *
  * (the one-sided power calculation, Cohen 1988, ch. 2, with t quantiles on both terms: the normal
  * z_{0.95} = 1.645 in the second term gives only about 89% power at n = 4, because the sample
- * standard deviation of a few seeds is itself noisy). The smallest such n is the seed count that decides the check in about 19 runs of 20,
- * on either side: a count below it leaves the verdict to chance between "decided" and
- * "inconclusive", which is what makes a verdict move with the base seed. Ratios and times
+ * standard deviation of a few seeds is itself noisy). The smallest such n is the seed count that
+ * decides the check in about 19 runs of 20, on either side: a count below it leaves the verdict to
+ * chance between "decided" and "inconclusive", which is what makes a verdict move with the base
+ * seed. Ratios and times
  * (scale "log") use the logarithms, as the interval does. +Infinity (never reached) is replaced by
  * twice the largest finite value (a lower bound of its effect). Checks judged seed by seed (facts,
  * combine "every-seed") have no such n: they hold on every seed or they do not.
