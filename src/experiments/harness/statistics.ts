@@ -83,7 +83,7 @@ export function combineCheck(perSeed: readonly Check[]): Check {
   if (n === 1) return { ...first, perSeed: values };
   if (first.op === "is") {
     const held = perSeed.filter((c) => c.pass).length;
-    const status: CheckStatus = held === n ? "pass" : held === 0 ? "fail" : "undecided";
+    const status = seedBySeedStatus(held, n);
     const interval: Interval = { low: held / n, high: held / n, n, method: "count" };
     return {
       ...first,
@@ -130,6 +130,11 @@ export function combineCheck(perSeed: readonly Check[]): Check {
   };
 }
 
+/** A rule judged seed by seed (a fact, or combine "every-seed"): held on all n, on none, or on some. */
+function seedBySeedStatus(held: number, n: number): CheckStatus {
+  return held === n ? "pass" : held === 0 ? "fail" : "undecided";
+}
+
 /**
  * A comparison judged on each seed (`combine: "every-seed"`): it passes when it holds on every
  * seed, fails when it holds on none, and is undecided otherwise; a seed where nothing could be
@@ -143,7 +148,7 @@ function combineEverySeed(perSeed: readonly Check[]): Check {
   const measured = values.filter((v): v is number => v !== null && !Number.isNaN(v));
   const held = perSeed.filter((c) => c.pass).length;
   const missing = n - measured.length;
-  const status: CheckStatus = held === n ? "pass" : held === 0 ? "fail" : "undecided";
+  const status = seedBySeedStatus(held, n);
   const low = measured.length ? Math.min(...measured) : Number.NaN;
   const high = measured.length ? Math.max(...measured) : Number.NaN;
   // The value shown is the seed closest to failing: the smallest for ">" rules, the largest for "<".
